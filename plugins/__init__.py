@@ -1,0 +1,1 @@
+"""Nazh's lightbulb extensions, loaded by module name (``plugins.roll``, ``plugins.admin``, ...)."""
