@@ -1,0 +1,236 @@
+"""The running bot: hikari, lightbulb and miru wired together with Nazh's services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import signal
+from collections.abc import Sequence
+
+import hikari
+import lightbulb
+import miru
+
+from nazh import __version__
+from nazh.config import Settings
+from nazh.extensions import PluginManager, available_plugins
+from nazh.health import HealthServer
+from nazh.metrics import Metrics
+from nazh.prefix import PrefixRouter
+from nazh.ratelimit import SlidingWindowLimiter
+from nazh.recent import RecentRolls
+from nazh.services import Services
+
+__all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
+
+_LOGGER = logging.getLogger("nazh")
+
+BASE_INTENTS = hikari.Intents.GUILDS | hikari.Intents.GUILD_MESSAGES
+"""Slash commands, guild bookkeeping, and prefix commands that mention the bot."""
+PREFIX_INTENTS = BASE_INTENTS | hikari.Intents.MESSAGE_CONTENT
+"""Adds the privileged message content intent that ``!roll`` needs."""
+
+_CACHE = hikari.impl.CacheSettings(
+    components=hikari.api.CacheComponents.GUILDS | hikari.api.CacheComponents.ME
+)
+
+
+class NazhApp:
+    """One Nazh process: the gateway bot, its command clients and the health server."""
+
+    __slots__ = (
+        "_closing",
+        "_metrics",
+        "_ready",
+        "_telemetry",
+        "bot",
+        "client",
+        "health",
+        "miru",
+        "plugin_manager",
+        "plugins",
+        "router",
+        "services",
+        "settings",
+    )
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        plugins: Sequence[str] | None = None,
+        health: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.plugins = tuple(plugins) if plugins is not None else available_plugins()
+        self._metrics = Metrics()
+        self._metrics.watch_gateway(self._gateway_status)
+        self.health = (
+            HealthServer(
+                settings.health_host, settings.port, readiness=self.not_ready, metrics=self._metrics
+            )
+            if health
+            else None
+        )
+        self._closing = asyncio.Event()
+        self._ready = False
+        self._telemetry: asyncio.Task[None] | None = None
+        self.bot: hikari.GatewayBot
+        self.client: lightbulb.GatewayEnabledClient
+        self.miru: miru.Client
+        self.plugin_manager: PluginManager
+        self.router: PrefixRouter
+        self.services: Services
+
+    @property
+    def metrics(self) -> Metrics:
+        """This process's metrics."""
+        return self._metrics
+
+    def not_ready(self) -> str | None:
+        """None when every shard is connected and commands are synced, else why not."""
+        if not self._ready:
+            return "starting: commands not synced yet"
+        if self._closing.is_set():
+            return "shutting down"
+        shards = self.bot.shards
+        if not shards:
+            return "no gateway shard"
+        down = [str(i) for i, shard in sorted(shards.items()) if not shard.is_connected]
+        if down:
+            return f"gateway shard {', '.join(down)} disconnected"
+        return None
+
+    async def start(self) -> None:
+        """Start the health server, then the bot; returns once every shard is ready."""
+        if self.health is not None:
+            await self.health.start()
+        try:
+            await self._build(PREFIX_INTENTS)
+            try:
+                await self._start_bot()
+            except hikari.GatewayServerClosedConnectionError as error:
+                if error.code != hikari.ShardCloseCode.DISALLOWED_INTENT:
+                    raise
+                _LOGGER.warning(
+                    "Discord refused the message content intent: prefix commands like !roll are "
+                    "off (mentioning the bot still works); enable it in the Developer Portal"
+                )
+                await self._close_bot()
+                await self._build(BASE_INTENTS)
+                await self._start_bot()
+        except BaseException:
+            if self.health is not None:
+                await self.health.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Disconnect from Discord and stop serving health checks."""
+        self._closing.set()
+        if self._telemetry is not None:
+            self._telemetry.cancel()
+        await self._close_bot()
+        if self.health is not None:
+            await self.health.stop()
+        _LOGGER.info("Nazh stopped")
+
+    async def run(self) -> None:
+        """Run until SIGINT or SIGTERM, then shut down cleanly."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._closing.set)
+        try:
+            await self.start()
+            await self._closing.wait()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            await self.stop()
+
+    def request_stop(self) -> None:
+        """Ask :meth:`run` to shut down."""
+        self._closing.set()
+
+    async def _build(self, intents: hikari.Intents) -> None:
+        self._ready = False
+        self.bot = hikari.GatewayBot(
+            self.settings.token,
+            intents=intents,
+            rest_url=self.settings.api_url,
+            cache_settings=_CACHE,
+            logs=None,
+            banner=None,
+            suppress_optimization_warning=True,
+        )
+        limit, window = self.settings.roll_rate
+        self.services = Services(
+            settings=self.settings,
+            bot=self.bot,
+            metrics=self._metrics,
+            roll_limiter=SlidingWindowLimiter(limit, window),
+            recent=RecentRolls(),
+        )
+        self.client = lightbulb.client_from_app(
+            self.bot, default_enabled_guilds=self.settings.guild_ids
+        )
+        self.miru = miru.Client(self.bot)
+        self.router = PrefixRouter(self.services)
+        self.plugin_manager = PluginManager(self.client)
+        registry = self.client.di.registry_for(lightbulb.di.Contexts.DEFAULT)
+        registry.register_value(Services, self.services)
+        registry.register_value(PrefixRouter, self.router)
+        registry.register_value(miru.Client, self.miru)
+        registry.register_value(PluginManager, self.plugin_manager)
+        self.client.error_handler(self._on_command_error)
+        self.bot.subscribe(hikari.MessageCreateEvent, self.router.on_message)
+        self.bot.subscribe(hikari.StoppingEvent, self.client.stop)
+        for name in self.plugins:
+            await self.plugin_manager.load(name)
+
+    async def _start_bot(self) -> None:
+        await self.bot.start(check_for_updates=False)
+        await self.client.start()
+        self._ready = True
+        self._telemetry = asyncio.create_task(self._log_telemetry())
+
+    async def _close_bot(self) -> None:
+        self._ready = False
+        with contextlib.suppress(hikari.ComponentStateConflictError):
+            await self.bot.close()
+
+    def _gateway_status(self) -> tuple[float, int, dict[int, bool]]:
+        bot = getattr(self, "bot", None)
+        if bot is None:
+            return math.nan, 0, {}
+        shards = {i: shard.is_connected for i, shard in bot.shards.items()}
+        return bot.heartbeat_latency, len(bot.cache.get_guilds_view()), shards
+
+    async def _log_telemetry(self) -> None:
+        for _ in range(600):
+            if math.isfinite(self.bot.heartbeat_latency):
+                break
+            await asyncio.sleep(0.1)
+        latency = self.bot.heartbeat_latency
+        _LOGGER.info(
+            "Nazh %s ready: %d guilds, %d shard(s), gateway latency %s, plugins: %s",
+            __version__,
+            len(self.bot.cache.get_guilds_view()),
+            len(self.bot.shards),
+            f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "not measured yet",
+            ", ".join(self.plugin_manager.loaded) or "none",
+        )
+
+    async def _on_command_error(
+        self, failure: lightbulb.exceptions.ExecutionPipelineFailedException
+    ) -> bool:
+        _LOGGER.error(
+            "command %s failed", failure.context.command_data.name, exc_info=failure.causes[0]
+        )
+        self.services.metrics.errors.labels("slash").inc()
+        with contextlib.suppress(hikari.HikariError):
+            await failure.context.respond(
+                "Something went wrong on my side; the error is logged.", ephemeral=True
+            )
+        return True

@@ -1,0 +1,1 @@
+"""Command handlers shared by slash commands, prefix commands and components."""

@@ -1,0 +1,69 @@
+"""``/roll`` and ``!roll``: evaluate an expression and post the rendered result."""
+
+from __future__ import annotations
+
+import math
+
+from nazh import dice
+from nazh.invocation import Invocation
+
+__all__ = ("MAX_MESSAGE", "error_message", "roll", "suggest")
+
+MAX_MESSAGE = 2000
+_MAX_CHOICE = 100
+_USAGE = (
+    "Tell me what to roll, like `1d20+5 attack`, `4d6kh3` or `2d20kh1`. "
+    "Every form is listed in the README's notation reference."
+)
+
+
+def error_message(error: dice.DiceError) -> str:
+    """A friendly reply for a roll that could not be made, with the engine's hint."""
+    first, _, rest = str(error).partition("\n")
+    reply = f"I couldn't roll that: {first}"
+    if rest.strip():
+        reply += f"\n```\n{rest.rstrip()}\n```"
+    return reply[:MAX_MESSAGE]
+
+
+async def roll(invocation: Invocation, expression: str, *, private: bool = False) -> None:
+    """Roll ``expression`` for the caller and answer with the result."""
+    services = invocation.services
+    metrics = services.metrics
+    text = expression.strip()
+    if not text:
+        metrics.commands.labels("roll", invocation.source, "usage").inc()
+        await invocation.respond(_USAGE, ephemeral=True)
+        return
+    wait = services.roll_limiter.hit(invocation.user.id)
+    if wait:
+        metrics.commands.labels("roll", invocation.source, "limited").inc()
+        await invocation.respond(
+            f"Slow down a little: you can roll again in {math.ceil(wait)} s.", ephemeral=True
+        )
+        return
+    try:
+        result = dice.roll(text)
+    except dice.DiceError as error:
+        metrics.rolls.labels("invalid").inc()
+        metrics.commands.labels("roll", invocation.source, "invalid").inc()
+        await invocation.respond(error_message(error), ephemeral=True)
+        return
+    header = f"<@{invocation.user.id}> :game_die:"
+    body = result.render(max_length=MAX_MESSAGE - len(header) - 1)
+    await invocation.respond(f"{header}\n{body}", ephemeral=private)
+    services.recent.add(invocation.user.id, text)
+    metrics.rolls.labels("ok").inc()
+    metrics.commands.labels("roll", invocation.source, "ok").inc()
+    metrics.latency.labels("roll").observe(invocation.elapsed)
+
+
+def suggest(partial: str, recent: list[str], *, limit: int = 25) -> list[str]:
+    """Autocomplete choices: the user's matching recent rolls, then completions of ``partial``."""
+    text = partial.strip()
+    folded = text.casefold()
+    choices = [r for r in recent if r.casefold().startswith(folded)]
+    if text:
+        choices.extend(dice.complete(text, limit=limit))
+    unique = [c for c in dict.fromkeys(choices) if 0 < len(c) <= _MAX_CHOICE]
+    return unique[:limit]

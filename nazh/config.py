@@ -1,0 +1,152 @@
+"""Settings read from the environment and a ``.env`` file, checked once at start-up."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import dotenv
+
+__all__ = ("DEFAULT_API_URL", "ConfigError", "Settings", "load_settings", "read_environment")
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
+
+_T = TypeVar("_T")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; ``str(error)`` is one line fit to print."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything Nazh reads from its environment."""
+
+    token: str = dataclasses.field(repr=False)
+    port: int = 8080
+    health_host: str = "0.0.0.0"
+    prefix: str = "!"
+    owner_ids: frozenset[int] = frozenset()
+    guild_ids: tuple[int, ...] = ()
+    api_url: str = DEFAULT_API_URL
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    log_level: str = "INFO"
+    roll_rate: tuple[int, float] = (8, 10.0)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The storage URL: ``NAZH_DATABASE_URL``, or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'nazh.sqlite3').resolve()}"
+
+
+def read_environment(dotenv_path: Path | None = None) -> dict[str, str]:
+    """The process environment over the values of ``.env`` (the environment wins)."""
+    path = (
+        dotenv_path if dotenv_path is not None else Path(dotenv.find_dotenv(usecwd=True) or ".env")
+    )
+    values = {k: v for k, v in dotenv.dotenv_values(path).items() if v is not None}
+    values.update(os.environ)
+    return values
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build :class:`Settings` from ``env``, raising :class:`ConfigError` on the first bad value."""
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise ConfigError(
+            "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env or the "
+            "environment (see .env.example), or try `nazh sandbox` to run offline without one"
+        )
+    if any(c.isspace() for c in token):
+        raise ConfigError("DISCORD_TOKEN contains whitespace: paste the bot token alone")
+    return Settings(
+        token=token,
+        port=_get(env, "PORT", 8080, _port),
+        health_host=_get(env, "NAZH_HEALTH_HOST", "0.0.0.0", _host),
+        prefix=_get(env, "NAZH_PREFIX", "!", _prefix),
+        owner_ids=frozenset(_get(env, "NAZH_OWNER_IDS", (), _snowflakes)),
+        guild_ids=_get(env, "NAZH_GUILD_IDS", (), _snowflakes),
+        api_url=_get(env, "NAZH_DISCORD_API_URL", DEFAULT_API_URL, _http_url),
+        data_dir=_get(env, "NAZH_DATA_DIR", Path("data"), Path),
+        database_url=_get(env, "NAZH_DATABASE_URL", None, _database_url),
+        log_level=_get(env, "LOG_LEVEL", "INFO", _log_level),
+        roll_rate=_get(env, "NAZH_ROLL_RATE", (8, 10.0), _rate),
+    )
+
+
+def _get(env: Mapping[str, str], key: str, default: _T, convert: Callable[[str], _T]) -> _T:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return convert(raw)
+    except ValueError as error:
+        raise ConfigError(f"{key} is invalid: {error}") from None
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"expected a port number from 1 to 65535, got {raw[:40]!r}")
+    return int(raw)
+
+
+def _host(raw: str) -> str:
+    if any(c.isspace() or c in "/?#" for c in raw):
+        raise ValueError(f"expected a host name or address, got {raw[:40]!r}")
+    return raw
+
+
+def _prefix(raw: str) -> str:
+    if len(raw) > 5 or any(c.isspace() for c in raw):
+        raise ValueError("expected 1 to 5 characters without spaces, like ! or ?")
+    return raw
+
+
+def _snowflakes(raw: str) -> tuple[int, ...]:
+    ids: list[int] = []
+    for part in raw.replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        if not item.isdigit() or not 0 < int(item) < 2**64:
+            raise ValueError(f"expected comma-separated Discord IDs, got {item[:40]!r}")
+        ids.append(int(item))
+    return tuple(dict.fromkeys(ids))
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected an http(s) URL like {DEFAULT_API_URL}")
+    return raw.rstrip("/")
+
+
+def _database_url(raw: str) -> str:
+    scheme = urlsplit(raw).scheme.split("+", 1)[0]
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user@host:5432/db")
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in _LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(_LOG_LEVELS)}")
+    return level
+
+
+def _rate(raw: str) -> tuple[int, float]:
+    match = _RATE.match(raw)
+    if not match or int(match[1]) < 1 or float(match[2]) <= 0:
+        raise ValueError("expected rolls/seconds, like 8/10")
+    return int(match[1]), float(match[2])

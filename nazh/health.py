@@ -1,0 +1,102 @@
+"""The keep-alive and health HTTP server: ping, liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+import errno
+import time
+from collections.abc import Callable
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from nazh import __version__
+from nazh.metrics import Metrics
+
+__all__ = ("HealthServer", "Readiness", "StartupError")
+
+Readiness = Callable[[], str | None]
+"""Returns None when the bot is ready to serve, else the reason it is not."""
+
+
+class StartupError(Exception):
+    """The server could not start; ``str(error)`` is one line fit to print."""
+
+
+class HealthServer:
+    """Serves ``/`` (uptime pingers), ``/healthz``, ``/readyz`` and ``/metrics``."""
+
+    __slots__ = ("_runner", "_started", "host", "metrics", "port", "readiness")
+
+    def __init__(self, host: str, port: int, *, readiness: Readiness, metrics: Metrics) -> None:
+        self.host = host
+        self.port = port
+        self.readiness = readiness
+        self.metrics = metrics
+        self._runner: web.AppRunner | None = None
+        self._started = time.monotonic()
+
+    async def start(self) -> None:
+        """Bind and serve; raises :class:`StartupError` when the port cannot be bound."""
+        app = web.Application(middlewares=[_only_get])
+        app.router.add_get("/", self._alive)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/metrics", self._metrics)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            if error.errno == errno.EADDRINUSE:
+                raise StartupError(
+                    f"port {self.port} is already in use: set PORT to a free port"
+                ) from None
+            raise StartupError(
+                f"cannot listen on {self.host}:{self.port}: {error.strerror}"
+            ) from None
+        if self.port == 0:
+            self.port = runner.addresses[0][1]
+        self._runner = runner
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _alive(self, _: web.Request) -> web.Response:
+        return web.Response(text="alive\n")
+
+    async def _healthz(self, _: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "status": "ok",
+                "version": __version__,
+                "uptime_seconds": round(time.monotonic() - self._started, 1),
+            }
+        )
+
+    async def _readyz(self, _: web.Request) -> web.Response:
+        reason = self.readiness()
+        if reason is None:
+            return web.json_response({"status": "ready"})
+        return web.json_response({"status": "not ready", "reason": reason}, status=503)
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        body = self.metrics.render()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+@web.middleware
+async def _only_get(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method not in ("GET", "HEAD"):
+        return web.json_response(
+            {"error": "method not allowed"}, status=405, headers={"Allow": "GET, HEAD"}
+        )
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return web.json_response({"error": "not found"}, status=404)

@@ -1,0 +1,141 @@
+"""One command call, whether it came as a slash command or a prefix message."""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import hikari
+import lightbulb
+
+if TYPE_CHECKING:
+    from nazh.services import Services
+
+__all__ = ("Invocation", "MessageInvocation", "SlashInvocation", "Source")
+
+Source = Literal["slash", "prefix", "component"]
+
+
+class Invocation(abc.ABC):
+    """Who called a command, where, and how to answer them.
+
+    Every answer is sent with all mentions disabled, so no text a user typed can ping anyone.
+    """
+
+    __slots__ = ("channel_id", "guild_id", "services", "started", "user")
+
+    source: Source
+
+    def __init__(
+        self,
+        services: Services,
+        user: hikari.User,
+        guild_id: hikari.Snowflake | None,
+        channel_id: hikari.Snowflake,
+    ) -> None:
+        self.services = services
+        self.user = user
+        self.guild_id = guild_id
+        self.channel_id = channel_id
+        self.started = time.perf_counter()
+
+    @abc.abstractmethod
+    async def respond(
+        self,
+        content: str | None = None,
+        *,
+        embeds: Sequence[hikari.Embed] = (),
+        components: Sequence[hikari.api.ComponentBuilder] = (),
+        attachments: Sequence[hikari.Resourceish] = (),
+        ephemeral: bool = False,
+    ) -> hikari.Snowflake | None:
+        """Answer the caller; ``ephemeral`` answers only them where Discord allows it.
+
+        Returns the id of the message sent, where it is known without another request.
+        """
+
+    @abc.abstractmethod
+    async def defer(self, *, ephemeral: bool = False) -> None:
+        """Tell Discord the answer will take a moment (a no-op for messages)."""
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the command arrived."""
+        return time.perf_counter() - self.started
+
+
+class SlashInvocation(Invocation):
+    """A slash command, answered through its interaction."""
+
+    __slots__ = ("context",)
+
+    source: Source = "slash"
+
+    def __init__(self, services: Services, context: lightbulb.Context) -> None:
+        super().__init__(services, context.user, context.guild_id, context.channel_id)
+        self.context = context
+
+    async def respond(
+        self,
+        content: str | None = None,
+        *,
+        embeds: Sequence[hikari.Embed] = (),
+        components: Sequence[hikari.api.ComponentBuilder] = (),
+        attachments: Sequence[hikari.Resourceish] = (),
+        ephemeral: bool = False,
+    ) -> hikari.Snowflake | None:
+        await self.context.respond(
+            content if content is not None else hikari.UNDEFINED,
+            embeds=list(embeds) if embeds else hikari.UNDEFINED,
+            components=list(components) if components else hikari.UNDEFINED,
+            attachments=list(attachments) if attachments else hikari.UNDEFINED,
+            ephemeral=ephemeral,
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+        return None
+
+    async def defer(self, *, ephemeral: bool = False) -> None:
+        await self.context.defer(ephemeral=ephemeral)
+
+
+class MessageInvocation(Invocation):
+    """A prefix command, answered with a reply in the same channel."""
+
+    __slots__ = ("message",)
+
+    source: Source = "prefix"
+
+    def __init__(self, services: Services, message: hikari.Message) -> None:
+        super().__init__(services, message.author, message.guild_id, message.channel_id)
+        self.message = message
+
+    async def respond(
+        self,
+        content: str | None = None,
+        *,
+        embeds: Sequence[hikari.Embed] = (),
+        components: Sequence[hikari.api.ComponentBuilder] = (),
+        attachments: Sequence[hikari.Resourceish] = (),
+        ephemeral: bool = False,
+    ) -> hikari.Snowflake | None:
+        sent = await self.services.bot.rest.create_message(
+            self.channel_id,
+            content if content is not None else hikari.UNDEFINED,
+            embeds=list(embeds) if embeds else hikari.UNDEFINED,
+            components=list(components) if components else hikari.UNDEFINED,
+            attachments=list(attachments) if attachments else hikari.UNDEFINED,
+            reply=self.message,
+            reply_must_exist=False,
+            mentions_reply=False,
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+        return sent.id
+
+    async def defer(self, *, ephemeral: bool = False) -> None:
+        return None

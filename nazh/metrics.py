@@ -1,0 +1,71 @@
+"""Prometheus metrics of one Nazh process, in a registry of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+__all__ = ("GatewayStatus", "Metrics")
+
+GatewayStatus = Callable[[], tuple[float, int, dict[int, bool]]]
+"""Returns (gateway latency in seconds or NaN, guild count, {shard id: connected})."""
+
+
+class _GatewayCollector(Collector):
+    def __init__(self, status: GatewayStatus) -> None:
+        self._status = status
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        latency, guilds, shards = self._status()
+        yield GaugeMetricFamily(
+            "nazh_gateway_latency_seconds", "Heartbeat latency of the gateway.", value=latency
+        )
+        yield GaugeMetricFamily("nazh_guilds", "Guilds the bot is in.", value=guilds)
+        connected = GaugeMetricFamily(
+            "nazh_shard_connected", "1 when the shard is connected.", labels=["shard"]
+        )
+        for shard_id, is_connected in sorted(shards.items()):
+            connected.add_metric([str(shard_id)], 1.0 if is_connected else 0.0)
+        yield connected
+
+
+class Metrics:
+    """Counters and histograms that handlers update, exposed at ``/metrics``."""
+
+    __slots__ = ("commands", "errors", "latency", "registry", "rolls")
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter(
+            "nazh_commands",
+            "Commands handled, by command, source and outcome.",
+            ["command", "source", "outcome"],
+            registry=self.registry,
+        )
+        self.rolls = Counter(
+            "nazh_rolls", "Rolls evaluated, by outcome.", ["outcome"], registry=self.registry
+        )
+        self.errors = Counter(
+            "nazh_errors",
+            "Unexpected errors, by where they happened.",
+            ["where"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "nazh_command_latency_seconds",
+            "Time from receiving a command to answering it.",
+            ["command"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+
+    def watch_gateway(self, status: GatewayStatus) -> None:
+        """Report gateway latency, guilds and shard states from ``status`` at each scrape."""
+        self.registry.register(_GatewayCollector(status))
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of every metric."""
+        return generate_latest(self.registry)

@@ -1,0 +1,117 @@
+"""Prefix commands (``!roll 4d6kh3``): one small router that calls the slash commands' handlers."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+
+import hikari
+import lightbulb
+
+from nazh.invocation import Invocation, MessageInvocation
+from nazh.services import Services
+
+__all__ = ("PrefixCommand", "PrefixHandler", "PrefixRouter", "split_command")
+
+_LOGGER = logging.getLogger(__name__)
+
+PrefixHandler = Callable[[Invocation, str], Awaitable[None]]
+"""Called with the invocation and the text after the command name."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class PrefixCommand(lightbulb.Loadable):
+    """A prefix command that a plugin's ``Loader`` adds and removes with the plugin."""
+
+    name: str
+    handler: PrefixHandler
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and its aliases."""
+        return (self.name, *self.aliases)
+
+    async def load(self, client: lightbulb.Client) -> None:
+        (await _router_of(client)).add(self)
+
+    async def unload(self, client: lightbulb.Client) -> None:
+        (await _router_of(client)).remove(self)
+
+
+async def _router_of(client: lightbulb.Client) -> PrefixRouter:
+    async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
+        return await container.get(PrefixRouter)
+
+
+def split_command(content: str, prefixes: tuple[str, ...]) -> tuple[str, str] | None:
+    """``("roll", "4d6kh3 fireball")`` from ``"!roll 4d6kh3 fireball"``, or None if no prefix."""
+    for prefix in prefixes:
+        if content.startswith(prefix):
+            rest = content[len(prefix) :].lstrip()
+            name, _, args = rest.partition(" ")
+            if "\n" in name:
+                name, _, more = name.partition("\n")
+                args = f"{more} {args}".strip()
+            if name:
+                return name.lower(), args.strip()
+    return None
+
+
+class PrefixRouter:
+    """Routes prefix messages to the :class:`PrefixCommand` registered under their name."""
+
+    __slots__ = ("_commands", "services")
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._commands: dict[str, PrefixCommand] = {}
+
+    def add(self, command: PrefixCommand) -> None:
+        """Route ``command``'s names to it; a name already taken is an error."""
+        taken = [name for name in command.names if name in self._commands]
+        if taken:
+            raise ValueError(f"prefix command name(s) already registered: {', '.join(taken)}")
+        for name in command.names:
+            self._commands[name] = command
+
+    def remove(self, command: PrefixCommand) -> None:
+        """Stop routing ``command``'s names."""
+        for name in command.names:
+            if self._commands.get(name) is command:
+                del self._commands[name]
+
+    @property
+    def commands(self) -> dict[str, PrefixCommand]:
+        """Every routed name and its command."""
+        return dict(self._commands)
+
+    def prefixes(self) -> tuple[str, ...]:
+        """The prefixes that address the bot: the configured one and a mention of it."""
+        me = self.services.bot.get_me()
+        mentions = (f"<@{me.id}>", f"<@!{me.id}>") if me is not None else ()
+        return (*mentions, self.services.settings.prefix)
+
+    async def on_message(self, event: hikari.MessageCreateEvent) -> None:
+        """Dispatch a message to its prefix command, if it is one."""
+        message = event.message
+        if event.author.is_bot or message.webhook_id is not None or not message.content:
+            return
+        found = split_command(message.content, self.prefixes())
+        if found is None:
+            return
+        name, args = found
+        command = self._commands.get(name)
+        if command is None:
+            return
+        invocation = MessageInvocation(self.services, message)
+        try:
+            await command.handler(invocation, args)
+        except Exception:
+            _LOGGER.exception("prefix command %r failed", name)
+            self.services.metrics.errors.labels("prefix").inc()
+            try:
+                await invocation.respond("Something went wrong on my side; the error is logged.")
+            except hikari.HikariError:
+                _LOGGER.warning("could not report the failure of %r", name)

@@ -1,0 +1,34 @@
+"""The shared objects that command handlers use, registered once in lightbulb's DI."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import hikari
+import lightbulb
+
+from nazh.config import Settings
+from nazh.metrics import Metrics
+from nazh.ratelimit import SlidingWindowLimiter
+from nazh.recent import RecentRolls
+
+__all__ = ("Services", "services_of")
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class Services:
+    """What a command handler may use: settings, the bot, metrics, limits and state."""
+
+    settings: Settings
+    bot: hikari.GatewayBot
+    metrics: Metrics
+    roll_limiter: SlidingWindowLimiter
+    recent: RecentRolls
+    started_at: float = dataclasses.field(default_factory=time.time)
+
+
+async def services_of(client: lightbulb.Client) -> Services:
+    """The :class:`Services` registered in ``client``'s dependency injection."""
+    async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
+        return await container.get(Services)

@@ -1,0 +1,50 @@
+"""The roll plugin: ``/roll`` with autocomplete, and ``!roll`` / ``!r``."""
+
+from __future__ import annotations
+
+import lightbulb
+
+from nazh.commands import roll as rolling
+from nazh.invocation import Invocation, SlashInvocation
+from nazh.prefix import PrefixCommand
+from nazh.services import Services
+
+loader = lightbulb.Loader()
+
+
+async def _complete_expression(
+    ctx: lightbulb.AutocompleteContext[str], services: Services = lightbulb.di.INJECTED
+) -> None:
+    partial = str(ctx.focused.value or "")
+    choices = rolling.suggest(partial, services.recent.get(ctx.interaction.user.id))
+    await ctx.respond([(choice, choice) for choice in choices])
+
+
+@loader.command
+class Roll(
+    lightbulb.SlashCommand,
+    name="roll",
+    description="Roll dice: 1d20+5 attack, 4d6kh3, 2d20kh1, 8d6 fireball ...",
+):
+    """``/roll expression [private]``."""
+
+    expression = lightbulb.string(
+        "expression",
+        "What to roll, then an optional comment: 1d20+5 attack the goblin",
+        autocomplete=_complete_expression,
+        max_length=1000,
+    )
+    private = lightbulb.boolean("private", "Only you see the result", default=False)
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await rolling.roll(SlashInvocation(services, ctx), self.expression, private=self.private)
+
+
+async def _prefix_roll(invocation: Invocation, text: str) -> None:
+    await rolling.roll(invocation, text)
+
+
+loader.add(PrefixCommand("roll", _prefix_roll, aliases=("r",)))
