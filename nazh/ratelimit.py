@@ -39,8 +39,8 @@ class SlidingWindowLimiter:
         now = self._clock()
         events = self._events.get(key)
         if events is None:
-            events = self._events[key] = collections.deque()
             self._evict(now)
+            events = self._events[key] = collections.deque()
         else:
             self._events.move_to_end(key)
         horizon = now - self.window
@@ -58,7 +58,7 @@ class SlidingWindowLimiter:
         horizon = now - self.window
         while self._events:
             oldest_key, oldest = next(iter(self._events.items()))
-            if len(self._events) > self.max_keys or not oldest or oldest[-1] <= horizon:
+            if len(self._events) >= self.max_keys or not oldest or oldest[-1] <= horizon:
                 del self._events[oldest_key]
             else:
                 break

@@ -1,0 +1,122 @@
+"""Settings: defaults, parsing, and one clear line for every bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nazh.config import DEFAULT_API_URL, ConfigError, load_settings, read_environment
+
+
+def test_defaults_need_only_a_token() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "abc.def"})
+    assert settings.token == "abc.def"
+    assert settings.port == 8080
+    assert settings.prefix == "!"
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.guild_ids == ()
+    assert settings.roll_rate == (8, 10.0)
+    assert settings.resolved_database_url.startswith("sqlite:///")
+    assert settings.resolved_database_url.endswith("data/nazh.sqlite3")
+
+
+def test_every_key_is_read() -> None:
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": "t",
+            "PORT": "9000",
+            "NAZH_PREFIX": "?",
+            "NAZH_OWNER_IDS": "1, 2,2",
+            "NAZH_GUILD_IDS": "10;20",
+            "NAZH_DISCORD_API_URL": "http://127.0.0.1:5000/api/v10/",
+            "NAZH_DATA_DIR": "/tmp/x",
+            "NAZH_DATABASE_URL": "postgresql://u@h:5432/d",
+            "LOG_LEVEL": "debug",
+            "NAZH_ROLL_RATE": "3/5",
+        }
+    )
+    assert settings.port == 9000
+    assert settings.prefix == "?"
+    assert settings.owner_ids == frozenset({1, 2})
+    assert settings.guild_ids == (10, 20)
+    assert settings.api_url == "http://127.0.0.1:5000/api/v10"
+    assert settings.data_dir == Path("/tmp/x")
+    assert settings.resolved_database_url == "postgresql://u@h:5432/d"
+    assert settings.log_level == "DEBUG"
+    assert settings.roll_rate == (3, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("PORT", "http", "PORT is invalid"),
+        ("PORT", "70000", "PORT is invalid"),
+        ("NAZH_PREFIX", "roll please", "NAZH_PREFIX is invalid"),
+        ("NAZH_OWNER_IDS", "123,bob", "NAZH_OWNER_IDS is invalid"),
+        ("NAZH_GUILD_IDS", "-5", "NAZH_GUILD_IDS is invalid"),
+        ("NAZH_DISCORD_API_URL", "discord.com", "NAZH_DISCORD_API_URL is invalid"),
+        ("NAZH_DATABASE_URL", "mysql://x", "NAZH_DATABASE_URL is invalid"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL is invalid"),
+        ("NAZH_ROLL_RATE", "0/10", "NAZH_ROLL_RATE is invalid"),
+    ],
+)
+def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DISCORD_TOKEN": "t", key: value})
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_missing_token_explains_how_and_mentions_the_sandbox() -> None:
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set") as caught:
+        load_settings({})
+    assert "nazh sandbox" in str(caught.value)
+
+
+def test_token_is_never_in_the_repr() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "super-secret-token"})
+    assert "super-secret-token" not in repr(settings)
+
+
+def test_dotenv_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DISCORD_TOKEN=from-file\nNAZH_PREFIX=?\n")
+    monkeypatch.setenv("NAZH_PREFIX", "$")
+    env = read_environment(dotenv)
+    assert env["DISCORD_TOKEN"] == "from-file"
+    assert env["NAZH_PREFIX"] == "$"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "nazh: error: DISCORD_TOKEN is not set"),
+        ({"DISCORD_TOKEN": "sekrit-token", "PORT": "x"}, "nazh: error: PORT is invalid"),
+    ],
+)
+def test_the_command_exits_with_one_line_and_no_traceback(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "PORT")}
+    result = subprocess.run(
+        [sys.executable, "-m", "nazh"],
+        env={**clean, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(expected)
+    assert "Traceback" not in result.stderr
+    assert "sekrit-token" not in result.stderr + result.stdout
