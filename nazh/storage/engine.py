@@ -1,0 +1,43 @@
+"""Creating the async engine, with the SQLite settings Nazh relies on."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ("SQLITE_BUSY_TIMEOUT_MS", "create_engine")
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_engine(url: URL) -> AsyncEngine:
+    """Create the engine for an async driver URL (see `resolve_url`).
+
+    SQLite files get their directory created, WAL journaling, a busy timeout, and transactions
+    opened with ``BEGIN IMMEDIATE`` so that DDL is transactional and writers queue on the busy
+    timeout instead of failing on a lock upgrade.
+    """
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url)
+    event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:
+    # The driver must not open transactions itself: `_begin_immediate` does it for every one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

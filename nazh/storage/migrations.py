@@ -1,0 +1,100 @@
+"""Versioned schema migrations, applied in order at start-up.
+
+Each migration runs in its own transaction together with the bump of ``schema_version``, so a
+failed migration leaves the database at the previous version. Concurrent start-ups serialise on a
+PostgreSQL advisory lock (SQLite: on the write lock taken by ``BEGIN IMMEDIATE``) and re-read the
+version under it, so each migration is applied exactly once.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from nazh.storage.errors import SchemaTooNewError
+from nazh.storage.schema import schema_version
+
+__all__ = ("MIGRATIONS", "MIGRATION_LOCK_KEY", "Migration", "current_version", "migrate")
+
+MIGRATION_LOCK_KEY = 0x4E415A48_4D494752  # "NAZHMIGR"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: SQL statements valid on both SQLite and PostgreSQL."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "roll statistics, recent rolls, guild settings",
+        (
+            "CREATE TABLE face_counts (user_id BIGINT NOT NULL, guild_id BIGINT NOT NULL,"
+            " sides INTEGER NOT NULL, face INTEGER NOT NULL, n BIGINT NOT NULL,"
+            " PRIMARY KEY (user_id, guild_id, sides, face))",
+            "CREATE TABLE die_totals (user_id BIGINT NOT NULL, guild_id BIGINT NOT NULL,"
+            " sides INTEGER NOT NULL, n BIGINT NOT NULL, total BIGINT NOT NULL,"
+            " PRIMARY KEY (user_id, guild_id, sides))",
+            "CREATE INDEX die_totals_guild ON die_totals (guild_id, sides)",
+            "CREATE TABLE user_totals (user_id BIGINT NOT NULL, guild_id BIGINT NOT NULL,"
+            " rolls BIGINT NOT NULL, dice BIGINT NOT NULL, nat20 BIGINT NOT NULL,"
+            " nat1 BIGINT NOT NULL, PRIMARY KEY (user_id, guild_id))",
+            "CREATE INDEX user_totals_guild ON user_totals (guild_id)",
+            "CREATE TABLE bot_totals (id INTEGER PRIMARY KEY, rolls BIGINT NOT NULL,"
+            " dice BIGINT NOT NULL)",
+            "CREATE TABLE recent_rolls (user_id BIGINT NOT NULL, expression TEXT NOT NULL,"
+            " used_at BIGINT NOT NULL, PRIMARY KEY (user_id, expression))",
+            "CREATE TABLE guild_settings (guild_id BIGINT PRIMARY KEY, prefix TEXT)",
+        ),
+    ),
+)
+
+_CREATE_VERSION_TABLE = text(
+    "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)"
+)
+
+
+async def current_version(connection: AsyncConnection) -> int:
+    """The schema version recorded in the database (0 when it has never been migrated)."""
+    await connection.execute(_CREATE_VERSION_TABLE)
+    found = await connection.scalar(
+        select(schema_version.c.version).where(schema_version.c.id == 1)
+    )
+    return found or 0
+
+
+async def migrate(engine: AsyncEngine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the last of `migrations` and return that version.
+
+    Raises `SchemaTooNewError` when the database is already past it.
+    """
+    for position, migration in enumerate(migrations, start=1):
+        if migration.version != position:
+            raise ValueError(f"migration {migration.version} is out of order at {position}")
+    latest = len(migrations)
+    while True:
+        async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            version = await current_version(connection)
+            if version > latest:
+                raise SchemaTooNewError(version, latest)
+            if version == latest:
+                return version
+            for statement in migrations[version].statements:
+                await connection.exec_driver_sql(statement)
+            if version == 0:
+                await connection.execute(insert(schema_version).values(id=1, version=1))
+            else:
+                await connection.execute(
+                    update(schema_version)
+                    .where(schema_version.c.id == 1)
+                    .values(version=version + 1)
+                )

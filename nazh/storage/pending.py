@@ -1,0 +1,99 @@
+"""In-memory roll counters waiting to be flushed (the hot path of `Storage.record_roll`)."""
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TypeVar
+
+__all__ = ("FATE_SIDES", "MAX_FACE_TRACKED_SIDES", "PendingStats")
+
+FATE_SIDES = 0
+"""Fate/Fudge dice are recorded with this die size and faces -1, 0, +1."""
+
+MAX_FACE_TRACKED_SIDES = 100
+"""Per-face counts are kept for dice up to this size (and Fate dice); larger ones only in totals."""
+
+_FATE_FACES = frozenset((-1, 0, 1))
+
+_Key = TypeVar("_Key")
+
+
+class PendingStats:
+    """Additive counters keyed like the tables they are flushed to (user first, then guild).
+
+    Every counter only ever grows, so two batches combine by addition (`merge`), which is what
+    makes a failed flush safe to put back and concurrent flushes safe to add up in the database.
+    """
+
+    __slots__ = ("dice", "dice_rolled", "faces", "rolls", "users")
+
+    def __init__(self) -> None:
+        self.faces: dict[tuple[int, int, int, int], int] = {}
+        """(user, guild, sides, face) -> count, for Fate dice and dice up to d100."""
+        self.dice: dict[tuple[int, int, int], list[int]] = {}
+        """(user, guild, sides) -> [count, sum of faces]."""
+        self.users: dict[tuple[int, int], list[int]] = {}
+        """(user, guild) -> [rolls, dice, natural 20s, natural 1s on d20s]."""
+        self.rolls = 0
+        self.dice_rolled = 0
+
+    def __bool__(self) -> bool:
+        return self.rolls > 0
+
+    def add_roll(self, guild_id: int, user_id: int, dice: Iterable[tuple[int, int]]) -> None:
+        """Count one roll of `dice`, given as (sides, face) pairs; `ValueError` if one is bogus."""
+        counts = Counter(dice)
+        for sides, face in counts:
+            if sides == FATE_SIDES:
+                if face not in _FATE_FACES:
+                    raise ValueError(f"face {face} is not on a Fate die")
+            elif sides < 0 or not 1 <= face <= sides:
+                raise ValueError(f"face {face} is not on a d{sides}")
+        rolled = counts.total()
+        user_key = (user_id, guild_id)
+        user = self.users.get(user_key)
+        if user is None:
+            user = self.users[user_key] = [0, 0, 0, 0]
+        user[0] += 1
+        user[1] += rolled
+        user[2] += counts.get((20, 20), 0)
+        user[3] += counts.get((20, 1), 0)
+        self.rolls += 1
+        self.dice_rolled += rolled
+        faces = self.faces
+        per_die = self.dice
+        for (sides, face), n in counts.items():
+            die_key = (user_id, guild_id, sides)
+            die = per_die.get(die_key)
+            if die is None:
+                die = per_die[die_key] = [0, 0]
+            die[0] += n
+            die[1] += n * face
+            if sides <= MAX_FACE_TRACKED_SIDES:
+                face_key = (user_id, guild_id, sides, face)
+                faces[face_key] = faces.get(face_key, 0) + n
+
+    def merge(self, other: "PendingStats") -> None:
+        """Add every counter of `other` into this batch."""
+        for key, n in other.faces.items():
+            self.faces[key] = self.faces.get(key, 0) + n
+        for key, values in other.dice.items():
+            _add_into(self.dice, key, values)
+        for key, values in other.users.items():
+            _add_into(self.users, key, values)
+        self.rolls += other.rolls
+        self.dice_rolled += other.dice_rolled
+
+    def discard_user(self, user_id: int) -> None:
+        """Drop everything pending about `user_id` (the bot-wide totals keep their counts)."""
+        self.faces = {key: n for key, n in self.faces.items() if key[0] != user_id}
+        self.dice = {key: v for key, v in self.dice.items() if key[0] != user_id}
+        self.users = {key: v for key, v in self.users.items() if key[0] != user_id}
+
+
+def _add_into(target: dict[_Key, list[int]], key: _Key, values: list[int]) -> None:
+    current = target.get(key)
+    if current is None:
+        target[key] = list(values)
+    else:
+        for index, value in enumerate(values):
+            current[index] += value

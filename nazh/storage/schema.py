@@ -1,0 +1,77 @@
+"""The current database schema, as SQLAlchemy Core tables (migrations create it)."""
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text
+
+__all__ = (
+    "bot_totals",
+    "die_totals",
+    "face_counts",
+    "guild_settings",
+    "metadata",
+    "recent_rolls",
+    "schema_version",
+    "user_totals",
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+face_counts = Table(
+    "face_counts",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("sides", Integer, primary_key=True),
+    Column("face", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+
+die_totals = Table(
+    "die_totals",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("sides", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+)
+
+user_totals = Table(
+    "user_totals",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("rolls", BigInteger, nullable=False),
+    Column("dice", BigInteger, nullable=False),
+    Column("nat20", BigInteger, nullable=False),
+    Column("nat1", BigInteger, nullable=False),
+)
+
+bot_totals = Table(
+    "bot_totals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rolls", BigInteger, nullable=False),
+    Column("dice", BigInteger, nullable=False),
+)
+
+recent_rolls = Table(
+    "recent_rolls",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("expression", Text, primary_key=True),
+    Column("used_at", BigInteger, nullable=False),
+)
+
+guild_settings = Table(
+    "guild_settings",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("prefix", Text, nullable=True),
+)

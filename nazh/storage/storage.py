@@ -1,0 +1,348 @@
+"""`Storage`: the bot's single entry point to its database."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Self
+
+from sqlalchemy import URL, delete, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from nazh.storage.engine import create_engine
+from nazh.storage.errors import StorageClosedError
+from nazh.storage.migrations import migrate
+from nazh.storage.pending import PendingStats
+from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
+from nazh.storage.schema import (
+    die_totals,
+    face_counts,
+    guild_settings,
+    recent_rolls,
+    user_totals,
+)
+from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
+from nazh.storage.urls import resolve_url
+from nazh.storage.writes import put_rows, write_pending
+
+__all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "RECENT_LIMIT", "Storage")
+
+RECENT_LIMIT = 25
+"""Distinct recent expressions kept per user."""
+
+MAX_EXPRESSION_LENGTH = 2000
+
+PING_TIMEOUT = 2.0
+
+_CLOSE_FLUSH_ATTEMPTS = 3
+_CLOSE_RETRY_DELAY = 0.2
+
+_log = logging.getLogger("nazh.storage")
+
+
+class Storage:
+    """Roll statistics, recent rolls and guild settings in SQLite or PostgreSQL.
+
+    Create it with `Storage.open` and `close` it on shutdown (that flushes). Statistics are
+    recorded in memory by `record_roll` and flushed by a background task every `flush_interval`
+    seconds as additive upserts, so several processes may share one PostgreSQL database.
+    Statistics reads flush first, so they include every roll recorded in this process.
+    """
+
+    __slots__ = (
+        "_closed",
+        "_closing",
+        "_engine",
+        "_failed_flushes",
+        "_flush_interval",
+        "_flush_lock",
+        "_flushed_dice",
+        "_flushed_rolls",
+        "_flusher",
+        "_last_recent_stamp",
+        "_pending",
+        "_prefixes",
+        "_schema_version",
+    )
+
+    def __init__(self, engine: AsyncEngine, *, schema_version: int, flush_interval: float) -> None:
+        """Wrap an engine whose database is already migrated; prefer `Storage.open`."""
+        if flush_interval <= 0:
+            raise ValueError("flush_interval must be positive")
+        self._engine = engine
+        self._schema_version = schema_version
+        self._flush_interval = flush_interval
+        self._pending = PendingStats()
+        self._flush_lock = asyncio.Lock()
+        self._closing = asyncio.Event()
+        self._closed = False
+        self._flusher: asyncio.Task[None] | None = None
+        self._flushed_rolls = 0
+        self._flushed_dice = 0
+        self._failed_flushes = 0
+        self._last_recent_stamp = 0
+        self._prefixes: dict[int, str | None] = {}
+
+    @classmethod
+    async def open(
+        cls,
+        url: str | URL | None = None,
+        *,
+        data_dir: Path = Path("data"),
+        flush_interval: float = 1.0,
+    ) -> Self:
+        """Connect, apply pending migrations and start the background flusher.
+
+        `url` is a ``sqlite:///path`` or ``postgresql://user@host:port/db`` URL (plain URLs use the
+        aiosqlite and asyncpg drivers); None means the SQLite file ``nazh.sqlite3`` in `data_dir`.
+        Raises `SchemaTooNewError` if a newer Nazh migrated the database.
+        """
+        engine = create_engine(resolve_url(url, data_dir))
+        try:
+            version = await migrate(engine)
+            storage = cls(engine, schema_version=version, flush_interval=flush_interval)
+        except BaseException:
+            await engine.dispose()
+            raise
+        storage._flusher = asyncio.create_task(
+            storage._flush_periodically(), name="nazh-storage-flusher"
+        )
+        return storage
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    @property
+    def schema_version(self) -> int:
+        """Schema version of the database after start-up migrations."""
+        return self._schema_version
+
+    @property
+    def pending_rolls(self) -> int:
+        """Rolls recorded and not flushed yet."""
+        return self._pending.rolls
+
+    @property
+    def flushed_rolls(self) -> int:
+        """Rolls this `Storage` has written to the database so far."""
+        return self._flushed_rolls
+
+    @property
+    def flushed_dice(self) -> int:
+        """Dice this `Storage` has written to the database so far."""
+        return self._flushed_dice
+
+    @property
+    def failed_flushes(self) -> int:
+        """Flushes that failed (their counts were kept and retried)."""
+        return self._failed_flushes
+
+    async def close(self) -> None:
+        """Stop the flusher, flush what is pending (retrying briefly) and release connections.
+
+        Raises the last flush error if the pending statistics could not be written.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._closing.set()
+        if self._flusher is not None:
+            await self._flusher
+        try:
+            for attempt in range(1, _CLOSE_FLUSH_ATTEMPTS + 1):
+                try:
+                    await self.flush()
+                    break
+                except Exception:
+                    if attempt == _CLOSE_FLUSH_ATTEMPTS:
+                        _log.error("losing %d unflushed rolls on close", self._pending.rolls)
+                        raise
+                    await asyncio.sleep(_CLOSE_RETRY_DELAY)
+        finally:
+            await self._engine.dispose()
+
+    def record_roll(
+        self, *, guild_id: int | None, user_id: int, dice: Iterable[tuple[int, int]]
+    ) -> None:
+        """Count one roll of `dice`, (sides, face) pairs with sides 0 for Fate dice (-1/0/+1).
+
+        Memory only; the flusher writes it. `guild_id` None (a DM) is stored as guild 0.
+        Raises `ValueError` for a face that is not on its die, `StorageClosedError` after close.
+        """
+        if self._closed:
+            raise StorageClosedError("record_roll after Storage.close")
+        self._pending.add_roll(guild_id or 0, user_id, dice)
+
+    async def flush(self) -> None:
+        """Write pending statistics in one transaction; on failure keep them and re-raise."""
+        async with self._flush_lock:
+            await self._flush_locked()
+
+    async def _flush_locked(self) -> None:
+        batch = self._pending
+        if not batch:
+            return
+        self._pending = PendingStats()
+        try:
+            async with self._engine.begin() as connection:
+                await write_pending(connection, batch)
+        except BaseException:
+            batch.merge(self._pending)
+            self._pending = batch
+            self._failed_flushes += 1
+            raise
+        self._flushed_rolls += batch.rolls
+        self._flushed_dice += batch.dice_rolled
+
+    async def _flush_periodically(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        failing = 0
+        while not self._closing.is_set():
+            due = max(due + self._flush_interval, loop.time())
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(due):
+                    await self._closing.wait()
+            if self._closing.is_set():
+                return
+            try:
+                await self.flush()
+            except Exception:
+                failing += 1
+                if failing == 1:
+                    _log.exception("flushing roll statistics failed; keeping them and retrying")
+                continue
+            if failing:
+                _log.info("flushed roll statistics again after %d failed attempts", failing)
+                failing = 0
+
+    async def user_stats(self, user_id: int, *, guild_id: int | None) -> UserStats:
+        """Statistics of `user_id` in guild `guild_id` (0 for DMs), or everywhere if None."""
+        self._check_open()
+        await self.flush()
+        async with self._engine.connect() as connection:
+            return await read_user_stats(connection, user_id, guild_id)
+
+    async def server_stats(self, guild_id: int, *, top: int = 5, min_d20: int = 20) -> ServerStats:
+        """Statistics of a guild; d20 rankings only include users with `min_d20` d20s."""
+        if top < 1 or min_d20 < 1:
+            raise ValueError("top and min_d20 must be at least 1")
+        self._check_open()
+        await self.flush()
+        async with self._engine.connect() as connection:
+            return await read_server_stats(connection, guild_id, top, min_d20)
+
+    async def totals(self) -> GlobalTotals:
+        """Rolls served and dice rolled by every process sharing the database."""
+        self._check_open()
+        await self.flush()
+        async with self._engine.connect() as connection:
+            return await read_totals(connection)
+
+    async def add_recent(self, user_id: int, expression: str) -> None:
+        """Remember `expression` as the user's most recent roll, keeping `RECENT_LIMIT` of them."""
+        expression = expression.strip()
+        if not expression or len(expression) > MAX_EXPRESSION_LENGTH:
+            raise ValueError(f"a recent roll must have 1 to {MAX_EXPRESSION_LENGTH} characters")
+        self._check_open()
+        stamp = max(time.time_ns(), self._last_recent_stamp + 1)
+        self._last_recent_stamp = stamp
+        kept = (
+            select(recent_rolls.c.expression)
+            .where(recent_rolls.c.user_id == user_id)
+            .order_by(recent_rolls.c.used_at.desc())
+            .limit(RECENT_LIMIT)
+        )
+        async with self._engine.begin() as connection:
+            await put_rows(
+                connection,
+                recent_rolls,
+                ("user_id", "expression"),
+                [{"user_id": user_id, "expression": expression, "used_at": stamp}],
+            )
+            await connection.execute(
+                delete(recent_rolls).where(
+                    recent_rolls.c.user_id == user_id,
+                    recent_rolls.c.expression.not_in(kept.scalar_subquery()),
+                )
+            )
+
+    async def recent(self, user_id: int, limit: int = RECENT_LIMIT) -> list[str]:
+        """The user's recent expressions, most recent first."""
+        self._check_open()
+        async with self._engine.connect() as connection:
+            result = await connection.scalars(
+                select(recent_rolls.c.expression)
+                .where(recent_rolls.c.user_id == user_id)
+                .order_by(recent_rolls.c.used_at.desc())
+                .limit(limit)
+            )
+            return list(result)
+
+    async def get_prefix(self, guild_id: int) -> str | None:
+        """The guild's command prefix, None for the default.
+
+        Cached per process: a guild is served by one shard, whose process also changes it.
+        """
+        if guild_id in self._prefixes:
+            return self._prefixes[guild_id]
+        self._check_open()
+        async with self._engine.connect() as connection:
+            prefix = await connection.scalar(
+                select(guild_settings.c.prefix).where(guild_settings.c.guild_id == guild_id)
+            )
+        self._prefixes[guild_id] = prefix
+        return prefix
+
+    async def set_prefix(self, guild_id: int, prefix: str | None) -> None:
+        """Set the guild's command prefix; None restores the default."""
+        if prefix is not None and not prefix.strip():
+            raise ValueError("a prefix cannot be blank; use None for the default")
+        self._check_open()
+        async with self._engine.begin() as connection:
+            if prefix is None:
+                await connection.execute(
+                    delete(guild_settings).where(guild_settings.c.guild_id == guild_id)
+                )
+            else:
+                await put_rows(
+                    connection,
+                    guild_settings,
+                    ("guild_id",),
+                    [{"guild_id": guild_id, "prefix": prefix}],
+                )
+        self._prefixes[guild_id] = prefix
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete every statistic and recent roll of `user_id`, pending ones included."""
+        self._check_open()
+        async with self._flush_lock:
+            self._pending.discard_user(user_id)
+            async with self._engine.begin() as connection:
+                for table in (face_counts, die_totals, user_totals, recent_rolls):
+                    await connection.execute(delete(table).where(table.c.user_id == user_id))
+
+    async def ping(self) -> bool:
+        """Whether the database answers a trivial query within `PING_TIMEOUT` seconds."""
+        if self._closed:
+            return False
+        try:
+            async with asyncio.timeout(PING_TIMEOUT), self._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            _log.warning("database ping failed", exc_info=True)
+            return False
+        return True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageClosedError("Storage is closed")
