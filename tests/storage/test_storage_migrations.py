@@ -1,0 +1,100 @@
+"""Schema migrations: from empty, re-opening, refusing newer schemas, atomic steps."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from nazh.storage import MIGRATIONS, SchemaTooNewError, Storage, resolve_url
+from nazh.storage.engine import create_engine
+from nazh.storage.migrations import Migration, migrate
+
+Scalar = Callable[[str], Awaitable[Any]]
+
+TABLES = (
+    "face_counts",
+    "die_totals",
+    "user_totals",
+    "bot_totals",
+    "recent_rolls",
+    "guild_settings",
+)
+
+
+async def test_migrates_an_empty_database(db_url: str, db_scalar: Scalar) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    await storage.close()
+    assert storage.schema_version == len(MIGRATIONS)
+    assert await db_scalar("SELECT version FROM schema_version") == len(MIGRATIONS)
+    for table in TABLES:
+        assert await db_scalar(f"SELECT count(*) FROM {table}") == 0
+
+
+async def test_reopening_keeps_data_and_version(db_url: str, db_scalar: Scalar) -> None:
+    for expected_rolls in (1, 2, 3):
+        storage = await Storage.open(db_url, flush_interval=3600)
+        storage.record_roll(guild_id=1, user_id=2, dice=[(20, 7)])
+        await storage.close()
+        assert storage.schema_version == len(MIGRATIONS)
+        assert await db_scalar("SELECT rolls FROM bot_totals") == expected_rolls
+    assert await db_scalar("SELECT count(*) FROM schema_version") == 1
+
+
+async def test_concurrent_start_ups_migrate_once(db_url: str, db_scalar: Scalar) -> None:
+    opened = await asyncio.gather(*(Storage.open(db_url, flush_interval=3600) for _ in range(4)))
+    for storage in opened:
+        assert storage.schema_version == len(MIGRATIONS)
+        await storage.close()
+    assert await db_scalar("SELECT count(*) FROM schema_version") == 1
+
+
+async def test_newer_schema_stops_start_up(db_url: str, db_scalar: Scalar) -> None:
+    await (await Storage.open(db_url, flush_interval=3600)).close()
+    newer = len(MIGRATIONS) + 4
+    await db_scalar(f"UPDATE schema_version SET version = {newer}")
+    with pytest.raises(SchemaTooNewError) as caught:
+        await Storage.open(db_url, flush_interval=3600)
+    message = str(caught.value)
+    assert message == (
+        f"database schema is version {newer} but this Nazh knows up to {len(MIGRATIONS)};"
+        " upgrade Nazh"
+    )
+    assert "\n" not in message
+    assert (caught.value.found, caught.value.known) == (newer, len(MIGRATIONS))
+
+
+async def test_failed_migration_leaves_previous_version(db_url: str, db_scalar: Scalar) -> None:
+    engine = create_engine(resolve_url(db_url, Path()))
+    broken = Migration(
+        len(MIGRATIONS) + 1,
+        "half-broken step",
+        ("CREATE TABLE extra (id INTEGER)", "CREATE TABLE broken ("),
+    )
+    try:
+        assert await migrate(engine) == len(MIGRATIONS)
+        with pytest.raises(DBAPIError):
+            await migrate(engine, (*MIGRATIONS, broken))
+        assert await db_scalar("SELECT version FROM schema_version") == len(MIGRATIONS)
+        with pytest.raises(DBAPIError):
+            await db_scalar("SELECT count(*) FROM extra")
+
+        fixed = Migration(broken.version, "fixed step", ("CREATE TABLE extra (id INTEGER)",))
+        assert await migrate(engine, (*MIGRATIONS, fixed)) == fixed.version
+        assert await db_scalar("SELECT count(*) FROM extra") == 0
+    finally:
+        await engine.dispose()
+    with pytest.raises(SchemaTooNewError):
+        await Storage.open(db_url, flush_interval=3600)
+
+
+async def test_migrations_must_be_numbered_in_order(sqlite_url: str) -> None:
+    engine = create_engine(resolve_url(sqlite_url, Path()))
+    skipped = Migration(len(MIGRATIONS) + 2, "skips a number", ("SELECT 1",))
+    try:
+        with pytest.raises(ValueError, match="out of order"):
+            await migrate(engine, (*MIGRATIONS, skipped))
+    finally:
+        await engine.dispose()
