@@ -1,0 +1,81 @@
+"""Saved recent rolls, guild prefixes and the readiness ping."""
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage, resolve_url
+from nazh.storage.engine import create_engine
+
+Scalar = Callable[[str], Awaitable[Any]]
+
+
+async def test_recent_keeps_the_last_distinct_expressions(
+    storage: Storage, db_scalar: Scalar
+) -> None:
+    expressions = [f"{count}d6" for count in range(1, RECENT_LIMIT + 6)]
+    for expression in expressions:
+        await storage.add_recent(1, expression)
+    await storage.add_recent(2, "1d20")
+
+    newest_first = expressions[::-1]
+    assert await storage.recent(1) == newest_first[:RECENT_LIMIT]
+    assert await db_scalar("SELECT count(*) FROM recent_rolls WHERE user_id = 1") == RECENT_LIMIT
+    assert await storage.recent(1, limit=3) == newest_first[:3]
+    assert await storage.recent(2) == ["1d20"]
+
+    await storage.add_recent(1, f" {newest_first[10]} ")
+    assert await storage.recent(1, limit=3) == [newest_first[10], *newest_first[:2]]
+    assert len(set(await storage.recent(1))) == RECENT_LIMIT
+
+
+@pytest.mark.parametrize("expression", ["", "   ", "d" * (MAX_EXPRESSION_LENGTH + 1)])
+async def test_recent_refuses_blank_or_huge_expressions(storage: Storage, expression: str) -> None:
+    with pytest.raises(ValueError, match="characters"):
+        await storage.add_recent(1, expression)
+    assert await storage.recent(1) == []
+
+
+async def test_prefix_is_set_changed_and_cleared(db_url: str) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.get_prefix(10) is None
+        await storage.set_prefix(10, "?")
+        await storage.set_prefix(11, "nazh ")
+        await storage.set_prefix(10, "$")
+        assert await storage.get_prefix(10) == "$"
+        with pytest.raises(ValueError, match="blank"):
+            await storage.set_prefix(10, " ")
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.get_prefix(10) == "$"
+        assert await storage.get_prefix(11) == "nazh "
+        await storage.set_prefix(10, None)
+        assert await storage.get_prefix(10) is None
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.get_prefix(10) is None
+        assert await storage.get_prefix(11) == "nazh "
+    finally:
+        await storage.close()
+
+
+async def test_ping_reports_a_working_database(storage: Storage) -> None:
+    assert await storage.ping()
+
+
+async def test_ping_reports_an_unreachable_database(tmp_path: Path) -> None:
+    engine = create_engine(resolve_url("postgresql://postgres@127.0.0.1:9/nowhere", tmp_path))
+    storage = Storage(engine, schema_version=1, flush_interval=1.0)
+    try:
+        assert not await storage.ping()
+    finally:
+        await storage.close()
