@@ -1,0 +1,786 @@
+"""LoopbackDiscord: the emulator's server lifecycle and the driver API tests use."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import secrets
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+from nazh.loopback.gateway import ConnectionInfo, Gateway
+from nazh.loopback.interactions import InteractionBuilder, LoopbackError, build_command_options
+from nazh.loopback.messages import StoredMessage, assign_component_ids, iter_components
+from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
+from nazh.loopback.outcome import Outcome, RecordedRequest
+from nazh.loopback.ratelimits import Fault, RateLimiter
+from nazh.loopback.rest import API_PREFIX, RestApi
+from nazh.loopback.snowflakes import SnowflakeFactory
+from nazh.loopback.state import LiveEvent, State
+from nazh.loopback.world import Guild, User, World
+
+__all__ = ("LoopbackDiscord",)
+
+Json = dict[str, Any]
+
+_GUILD_MESSAGES = 1 << 9
+_DIRECT_MESSAGES = 1 << 12
+_MESSAGE_CONTENT = 1 << 15
+_SELECT_TYPES = (3, 5, 6, 7, 8)
+_SYNC_QUIET = 0.1
+_DEFAULT = object()
+
+
+class LoopbackDiscord:
+    """A Discord stand-in on 127.0.0.1 that a real hikari GatewayBot connects to.
+
+    Point the bot at `rest_url` with `token`; drive it with `slash`, `autocomplete`, `click`,
+    `select`, `submit_modal` and `send_message`, each returning an `Outcome`.
+    """
+
+    def __init__(
+        self,
+        *,
+        guilds: int = 1,
+        users: int = 3,
+        shards: int = 1,
+        token: str | None = None,
+        openapi: Path | str | bool | None = None,
+        reject_invalid: bool = True,
+        heartbeat_interval: float = 41_250,
+        settle: float = 0.05,
+        max_wait: float = 5.0,
+        rate_limit: tuple[int, float] = (50, 1.0),
+        interaction_deadline: float | None = 3.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        """Build the world; nothing listens until `start()`.
+
+        openapi: a spec path, None for $NAZH_DISCORD_OPENAPI or ../shared/discord-api/openapi.json,
+        False to turn schema validation off. reject_invalid: answer invalid bodies with 400 (as
+        Discord does) besides recording them in `violations`. settle/max_wait: defaults of the
+        driver calls (quiet period after the bot's last request / longest wait).
+        """
+        self.settle = settle
+        self.max_wait = max_wait
+        self.host = host
+        self._port = port
+        self._snowflakes = SnowflakeFactory()
+        self.world = World(self._snowflakes, guilds=guilds, users=users)
+        self.token = token or _bot_token(self.world.application_id)
+        spec = (
+            None
+            if openapi is False
+            else default_spec_path()
+            if openapi in (None, True)
+            else Path(str(openapi))
+        )
+        self._state = State(
+            self.world, self._snowflakes, OpenAPIValidator(spec), reject_invalid=reject_invalid
+        )
+        self._rest = RestApi(
+            self._state,
+            token=self.token,
+            shard_count=shards,
+            rate_limiter=RateLimiter(*rate_limit),
+            interaction_deadline=interaction_deadline,
+        )
+        self._gateway = Gateway(
+            self._state, token=self.token, shard_count=shards, heartbeat_interval=heartbeat_interval
+        )
+        self._builder = InteractionBuilder(self.world, self._snowflakes)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen on host:port (port 0 picks a free one)."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway.handle)
+        app.router.add_route("*", "/{tail:.*}", self._rest.handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self._port)
+        await site.start()
+        server = site._server
+        assert isinstance(server, asyncio.Server)
+        self.port = server.sockets[0].getsockname()[1]
+        self._gateway.url = f"ws://{self.host}:{self.port}/gateway"
+        self._rest.gateway_url = self._gateway.url
+
+    async def stop(self) -> None:
+        """Cut gateway connections and stop serving."""
+        self._gateway.abort_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- what the bot needs ------------------------------------------------------------------------
+
+    @property
+    def rest_url(self) -> str:
+        """The `rest_url` for hikari: http://127.0.0.1:PORT/api/v10."""
+        return f"http://{self.host}:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        """The websocket URL GET /gateway/bot hands out."""
+        return self._gateway.url
+
+    @property
+    def application_id(self) -> int:
+        """The application's id (equal to the bot user's id)."""
+        return self.world.application_id
+
+    @property
+    def bot_user(self) -> User:
+        """The bot's own user."""
+        return self.world.bot
+
+    @property
+    def owner(self) -> User:
+        """The application's owner (GET /oauth2/applications/@me), a member of every guild."""
+        return self.world.owner
+
+    @property
+    def users(self) -> list[User]:
+        """Ordinary users, members of every guild."""
+        return self.world.users
+
+    @property
+    def other_bot(self) -> User:
+        """Another bot, a member of every guild (for 'messages from bots are ignored')."""
+        return self.world.other_bot
+
+    @property
+    def guilds(self) -> list[Guild]:
+        """The guilds, in creation order."""
+        return list(self.world.guilds.values())
+
+    @property
+    def guild_ids(self) -> list[int]:
+        """The guild ids, in creation order."""
+        return list(self.world.guilds)
+
+    @property
+    def guild_id(self) -> int:
+        """The first guild's id (the default guild of driver calls)."""
+        return next(iter(self.world.guilds))
+
+    @property
+    def channel_id(self) -> int:
+        """The first guild's default text channel."""
+        return self.guilds[0].channel_id
+
+    def dm_channel_id(self, user: User) -> int:
+        """The DM channel between the bot and `user`."""
+        return self.world.dm_channel_id(user, self._snowflakes)
+
+    # -- observation -------------------------------------------------------------------------------
+
+    @property
+    def openapi_loaded(self) -> bool:
+        """Whether bodies are validated against the OpenAPI spec (False: only extra limits)."""
+        return self._state.openapi.loaded
+
+    @property
+    def violations(self) -> list[str]:
+        """Every invalid body: 'METHOD /route: problem'. Tests assert this stays empty."""
+        return self._state.violations
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every REST request the bot made, in order."""
+        return self._state.requests
+
+    def requests_to(self, method: str, route: str) -> list[RecordedRequest]:
+        """Recorded requests for a method and route template ('/channels/{channel_id}/messages')."""
+        return [r for r in self._state.requests if r.method == method and r.route == route]
+
+    @property
+    def unknown_requests(self) -> list[RecordedRequest]:
+        """Requests to routes the emulator does not know (answered 404)."""
+        return [r for r in self._state.requests if r.route is None]
+
+    @property
+    def commands(self) -> dict[int | None, list[Json]]:
+        """Synced commands by scope: None for global, else the guild id."""
+        return self._state.commands
+
+    @property
+    def messages(self) -> list[StoredMessage]:
+        """Every message in the emulator (bot and user ones), oldest first."""
+        return list(self._state.messages.values())
+
+    def message(self, message_id: int) -> StoredMessage:
+        """A message by id (KeyError when unknown)."""
+        return self._state.messages[message_id]
+
+    def subscribe(self) -> asyncio.Queue[LiveEvent]:
+        """A queue of live events: message_create/update/delete, interaction_response, and the
+        driver's own interaction_create and message_sent."""
+        queue: asyncio.Queue[LiveEvent] = asyncio.Queue()
+        self._state.subscribers.append(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[LiveEvent]) -> None:
+        """Stop feeding a queue from `subscribe()`."""
+        if queue in self._state.subscribers:
+            self._state.subscribers.remove(queue)
+
+    # -- gateway state and faults ------------------------------------------------------------------
+
+    @property
+    def connected_shards(self) -> set[int]:
+        """Shards whose connection is identified or resumed and live."""
+        return self._gateway.connected_shards
+
+    @property
+    def shard_count(self) -> int:
+        """How many shards GET /gateway/bot recommends."""
+        return self._gateway.shard_count
+
+    @property
+    def session_ids(self) -> dict[int, str]:
+        """The current session id of each shard."""
+        return {shard: session.id for shard, session in self._gateway.shards.items()}
+
+    @property
+    def identify_count(self) -> int:
+        """How many IDENTIFYs were accepted."""
+        return self._gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        """How many RESUMEs succeeded."""
+        return self._gateway.resume_count
+
+    @property
+    def identifies(self) -> list[Json]:
+        """Accepted IDENTIFY payloads (token removed): intents, shard, properties, presence..."""
+        return self._gateway.identifies
+
+    @property
+    def intents(self) -> int | None:
+        """Intents of the last accepted IDENTIFY."""
+        return self._gateway.identifies[-1]["intents"] if self._gateway.identifies else None
+
+    @property
+    def refused_intents(self) -> list[int]:
+        """Intents of IDENTIFYs refused with close code 4014."""
+        return self._gateway.refused
+
+    @property
+    def refuse_privileged_intents(self) -> bool:
+        """When True, IDENTIFY with members/presences/message content is closed with 4014."""
+        return self._gateway.refuse_privileged_intents
+
+    @refuse_privileged_intents.setter
+    def refuse_privileged_intents(self, value: bool) -> None:
+        self._gateway.refuse_privileged_intents = value
+
+    @property
+    def gateway_connections(self) -> list[ConnectionInfo]:
+        """Every websocket connection made: compress, encoding and version asked for."""
+        return self._gateway.connections
+
+    async def disconnect(self, shard: int = 0) -> None:
+        """Drop a shard's TCP connection abruptly (no close frame); the bot should RESUME."""
+        await self._gateway.disconnect(shard)
+
+    async def send_reconnect(self, shard: int = 0) -> None:
+        """Send RECONNECT (op 7) on a shard."""
+        await self._gateway.send_reconnect(shard)
+
+    async def send_invalid_session(self, resumable: bool = False, shard: int = 0) -> None:
+        """Send INVALID_SESSION (op 9) on a shard."""
+        await self._gateway.send_invalid_session(shard, resumable=resumable)
+
+    async def close_gateway(self, code: int, reason: str = "", shard: int = 0) -> None:
+        """Close a shard's websocket with a close code."""
+        await self._gateway.close(shard, code, reason)
+
+    def fail_next(
+        self,
+        method: str,
+        route_pattern: str,
+        status: int = 429,
+        retry_after: float = 0.2,
+        count: int = 1,
+    ) -> Fault:
+        """Answer the next `count` requests matching with `status` (429 carries retry_after).
+
+        route_pattern is a route template
+        ('/interactions/{interaction_id}/{interaction_token}/callback')
+        or a glob over the path below /api/v10 ('/interactions/*/callback'); method may be '*'.
+        """
+        fault = Fault(method.upper(), route_pattern, status, retry_after, count)
+        self._rest.faults.append(fault)
+        return fault
+
+    # -- waiting -----------------------------------------------------------------------------------
+
+    async def _wait_for(self, predicate: Any, max_wait: float, what: str) -> None:
+        async def wait() -> None:
+            async with self._state.changed:
+                await self._state.changed.wait_for(predicate)
+
+        try:
+            await asyncio.wait_for(wait(), max_wait)
+        except TimeoutError:
+            raise TimeoutError(
+                f"loopback: timed out after {max_wait}s waiting for {what}"
+            ) from None
+
+    async def wait_ready(self, max_wait: float = 10.0) -> None:
+        """Wait until every shard is identified (or resumed) and connected."""
+        expected = set(range(self._gateway.shard_count))
+        await self._wait_for(
+            lambda: self.connected_shards == expected, max_wait, "all shards ready"
+        )
+
+    async def wait_commands(
+        self, names: Iterable[str] | None = None, max_wait: float = 10.0
+    ) -> list[Json]:
+        """Wait until the bot synced commands (all `names`, if given); return all synced ones."""
+        wanted = set(names or ())
+
+        def synced() -> bool:
+            present = {c["name"] for c in self._all_commands()}
+            return wanted <= present if wanted else bool(present)
+
+        await self._wait_for(synced, max_wait, f"commands {sorted(wanted) or 'to sync'}")
+        for _ in range(100) if not wanted else ():
+            idle = time.monotonic() - self._last_command_request()
+            if idle >= _SYNC_QUIET:
+                break
+            await asyncio.sleep(_SYNC_QUIET - idle)
+        return self._all_commands()
+
+    def _all_commands(self) -> list[Json]:
+        return [command for scope in self._state.commands.values() for command in scope]
+
+    def _last_command_request(self) -> float:
+        for request in reversed(self._state.requests):
+            if request.route and "/commands" in request.route:
+                return request.at
+        return 0.0
+
+    def command(self, name: str, guild_id: int | None = None) -> Json:
+        """A synced command by root name: the guild's own first, else the global one."""
+        scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
+        for scope in scopes:
+            for command in self._state.commands.get(scope, ()):
+                if command["name"] == name and command.get("type", 1) == 1:
+                    return command
+        raise LoopbackError(f"no synced slash command {name!r} for guild {guild_id}")
+
+    # -- driving -----------------------------------------------------------------------------------
+
+    def _place(
+        self, user: User | None, guild_id: Any, channel_id: int | None, *, dm: bool
+    ) -> tuple[User, Guild | None, int]:
+        user = user or self.world.users[0]
+        if dm:
+            return user, None, self.dm_channel_id(user)
+        if channel_id is not None and guild_id is _DEFAULT:
+            guild = self.world.guild_of_channel.get(channel_id)
+            if guild is None:
+                if self.world.dm_user(channel_id) is None:
+                    raise LoopbackError(f"unknown channel {channel_id}")
+                return user, None, channel_id
+            return user, guild, channel_id
+        guild = self.world.guilds.get(self.guild_id if guild_id is _DEFAULT else guild_id)
+        if guild is None:
+            raise LoopbackError(f"unknown guild {guild_id}")
+        if channel_id is not None and self.world.guild_of_channel.get(channel_id) is not guild:
+            raise LoopbackError(f"channel {channel_id} is not a text channel of guild {guild.id}")
+        return user, guild, channel_id or guild.channel_id
+
+    async def _interact(
+        self,
+        kind: str,
+        payload: Json,
+        user: User,
+        guild: Guild | None,
+        *,
+        source: StoredMessage | None = None,
+        trigger: Json | None = None,
+        settle: float | None,
+        max_wait: float | None,
+    ) -> Outcome:
+        outcome = Outcome(
+            kind,
+            payload,
+            channel_id=int(payload["channel_id"]),
+            guild_id=guild.id if guild else None,
+            user_id=user.id,
+            interaction_id=int(payload["id"]),
+            token=payload["token"],
+            source_message=source,
+            metadata=InteractionBuilder.metadata(payload, user, trigger),
+        )
+        state = self._state
+        state.interactions[outcome.interaction_id or 0] = outcome
+        state.tokens[payload["token"]] = outcome
+        state.watch(outcome)
+        state.publish(LiveEvent("interaction_create", outcome=outcome, data=payload))
+        try:
+            shard = self._gateway.shard_for_guild(outcome.guild_id)
+            if not await self._gateway.dispatch(shard, "INTERACTION_CREATE", payload):
+                raise LoopbackError(f"shard {shard} has no session: is the bot connected?")
+            await outcome.settle(
+                quiet=self.settle if settle is None else settle,
+                max_wait=self.max_wait if max_wait is None else max_wait,
+            )
+        finally:
+            state.unwatch(outcome)
+        return outcome
+
+    def _command_payload(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None,
+        *,
+        user: User | None,
+        guild_id: Any,
+        channel_id: int | None,
+        dm: bool,
+        focused: str | None,
+    ) -> tuple[Json, User, Guild | None]:
+        user, guild, channel = self._place(user, guild_id, channel_id, dm=dm)
+        root, *path = name.split()
+        command = self.command(root, guild.id if guild else None)
+        if guild is None and command.get("contexts") is not None and 1 not in command["contexts"]:
+            raise LoopbackError(f"/{root} is not available in DMs")
+        resolver = self._builder.resolver(guild)
+        built = build_command_options(command, path, options or {}, resolver, focused=focused)
+        payload = self._builder.base(4 if focused else 2, user, guild, channel)
+        data: Json = {"id": command["id"], "name": root, "type": 1}
+        if built:
+            data["options"] = built
+        elif focused is not None:
+            data["options"] = []
+        if resolver.resolved and focused is None:
+            data["resolved"] = resolver.resolved
+        if "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        payload["data"] = data
+        return payload, user, guild
+
+    async def slash(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        user: User | None = None,
+        guild_id: Any = _DEFAULT,
+        channel_id: int | None = None,
+        dm: bool = False,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Invoke a synced slash command; `name` may be 'group sub' ('admin reload').
+
+        Defaults: the first ordinary user, the first guild and its default channel; dm=True sends
+        it in the user's DM instead. Raises LoopbackError for unknown commands/options.
+        """
+        payload, user, guild = self._command_payload(
+            name, options, user=user, guild_id=guild_id, channel_id=channel_id, dm=dm, focused=None
+        )
+        return await self._interact("slash", payload, user, guild, settle=settle, max_wait=max_wait)
+
+    async def autocomplete_outcome(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        focused: str,
+        user: User | None = None,
+        guild_id: Any = _DEFAULT,
+        channel_id: int | None = None,
+        dm: bool = False,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Send an autocomplete interaction for option `focused`; return the whole outcome."""
+        payload, user, guild = self._command_payload(
+            name,
+            options,
+            user=user,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            dm=dm,
+            focused=focused,
+        )
+        return await self._interact(
+            "autocomplete", payload, user, guild, settle=settle, max_wait=max_wait
+        )
+
+    async def autocomplete(
+        self,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        focused: str,
+        user: User | None = None,
+        guild_id: Any = _DEFAULT,
+        channel_id: int | None = None,
+        dm: bool = False,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> list[Json]:
+        """Send an autocomplete interaction; return the choices ({name, value}) the bot offered."""
+        outcome = await self.autocomplete_outcome(
+            name,
+            options,
+            focused=focused,
+            user=user,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            dm=dm,
+            settle=settle,
+            max_wait=max_wait,
+        )
+        return outcome.choices
+
+    def _target(self, message: StoredMessage | Outcome | int) -> StoredMessage:
+        if isinstance(message, Outcome):
+            found = message.message
+            if found is None:
+                raise LoopbackError(f"{message!r} has no message to interact with")
+            return found
+        if isinstance(message, int):
+            return self._state.messages[message]
+        return message
+
+    async def _component(
+        self,
+        message: StoredMessage | Outcome | int,
+        custom_id: str,
+        values: Sequence[Any] | None,
+        *,
+        user: User | None,
+        settle: float | None,
+        max_wait: float | None,
+    ) -> Outcome:
+        target = self._target(message)
+        if target.deleted:
+            raise LoopbackError(f"message {target.id} was deleted")
+        component = target.component(custom_id)
+        if component is None:
+            raise LoopbackError(
+                f"message {target.id} has no component {custom_id!r} (has {target.custom_ids})"
+            )
+        if component.get("disabled"):
+            raise LoopbackError(f"component {custom_id!r} is disabled")
+        kind = component["type"]
+        user, guild, _ = self._place(user, _DEFAULT, target.channel_id, dm=False)
+        payload = self._builder.base(3, user, guild, target.channel_id)
+        data: Json = {"custom_id": custom_id, "component_type": kind, "id": component.get("id")}
+        if values is None:
+            if kind != 2:
+                raise LoopbackError(f"{custom_id!r} is a select menu: use select()")
+        else:
+            if kind not in _SELECT_TYPES:
+                raise LoopbackError(f"{custom_id!r} is not a select menu: use click()")
+            data["values"] = self._select_values(component, values)
+            if kind != 3:
+                resolver = self._builder.resolver(guild)
+                converters = {
+                    5: resolver.user,
+                    6: resolver.role,
+                    7: resolver.mentionable,
+                    8: resolver.channel,
+                }
+                data["values"] = [converters[kind](v) for v in values]
+                data["resolved"] = resolver.resolved
+        payload["message"] = target.payload()
+        payload["data"] = data
+        return await self._interact(
+            "component", payload, user, guild, source=target, settle=settle, max_wait=max_wait
+        )
+
+    @staticmethod
+    def _select_values(component: Json, values: Sequence[Any]) -> list[Any]:
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise LoopbackError(
+                f"select {component['custom_id']!r} takes {low}..{high} values, got {len(values)}"
+            )
+        if component["type"] == 3:
+            offered = [option["value"] for option in component.get("options") or ()]
+            unknown = [v for v in values if v not in offered]
+            if unknown:
+                raise LoopbackError(
+                    f"select {component['custom_id']!r} has no options {unknown} (has {offered})"
+                )
+        return [str(v) for v in values]
+
+    async def click(
+        self,
+        message: StoredMessage | Outcome | int,
+        custom_id: str,
+        *,
+        user: User | None = None,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Click a button on a bot message (a StoredMessage, an Outcome or a message id)."""
+        return await self._component(
+            message, custom_id, None, user=user, settle=settle, max_wait=max_wait
+        )
+
+    async def select(
+        self,
+        message: StoredMessage | Outcome | int,
+        custom_id: str,
+        values: Sequence[Any],
+        *,
+        user: User | None = None,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Pick values in a select menu of a bot message (option values, or user/role ids)."""
+        return await self._component(
+            message, custom_id, values, user=user, settle=settle, max_wait=max_wait
+        )
+
+    async def submit_modal(
+        self,
+        previous: Outcome,
+        values: Mapping[str, str],
+        *,
+        user: User | None = None,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Submit the modal the bot opened in `previous` with {text input custom_id: value}."""
+        modal = previous.modal
+        if modal is None:
+            raise LoopbackError(f"{previous!r} did not open a modal")
+        rows = assign_component_ids(modal.get("components") or [])
+        inputs = [c for c in iter_components(rows) if c.get("type") == 4]
+        known = {c["custom_id"] for c in inputs}
+        unknown = set(values) - known
+        if unknown:
+            raise LoopbackError(
+                f"modal {modal.get('custom_id')!r} has no fields {sorted(unknown)} "
+                f"(has {sorted(known)})"
+            )
+        submitted_rows: list[Json] = []
+        for row in rows:
+            fields = [c for c in iter_components([row]) if c.get("type") == 4]
+            submitted = []
+            for field in fields:
+                value = values.get(field["custom_id"], field.get("value") or "")
+                if field.get("required", True) and not value:
+                    raise LoopbackError(f"modal field {field['custom_id']!r} is required")
+                low, high = field.get("min_length") or 0, field.get("max_length") or 4000
+                if value and not low <= len(value) <= high:
+                    raise LoopbackError(
+                        f"modal field {field['custom_id']!r} takes {low}..{high} characters"
+                    )
+                submitted.append(
+                    {"type": 4, "id": field["id"], "custom_id": field["custom_id"], "value": value}
+                )
+            if submitted:
+                submitted_rows.append({"type": 1, "id": row["id"], "components": submitted})
+        user = user or self.world.user(previous.user_id)
+        guild = self.world.guilds.get(previous.guild_id) if previous.guild_id else None
+        payload = self._builder.base(5, user, guild, previous.channel_id)
+        payload["data"] = {"custom_id": modal.get("custom_id"), "components": submitted_rows}
+        if previous.source_message is not None:
+            payload["message"] = previous.source_message.payload()
+        return await self._interact(
+            "modal",
+            payload,
+            user,
+            guild,
+            source=previous.source_message,
+            trigger=previous.metadata,
+            settle=settle,
+            max_wait=max_wait,
+        )
+
+    async def send_message(
+        self,
+        content: str,
+        *,
+        user: User | None = None,
+        channel_id: int | None = None,
+        guild_id: Any = _DEFAULT,
+        dm: bool = False,
+        mentions: Sequence[User] = (),
+        bot: bool = False,
+        reply_to: StoredMessage | None = None,
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Post a user message (MESSAGE_CREATE) and collect the bot's messages in that channel.
+
+        bot=True posts as `other_bot`. Delivery follows Discord's intents: GUILD_MESSAGES (or
+        DIRECT_MESSAGES) is needed, and without MESSAGE_CONTENT the content is blank unless the
+        message mentions the bot or is a DM. `outcome.payload` is what was dispatched.
+        """
+        author = self.world.other_bot if bot else user
+        author, guild, channel = self._place(author, guild_id, channel_id, dm=dm)
+        message = self._builder.user_message(content, author, guild, channel, reply_to=reply_to)
+        self._state.messages[message.id] = message
+        shard = self._gateway.shard_for_guild(guild.id if guild else None)
+        session = self._gateway.shards.get(shard)
+        if session is None:
+            raise LoopbackError(f"shard {shard} has no session: is the bot connected?")
+        mentioned_bot = self.world.bot in mentions or self.world.bot.mention in content
+        with_content = guild is None or mentioned_bot or bool(session.intents & _MESSAGE_CONTENT)
+        payload = self._builder.message_create(
+            message, author, guild, mentions=list(mentions), with_content=with_content
+        )
+        outcome = Outcome(
+            "message",
+            payload,
+            channel_id=channel,
+            guild_id=guild.id if guild else None,
+            user_id=author.id,
+        )
+        state = self._state
+        state.watch(outcome)
+        state.publish(LiveEvent("message_sent", message=message, outcome=outcome, data=payload))
+        try:
+            intent = _DIRECT_MESSAGES if guild is None else _GUILD_MESSAGES
+            delivered = await self._gateway.dispatch(
+                shard, "MESSAGE_CREATE", payload, intent=intent
+            )
+            if delivered:
+                await outcome.settle(
+                    quiet=self.settle if settle is None else settle,
+                    max_wait=self.max_wait if max_wait is None else max_wait,
+                )
+        finally:
+            state.unwatch(outcome)
+        return outcome
+
+
+def _bot_token(application_id: int) -> str:
+    """A token shaped like Discord's: base64(application id), then two random segments."""
+    head = base64.b64encode(str(application_id).encode()).decode()
+    return f"{head}.{secrets.token_urlsafe(4)}.{secrets.token_urlsafe(27)}"

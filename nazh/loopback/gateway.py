@@ -1,0 +1,352 @@
+"""The emulator's gateway websocket: sessions, zlib-stream, replay on RESUME, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import dataclasses
+import json
+import logging
+import secrets
+import zlib
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from nazh.loopback.state import State
+
+__all__ = ("PRIVILEGED_INTENTS", "ConnectionInfo", "Gateway", "Session")
+
+Json = dict[str, Any]
+
+_LOGGER = logging.getLogger("nazh.loopback.gateway")
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+_GUILD_MEMBERS = 1 << 1
+_NULLS = {"s": None, "t": None}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionInfo:
+    """How a gateway client connected: query parameters as given."""
+
+    compress: str | None
+    encoding: str | None
+    version: str | None
+
+
+class _Connection:
+    __slots__ = ("_compressor", "_lock", "closed", "request", "session", "ws")
+
+    def __init__(
+        self, ws: web.WebSocketResponse, request: web.Request, *, zlib_stream: bool
+    ) -> None:
+        self.ws = ws
+        self.request = request
+        self._compressor = zlib.compressobj() if zlib_stream else None
+        self._lock = asyncio.Lock()
+        self.session: Session | None = None
+        self.closed = False
+
+    async def send(self, payload: Json) -> None:
+        async with self._lock:
+            if self.closed:
+                return
+            text = json.dumps(payload, separators=(",", ":"))
+            try:
+                if self._compressor is None:
+                    await self.ws.send_str(text)
+                else:
+                    data = self._compressor.compress(text.encode())
+                    await self.ws.send_bytes(data + self._compressor.flush(zlib.Z_SYNC_FLUSH))
+            except (ConnectionError, RuntimeError):
+                self.closed = True
+
+    def abort(self) -> None:
+        self.closed = True
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = True
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.ws.close(code=code, message=reason.encode())
+
+
+class Session:
+    """A gateway session of one shard: sequence numbers and the events kept for RESUME."""
+
+    __slots__ = ("conn", "events", "handshaken", "id", "intents", "seq", "shard_id")
+
+    def __init__(self, shard_id: int, intents: int, replay_limit: int) -> None:
+        self.id = secrets.token_hex(16)
+        self.shard_id = shard_id
+        self.intents = intents
+        self.seq = 0
+        self.events: collections.deque[Json] = collections.deque(maxlen=replay_limit)
+        self.conn: _Connection | None = None
+        self.handshaken = False
+
+    @property
+    def connected(self) -> bool:
+        """Whether a live, handshaken connection serves this session."""
+        return self.conn is not None and not self.conn.closed and self.handshaken
+
+
+class Gateway:
+    """Serves GET /gateway (websocket) for every shard."""
+
+    __slots__ = (
+        "connections",
+        "heartbeat_interval",
+        "identifies",
+        "identify_count",
+        "live",
+        "refuse_privileged_intents",
+        "refused",
+        "replay_limit",
+        "resume_count",
+        "sessions",
+        "shard_count",
+        "shards",
+        "state",
+        "token",
+        "url",
+    )
+
+    def __init__(
+        self,
+        state: State,
+        *,
+        token: str,
+        shard_count: int,
+        heartbeat_interval: float,
+        replay_limit: int = 10_000,
+    ) -> None:
+        self.state = state
+        self.token = token
+        self.shard_count = shard_count
+        self.heartbeat_interval = heartbeat_interval
+        self.replay_limit = replay_limit
+        self.url = ""
+        self.refuse_privileged_intents = False
+        self.sessions: dict[str, Session] = {}
+        self.shards: dict[int, Session] = {}
+        self.connections: list[ConnectionInfo] = []
+        self.live: set[_Connection] = set()
+        self.identifies: list[Json] = []
+        self.refused: list[int] = []
+        self.identify_count = 0
+        self.resume_count = 0
+
+    # -- public state ------------------------------------------------------------------------------
+
+    @property
+    def connected_shards(self) -> set[int]:
+        """Shards with a live, identified or resumed connection."""
+        return {shard for shard, session in self.shards.items() if session.connected}
+
+    def shard_for_guild(self, guild_id: int | None) -> int:
+        """The shard that carries a guild's events (DMs go to shard 0)."""
+        return 0 if guild_id is None else (guild_id >> 22) % self.shard_count
+
+    # -- events ------------------------------------------------------------------------------------
+
+    async def dispatch(self, shard_id: int, name: str, data: Json, *, intent: int = 0) -> bool:
+        """Send a dispatch event on a shard's session (buffered for RESUME while disconnected).
+
+        Returns False when no session exists or the session lacks the required intent.
+        """
+        session = self.shards.get(shard_id)
+        if session is None or (intent and not session.intents & intent):
+            return False
+        await self._emit(session, name, data)
+        return True
+
+    async def _emit(self, session: Session, name: str, data: Json) -> None:
+        session.seq += 1
+        payload = {"op": 0, "t": name, "s": session.seq, "d": data}
+        session.events.append(payload)
+        conn = session.conn
+        if conn is not None:
+            await conn.send(payload)
+
+    # -- faults ------------------------------------------------------------------------------------
+
+    def _live(self, shard_id: int) -> tuple[Session, _Connection]:
+        session = self.shards.get(shard_id)
+        if session is None or session.conn is None:
+            msg = f"shard {shard_id} is not connected"
+            raise RuntimeError(msg)
+        return session, session.conn
+
+    async def disconnect(self, shard_id: int) -> None:
+        """Cut the TCP connection without a close frame."""
+        session, conn = self._live(shard_id)
+        session.conn = None
+        conn.abort()
+        await self.state.notify()
+
+    async def send_reconnect(self, shard_id: int) -> None:
+        """Send RECONNECT (op 7): the client should reconnect and resume."""
+        session, conn = self._live(shard_id)
+        await conn.send({"op": 7, "d": None, **_NULLS})
+        session.conn = None
+        await self.state.notify()
+
+    async def send_invalid_session(self, shard_id: int, *, resumable: bool) -> None:
+        """Send INVALID_SESSION (op 9); a non-resumable one forgets the session."""
+        session, conn = self._live(shard_id)
+        await conn.send({"op": 9, "d": resumable, **_NULLS})
+        session.conn = None
+        if not resumable:
+            self.sessions.pop(session.id, None)
+        await self.state.notify()
+
+    async def close(self, shard_id: int, code: int, reason: str = "") -> None:
+        """Close the websocket with a close code (e.g. 4000 resumable, 4004 fatal)."""
+        session, conn = self._live(shard_id)
+        session.conn = None
+        await conn.close(code, reason)
+        await self.state.notify()
+
+    def abort_all(self) -> None:
+        """Cut every open connection (used when the emulator stops)."""
+        for conn in list(self.live):
+            conn.abort()
+        for session in self.shards.values():
+            session.conn = None
+
+    # -- the websocket -----------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one gateway websocket connection."""
+        ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
+        await ws.prepare(request)
+        query = request.query
+        self.connections.append(
+            ConnectionInfo(query.get("compress"), query.get("encoding"), query.get("v"))
+        )
+        conn = _Connection(ws, request, zlib_stream=query.get("compress") == "zlib-stream")
+        self.live.add(conn)
+        await conn.send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval}, **_NULLS})
+        try:
+            async for message in ws:
+                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    break
+                payload = json.loads(message.data)
+                await self._receive(conn, payload)
+                if conn.closed:
+                    break
+        except (ConnectionError, ValueError) as error:
+            _LOGGER.debug("gateway connection ended: %r", error)
+        finally:
+            conn.closed = True
+            self.live.discard(conn)
+            session = conn.session
+            if session is not None and session.conn is conn:
+                session.conn = None
+            await self.state.notify()
+        return ws
+
+    async def _receive(self, conn: _Connection, payload: Json) -> None:
+        op = payload.get("op")
+        data = payload.get("d")
+        if op == 1:
+            await conn.send({"op": 11, "d": None, **_NULLS})
+        elif op == 2 and isinstance(data, dict):
+            await self._identify(conn, data)
+        elif op == 6 and isinstance(data, dict):
+            await self._resume(conn, data)
+
+    async def _identify(self, conn: _Connection, data: Json) -> None:
+        if data.get("token") != self.token:
+            await conn.close(4004, "Authentication failed.")
+            return
+        if conn.session is not None:
+            await conn.close(4005, "Already authenticated.")
+            return
+        shard_id, shard_count = (data.get("shard") or [0, 1])[:2]
+        if shard_count != self.shard_count or not 0 <= shard_id < shard_count:
+            await conn.close(4010, "Invalid shard.")
+            return
+        intents = int(data.get("intents") or 0)
+        if self.refuse_privileged_intents and intents & PRIVILEGED_INTENTS:
+            self.refused.append(intents)
+            await conn.close(4014, "Disallowed intent(s).")
+            return
+        self.identifies.append({key: value for key, value in data.items() if key != "token"})
+        self.identify_count += 1
+        old = self.shards.get(shard_id)
+        if old is not None:
+            self.sessions.pop(old.id, None)
+        session = Session(shard_id, intents, self.replay_limit)
+        self.sessions[session.id] = session
+        self.shards[shard_id] = session
+        conn.session = session
+        session.conn = conn
+        await self._emit(session, "READY", self._ready_payload(session))
+        world = self.state.world
+        members = world.members if intents & _GUILD_MEMBERS else [world.bot]
+        for guild in world.guilds.values():
+            if self.shard_for_guild(guild.id) == shard_id:
+                await self._emit(
+                    session, "GUILD_CREATE", guild.create_payload(members, world.bot.id)
+                )
+        session.handshaken = True
+        await self.state.notify()
+
+    def _ready_payload(self, session: Session) -> Json:
+        world = self.state.world
+        guilds = [
+            {"id": str(guild_id), "unavailable": True}
+            for guild_id in world.guilds
+            if self.shard_for_guild(guild_id) == session.shard_id
+        ]
+        application = world.application_payload()
+        return {
+            "v": 10,
+            "user": world.bot.own_payload(),
+            "guilds": guilds,
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.url,
+            "shard": [session.shard_id, self.shard_count],
+            "application": {"id": application["id"], "flags": application["flags"]},
+            "private_channels": [],
+            "presences": [],
+            "relationships": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": ["loopback"],
+            "user_settings": {},
+            "auth": {},
+            "_trace": ['["loopback-gateway",{"micros":0}]'],
+        }
+
+    async def _resume(self, conn: _Connection, data: Json) -> None:
+        if data.get("token") != self.token:
+            await conn.close(4004, "Authentication failed.")
+            return
+        session = self.sessions.get(str(data.get("session_id")))
+        seq = data.get("seq")
+        oldest = session.events[0]["s"] if session and session.events else 1
+        if session is None or not isinstance(seq, int) or seq > session.seq or seq < oldest - 1:
+            await conn.send({"op": 9, "d": False, **_NULLS})
+            return
+        previous = session.conn
+        session.conn = None
+        if previous is not None and previous is not conn:
+            await previous.close(4000, "Session resumed elsewhere.")
+        last = seq
+        while pending := [event for event in session.events if event["s"] > last]:
+            for event in pending:
+                await conn.send(event)
+                last = event["s"]
+        conn.session = session
+        session.conn = conn
+        self.shards[session.shard_id] = session
+        self.resume_count += 1
+        await self._emit(session, "RESUMED", {"_trace": ['["loopback-gateway",{"micros":0}]']})
+        session.handshaken = True
+        await self.state.notify()

@@ -1,0 +1,302 @@
+"""Builds INTERACTION_CREATE and MESSAGE_CREATE payloads the way Discord sends them."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from nazh.loopback.messages import StoredMessage
+from nazh.loopback.snowflakes import SnowflakeFactory, iso_timestamp
+from nazh.loopback.world import Guild, User, World
+
+__all__ = ("InteractionBuilder", "LoopbackError", "build_command_options")
+
+Json = dict[str, Any]
+
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
+
+
+class LoopbackError(Exception):
+    """The driver was asked for something Discord's client could not send."""
+
+
+class _Resolver:
+    """Collects the `resolved` data of user, channel, role and mentionable options."""
+
+    __slots__ = ("guild", "resolved", "world")
+
+    def __init__(self, world: World, guild: Guild | None) -> None:
+        self.world = world
+        self.guild = guild
+        self.resolved: Json = {}
+
+    def user(self, value: Any) -> str:
+        user_id = value.id if isinstance(value, User) else int(value)
+        try:
+            user = self.world.user(user_id)
+        except KeyError:
+            raise LoopbackError(f"unknown user {user_id}") from None
+        self.resolved.setdefault("users", {})[str(user.id)] = user.payload()
+        if self.guild is not None:
+            member = self.guild.member_payload(user, self.world.bot.id, with_user=False)
+            member["permissions"] = str(self.guild.permissions_of(user, self.world.bot.id))
+            self.resolved.setdefault("members", {})[str(user.id)] = member
+        return str(user.id)
+
+    def role(self, value: Any) -> str:
+        if self.guild is None:
+            raise LoopbackError("role options need a guild")
+        roles = {r["id"]: r for r in self.guild.role_payloads(self.world.bot.id)}
+        role = roles.get(str(value))
+        if role is None:
+            raise LoopbackError(f"unknown role {value}")
+        self.resolved.setdefault("roles", {})[role["id"]] = role
+        return role["id"]
+
+    def channel(self, value: Any) -> str:
+        guild = self.world.guild_of_channel.get(int(value))
+        if guild is None:
+            raise LoopbackError(f"unknown channel {value}")
+        channel = next(c for c in guild.channel_payloads() if c["id"] == str(value))
+        self.resolved.setdefault("channels", {})[channel["id"]] = {
+            "id": channel["id"],
+            "type": channel["type"],
+            "name": channel["name"],
+            "parent_id": channel.get("parent_id"),
+            "permissions": str(guild.permissions_of(self.world.bot, self.world.bot.id)),
+        }
+        return channel["id"]
+
+    def mentionable(self, value: Any) -> str:
+        if isinstance(value, User):
+            return self.user(value)
+        try:
+            return self.user(value)
+        except LoopbackError:
+            return self.role(value)
+
+
+def _convert(option: Json, value: Any, resolver: _Resolver, *, focused: bool) -> Any:
+    kind = option["type"]
+    name = option["name"]
+    if focused:
+        return str(value)
+    if kind == STRING:
+        if not isinstance(value, str):
+            raise LoopbackError(f"option {name!r} takes a string, got {value!r}")
+        if len(value) > (option.get("max_length") or 6000) or len(value) < (
+            option.get("min_length") or 0
+        ):
+            raise LoopbackError(f"option {name!r}: length {len(value)} outside its bounds")
+    elif kind in (INTEGER, NUMBER):
+        expected = int if kind == INTEGER else (int, float)
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise LoopbackError(f"option {name!r} takes a number, got {value!r}")
+        low, high = option.get("min_value"), option.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise LoopbackError(f"option {name!r}: {value} outside [{low}, {high}]")
+    elif kind == BOOLEAN:
+        if not isinstance(value, bool):
+            raise LoopbackError(f"option {name!r} takes a boolean, got {value!r}")
+    elif kind == USER:
+        return resolver.user(value)
+    elif kind == ROLE:
+        return resolver.role(value)
+    elif kind == CHANNEL:
+        return resolver.channel(value)
+    elif kind == MENTIONABLE:
+        return resolver.mentionable(value)
+    else:
+        raise LoopbackError(f"option {name!r} has type {kind}, which the driver cannot send")
+    choices = option.get("choices")
+    if choices and value not in [c["value"] for c in choices]:
+        raise LoopbackError(f"option {name!r}: {value!r} is not one of its choices")
+    return value
+
+
+def build_command_options(
+    command: Json,
+    path: list[str],
+    values: Mapping[str, Any],
+    resolver: _Resolver,
+    *,
+    focused: str | None = None,
+) -> list[Json]:
+    """The interaction `options` for a (sub)command path and option values.
+
+    Raises LoopbackError for an unknown subcommand or option, a missing required option,
+    a wrong value type or a value outside the option's choices or bounds.
+    """
+    level: list[Json] = command.get("options") or []
+    chain: list[Json] = []
+    for name in path:
+        sub = next((o for o in level if o["name"] == name and o["type"] in (1, 2)), None)
+        if sub is None:
+            known = [o["name"] for o in level if o["type"] in (1, 2)]
+            raise LoopbackError(f"/{command['name']} has no subcommand {name!r} (has {known})")
+        chain.append(sub)
+        level = sub.get("options") or []
+    if any(o["type"] in (1, 2) for o in level):
+        known = [o["name"] for o in level]
+        raise LoopbackError(f"/{' '.join([command['name'], *path])} needs a subcommand: {known}")
+    by_name = {o["name"]: o for o in level}
+    leaf: list[Json] = []
+    for name, value in values.items():
+        option = by_name.get(name)
+        if option is None:
+            raise LoopbackError(
+                f"/{command['name']} has no option {name!r} (has {sorted(by_name)})"
+            )
+        is_focused = name == focused
+        entry: Json = {
+            "name": name,
+            "type": option["type"],
+            "value": _convert(option, value, resolver, focused=is_focused),
+        }
+        if is_focused:
+            if not option.get("autocomplete"):
+                raise LoopbackError(f"option {name!r} has no autocomplete")
+            entry["focused"] = True
+        leaf.append(entry)
+    if focused is None:
+        missing = [o["name"] for o in level if o.get("required") and o["name"] not in values]
+        if missing:
+            raise LoopbackError(f"/{command['name']} is missing required options {missing}")
+    elif focused not in values:
+        raise LoopbackError(f"focused option {focused!r} needs a value")
+    for sub in reversed(chain):
+        leaf = [{"name": sub["name"], "type": sub["type"], "options": leaf}]
+    return leaf
+
+
+class InteractionBuilder:
+    """Makes interaction and message payloads for the world's users, guilds and channels."""
+
+    __slots__ = ("snowflakes", "world")
+
+    def __init__(self, world: World, snowflakes: SnowflakeFactory) -> None:
+        self.world = world
+        self.snowflakes = snowflakes
+
+    def resolver(self, guild: Guild | None) -> _Resolver:
+        """A collector for resolved option data."""
+        return _Resolver(self.world, guild)
+
+    def base(self, kind: int, user: User, guild: Guild | None, channel_id: int) -> Json:
+        """The fields every interaction carries (id, token, member/user, channel, context...)."""
+        world = self.world
+        interaction_id = self.snowflakes.next()
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(world.application_id),
+            "type": kind,
+            "token": f"lb.{interaction_id}.{secrets.token_urlsafe(24)}",
+            "version": 1,
+            "channel_id": str(channel_id),
+            "locale": "en-US",
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "attachment_size_limit": 10_485_760,
+        }
+        if guild is None:
+            payload["user"] = user.payload()
+            payload["channel"] = world.dm_channel_payload(user, channel_id)
+            payload["context"] = 1
+            payload["authorizing_integration_owners"] = {"0": "0"}
+            payload["app_permissions"] = str(world_dm_permissions())
+            return payload
+        bot_id = world.bot.id
+        member = guild.member_payload(user, bot_id)
+        member["permissions"] = str(guild.permissions_of(user, bot_id))
+        channel = next(c for c in guild.channel_payloads() if c["id"] == str(channel_id))
+        payload.update(
+            guild_id=str(guild.id),
+            guild={"id": str(guild.id), "locale": "en-US", "features": []},
+            guild_locale="en-US",
+            member=member,
+            channel={**channel, "permissions": member["permissions"]},
+            context=0,
+            authorizing_integration_owners={"0": str(guild.id)},
+            app_permissions=str(guild.permissions_of(world.bot, bot_id)),
+        )
+        return payload
+
+    @staticmethod
+    def metadata(payload: Json, user: User, trigger: Json | None = None) -> Json:
+        """The interaction_metadata that messages answering this interaction carry."""
+        meta: Json = {
+            "id": payload["id"],
+            "type": payload["type"],
+            "user": user.payload(),
+            "authorizing_integration_owners": payload["authorizing_integration_owners"],
+        }
+        if payload["type"] == 2:
+            meta["name"] = payload["data"]["name"]
+            meta["command_type"] = payload["data"].get("type", 1)
+        if payload["type"] == 3 and "message" in payload:
+            meta["interacted_message_id"] = payload["message"]["id"]
+        if payload["type"] == 5 and trigger is not None:
+            meta["triggering_interaction_metadata"] = trigger
+        return meta
+
+    def user_message(
+        self,
+        content: str,
+        user: User,
+        guild: Guild | None,
+        channel_id: int,
+        *,
+        reply_to: StoredMessage | None,
+    ) -> StoredMessage:
+        """A message a user (or another bot) posts."""
+        message = StoredMessage(
+            id=self.snowflakes.next(),
+            channel_id=channel_id,
+            guild_id=guild.id if guild else None,
+            author=user.payload(),
+            content=content,
+            timestamp=iso_timestamp(),
+        )
+        if reply_to is not None:
+            message.message_type = 19
+            message.message_reference = {
+                "type": 0,
+                "message_id": str(reply_to.id),
+                "channel_id": str(reply_to.channel_id),
+                **({"guild_id": str(guild.id)} if guild else {}),
+            }
+            message.replied_user = int(reply_to.author["id"])
+        return message
+
+    def message_create(
+        self,
+        message: StoredMessage,
+        user: User,
+        guild: Guild | None,
+        *,
+        mentions: list[User],
+        with_content: bool,
+    ) -> Json:
+        """The MESSAGE_CREATE payload; content is blanked without the message content intent."""
+        payload = message.payload()
+        payload["mentions"] = [self._mention(m, guild) for m in mentions]
+        payload["mention_everyone"] = "@everyone" in message.content or "@here" in message.content
+        payload["nonce"] = str(message.id)
+        if guild is not None:
+            payload["member"] = guild.member_payload(user, self.world.bot.id, with_user=False)
+        if not with_content:
+            payload.update(content="", embeds=[], attachments=[], components=[])
+        return payload
+
+    def _mention(self, user: User, guild: Guild | None) -> Json:
+        data = user.payload()
+        if guild is not None:
+            data["member"] = guild.member_payload(user, self.world.bot.id, with_user=False)
+        return data
+
+
+def world_dm_permissions() -> int:
+    """Permissions an app has in a DM with a user."""
+    return (1 << 6) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)

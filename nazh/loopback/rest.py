@@ -1,0 +1,701 @@
+"""The emulator's REST API under /api/v10: routing, auth, rate limits, faults, validation."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from nazh.loopback import limits
+from nazh.loopback.messages import EPHEMERAL, LOADING, StoredMessage
+from nazh.loopback.outcome import Outcome, RecordedRequest
+from nazh.loopback.ratelimits import Fault, RateLimiter
+from nazh.loopback.state import LiveEvent, State
+
+__all__ = ("API_PREFIX", "RestApi")
+
+Json = dict[str, Any]
+API_PREFIX = "/api/v10"
+
+_ALLOWED_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
+_MESSAGE_TYPE_BY_INTERACTION = {2: 20, 3: 0, 5: 0}
+
+
+@dataclasses.dataclass(slots=True)
+class _Call:
+    method: str
+    path: str
+    template: str
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    uploads: list[Json]
+    touched: list[Outcome] = dataclasses.field(default_factory=list)
+
+
+Handler = Callable[[_Call], Awaitable[web.Response]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Route:
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    bot_auth: bool
+    limited: bool
+    major: str | None
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, message: str, code: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def _error(
+    status: int, message: str, code: int = 0, headers: dict[str, str] | None = None
+) -> web.Response:
+    return _json({"message": message, "code": code}, status, headers)
+
+
+def _no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+class RestApi:
+    """aiohttp handler for every REST route the bot (hikari, lightbulb, miru) uses."""
+
+    __slots__ = (
+        "_routes",
+        "faults",
+        "gateway_url",
+        "interaction_deadline",
+        "rate_limiter",
+        "shard_count",
+        "state",
+        "token",
+    )
+
+    def __init__(
+        self,
+        state: State,
+        *,
+        token: str,
+        shard_count: int,
+        rate_limiter: RateLimiter,
+        interaction_deadline: float | None,
+    ) -> None:
+        self.state = state
+        self.token = token
+        self.shard_count = shard_count
+        self.rate_limiter = rate_limiter
+        self.interaction_deadline = interaction_deadline
+        self.faults: list[Fault] = []
+        self.gateway_url = ""
+        self._routes: list[_Route] = []
+        self._register()
+
+    # -- routing -----------------------------------------------------------------------------------
+
+    def _add(
+        self,
+        method: str,
+        template: str,
+        handler: Handler,
+        *,
+        bot_auth: bool = True,
+        limited: bool = True,
+        major: str | None = None,
+    ) -> None:
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+        self._routes.append(
+            _Route(method, template, re.compile(regex), handler, bot_auth, limited, major)
+        )
+
+    def _register(self) -> None:
+        add = self._add
+        add("GET", "/gateway", self._gateway, bot_auth=False)
+        add("GET", "/gateway/bot", self._gateway_bot)
+        add("GET", "/users/@me", self._me)
+        add("POST", "/users/@me/channels", self._create_dm)
+        add("GET", "/oauth2/applications/@me", self._application)
+        add("GET", "/applications/@me", self._application)
+        for template, major in (
+            ("/applications/{application_id}/commands", None),
+            ("/applications/{application_id}/guilds/{guild_id}/commands", "guild_id"),
+        ):
+            add("GET", template, self._get_commands, major=major)
+            add("PUT", template, self._put_commands, major=major)
+            add("POST", template, self._post_command, major=major)
+            add("DELETE", template + "/{command_id}", self._delete_command, major=major)
+        add(
+            "POST",
+            "/interactions/{interaction_id}/{interaction_token}/callback",
+            self._callback,
+            bot_auth=False,
+            limited=False,
+        )
+        hook = "/webhooks/{application_id}/{interaction_token}"
+        for suffix in ("/messages/@original", "/messages/{message_id}"):
+            add(
+                "GET",
+                hook + suffix,
+                self._get_hook_message,
+                bot_auth=False,
+                major="interaction_token",
+            )
+            add(
+                "PATCH",
+                hook + suffix,
+                self._edit_hook_message,
+                bot_auth=False,
+                major="interaction_token",
+            )
+            add(
+                "DELETE",
+                hook + suffix,
+                self._delete_hook_message,
+                bot_auth=False,
+                major="interaction_token",
+            )
+        add("POST", hook, self._followup, bot_auth=False, major="interaction_token")
+        add("GET", "/channels/{channel_id}", self._get_channel, major="channel_id")
+        add("POST", "/channels/{channel_id}/typing", self._typing, major="channel_id")
+        add("POST", "/channels/{channel_id}/messages", self._create_message, major="channel_id")
+        message = "/channels/{channel_id}/messages/{message_id}"
+        add("GET", message, self._get_message, major="channel_id")
+        add("PATCH", message, self._edit_message, major="channel_id")
+        add("DELETE", message, self._delete_message, major="channel_id")
+        for method in ("PUT", "DELETE"):
+            add(method, message + "/reactions/{emoji}/@me", self._reaction, major="channel_id")
+        add("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member, major="guild_id")
+        self._routes.sort(key=lambda r: r.template.count("{"))
+
+    def _match(self, method: str, path: str) -> tuple[_Route, dict[str, str]] | None:
+        for route in self._routes:
+            if route.method == method and (found := route.pattern.fullmatch(path)):
+                return route, found.groupdict()
+        return None
+
+    # -- the single entry point --------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one HTTP request (registered as the catch-all route of the app)."""
+        method = request.method
+        path = request.path.removeprefix(API_PREFIX) if request.path.startswith(API_PREFIX) else ""
+        query = dict(request.query)
+        body, uploads = await _read_body(request)
+        for upload in uploads:
+            attachment_id = self.state.snowflakes.next()
+            url = f"https://cdn.loopback.invalid/attachments/{attachment_id}/{upload['filename']}"
+            upload.update(id=str(attachment_id), url=url, proxy_url=url)
+        matched = self._match(method, path) if path else None
+        template = matched[0].template if matched else None
+        call = _Call(
+            method, path, template or "", matched[1] if matched else {}, query, body, uploads
+        )
+        if matched is not None:
+            call.touched = self._attribute(call)
+        response = await self._respond(request, matched, call)
+        record = RecordedRequest(
+            method=method,
+            path=path or request.path,
+            route=template,
+            query=query,
+            json=body,
+            files=[u["filename"] for u in uploads],
+            status=response.status,
+            at=time.monotonic(),
+        )
+        self.state.requests.append(record)
+        for outcome in call.touched:
+            outcome.touch(record)
+        return response
+
+    async def _respond(
+        self, request: web.Request, matched: tuple[_Route, dict[str, str]] | None, call: _Call
+    ) -> web.Response:
+        for fault in self.faults:
+            if fault.matches(call.method, call.path, call.template or None):
+                fault.count -= 1
+                return _fault_response(fault)
+        if matched is None:
+            return _error(404, "404: Not Found")
+        route = matched[0]
+        if route.bot_auth and request.headers.get("Authorization") != f"Bot {self.token}":
+            return _error(401, "401: Unauthorized")
+        headers: dict[str, str] = {}
+        if route.limited:
+            major = call.params.get(route.major, "") if route.major else ""
+            headers, retry_after = self.rate_limiter.hit(route.template, major)
+            if retry_after is not None:
+                return _json(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry_after,
+                        "global": False,
+                    },
+                    429,
+                    headers,
+                )
+        problems = self._validate(call)
+        if problems and self.state.reject_invalid:
+            return _json(
+                {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": problems}},
+                400,
+                headers,
+            )
+        try:
+            response = await route.handler(call)
+        except _ApiError as error:
+            response = _error(error.status, error.message, error.code)
+        response.headers.update(headers)
+        return response
+
+    def _validate(self, call: _Call) -> list[str]:
+        if call.method not in ("POST", "PUT", "PATCH") or call.body is None:
+            return []
+        problems = self.state.openapi.validate(call.method, call.path, call.body)
+        if isinstance(call.body, dict):
+            if call.template.endswith("/callback"):
+                problems += limits.check_callback(call.body)
+            elif "/messages" in call.template or call.template.startswith("/webhooks"):
+                problems += limits.check_message(call.body)
+        self._violate(call, problems)
+        return problems
+
+    def _violate(self, call: _Call, problems: list[str]) -> None:
+        self.state.violations.extend(f"{call.method} {call.template}: {p}" for p in problems)
+
+    def _attribute(self, call: _Call) -> list[Outcome]:
+        state = self.state
+        if "interaction_id" in call.params:
+            outcome = state.interactions.get(_int(call.params["interaction_id"]))
+            return [outcome] if outcome else []
+        if "interaction_token" in call.params:
+            outcome = state.tokens.get(call.params["interaction_token"])
+            return [outcome] if outcome else []
+        if "channel_id" in call.params:
+            return list(state.watchers.get(_int(call.params["channel_id"]), ()))
+        return []
+
+    # -- gateway, users, application ---------------------------------------------------------------
+
+    async def _gateway(self, call: _Call) -> web.Response:
+        return _json({"url": self.gateway_url})
+
+    async def _gateway_bot(self, call: _Call) -> web.Response:
+        return _json(
+            {
+                "url": self.gateway_url,
+                "shards": self.shard_count,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 86_400_000,
+                    "max_concurrency": max(self.shard_count, 1),
+                },
+            }
+        )
+
+    async def _me(self, call: _Call) -> web.Response:
+        return _json(self.state.world.bot.own_payload())
+
+    async def _application(self, call: _Call) -> web.Response:
+        return _json(self.state.world.application_payload())
+
+    async def _create_dm(self, call: _Call) -> web.Response:
+        world = self.state.world
+        try:
+            user = world.user(_int((call.body or {}).get("recipient_id")))
+        except KeyError:
+            raise _ApiError(400, "Invalid Recipient(s)", 50033) from None
+        channel_id = world.dm_channel_id(user, self.state.snowflakes)
+        return _json(world.dm_channel_payload(user, channel_id))
+
+    async def _get_member(self, call: _Call) -> web.Response:
+        world = self.state.world
+        guild = world.guilds.get(_int(call.params["guild_id"]))
+        if guild is None:
+            raise _ApiError(404, "Unknown Guild", 10004)
+        try:
+            user = world.user(_int(call.params["user_id"]))
+        except KeyError:
+            raise _ApiError(404, "Unknown Member", 10007) from None
+        return _json(guild.member_payload(user, world.bot.id))
+
+    # -- application commands ----------------------------------------------------------------------
+
+    def _command_scope(self, call: _Call) -> int | None:
+        if _int(call.params["application_id"]) != self.state.world.application_id:
+            raise _ApiError(403, "Missing Access", 50001)
+        if "guild_id" not in call.params:
+            return None
+        guild_id = _int(call.params["guild_id"])
+        if guild_id not in self.state.world.guilds:
+            raise _ApiError(403, "Missing Access", 50001)
+        return guild_id
+
+    async def _get_commands(self, call: _Call) -> web.Response:
+        return _json(self.state.commands.get(self._command_scope(call), []))
+
+    async def _put_commands(self, call: _Call) -> web.Response:
+        scope = self._command_scope(call)
+        existing = {(c["name"], c["type"]): c for c in self.state.commands.get(scope, [])}
+        stored = [self._store_command(body, scope, existing) for body in call.body or []]
+        self.state.commands[scope] = stored
+        await self.state.notify()
+        return _json(stored)
+
+    async def _post_command(self, call: _Call) -> web.Response:
+        scope = self._command_scope(call)
+        commands = self.state.commands.setdefault(scope, [])
+        existing = {(c["name"], c["type"]): c for c in commands}
+        command = self._store_command(call.body or {}, scope, existing)
+        commands[:] = [c for c in commands if c["id"] != command["id"]] + [command]
+        await self.state.notify()
+        return _json(command, 201)
+
+    async def _delete_command(self, call: _Call) -> web.Response:
+        scope = self._command_scope(call)
+        commands = self.state.commands.get(scope, [])
+        remaining = [c for c in commands if c["id"] != call.params["command_id"]]
+        if len(remaining) == len(commands):
+            raise _ApiError(404, "Unknown application command", 10063)
+        self.state.commands[scope] = remaining
+        await self.state.notify()
+        return _no_content()
+
+    def _store_command(
+        self, body: Json, scope: int | None, existing: dict[tuple[str, int], Json]
+    ) -> Json:
+        kind = body.get("type") or 1
+        previous = existing.get((body.get("name", ""), kind))
+        snowflakes = self.state.snowflakes
+        command: Json = {
+            "id": previous["id"] if previous else str(snowflakes.next()),
+            "application_id": str(self.state.world.application_id),
+            "version": str(snowflakes.next()),
+            "type": kind,
+            "name": body.get("name"),
+            "name_localizations": body.get("name_localizations") or None,
+            "description": body.get("description") or "",
+            "description_localizations": body.get("description_localizations") or None,
+            "default_member_permissions": body.get("default_member_permissions"),
+            "dm_permission": body.get("dm_permission", True),
+            "nsfw": bool(body.get("nsfw", False)),
+            "integration_types": body.get("integration_types") or [0],
+            "contexts": body.get("contexts"),
+        }
+        if kind == 1:
+            command["options"] = body.get("options") or []
+        if scope is not None:
+            command["guild_id"] = str(scope)
+        return command
+
+    # -- interaction callback ----------------------------------------------------------------------
+
+    def _interaction(self, call: _Call) -> Outcome:
+        outcome = self.state.interactions.get(_int(call.params["interaction_id"]))
+        if outcome is None or outcome.token != call.params["interaction_token"]:
+            raise _ApiError(404, "Unknown interaction", 10062)
+        return outcome
+
+    async def _callback(self, call: _Call) -> web.Response:
+        outcome = self._interaction(call)
+        body = call.body if isinstance(call.body, dict) else {}
+        if outcome.callback is not None:
+            raise _ApiError(400, "Interaction has already been acknowledged.", 40060)
+        elapsed = time.monotonic() - outcome.dispatched_at
+        if self.interaction_deadline is not None and elapsed > self.interaction_deadline:
+            self._violate(call, [f"callback {elapsed:.2f}s after the interaction (token expired)"])
+            raise _ApiError(404, "Unknown interaction", 10062)
+        kind = body.get("type")
+        interaction_type = outcome.payload["type"]
+        if kind not in _ALLOWED_CALLBACKS.get(interaction_type, set()) or (
+            kind in (6, 7) and outcome.source_message is None
+        ):
+            self._violate(
+                call, [f"callback type {kind} not allowed for interaction type {interaction_type}"]
+            )
+            raise _ApiError(400, "Interaction callback type is not valid here", 50035)
+        data = body.get("data") or {}
+        outcome.callback = {"type": kind, "data": data}
+        outcome.callback_at = time.monotonic()
+        message: StoredMessage | None = None
+        if kind in (4, 5):
+            message = self._interaction_message(outcome, data, loading=kind == 5)
+            message.add_uploads(call.uploads)
+            outcome.original = message
+            outcome.messages.append(message)
+            self.state.publish(LiveEvent("message_create", message=message, outcome=outcome))
+        elif kind in (6, 7):
+            message = outcome.source_message
+            assert message is not None
+            outcome.original = message
+            if kind == 7:
+                message.apply(data)
+                outcome.edits.append(data)
+                self.state.publish(LiveEvent("message_update", message=message, outcome=outcome))
+        self.state.publish(
+            LiveEvent("interaction_response", message=message, outcome=outcome, data=body)
+        )
+        interaction: Json = {
+            "id": str(outcome.interaction_id),
+            "type": interaction_type,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(message and message.ephemeral),
+        }
+        resource: Json = {"type": kind}
+        if message is not None:
+            interaction["response_message_id"] = str(message.id)
+            resource["message"] = message.payload()
+        return _json({"interaction": interaction, "resource": resource})
+
+    def _interaction_message(self, outcome: Outcome, data: Json, *, loading: bool) -> StoredMessage:
+        world = self.state.world
+        flags = (data.get("flags") or 0) & EPHEMERAL
+        message = StoredMessage(
+            id=self.state.snowflakes.next(),
+            channel_id=outcome.channel_id,
+            guild_id=outcome.guild_id,
+            author=world.bot.payload(),
+            message_type=_MESSAGE_TYPE_BY_INTERACTION.get(outcome.payload["type"], 0),
+            webhook_id=world.application_id,
+            application_id=world.application_id,
+            interaction_metadata=outcome.metadata,
+        )
+        if loading:
+            message.flags = flags | LOADING
+        else:
+            message.apply(data, initial=True)
+            message.flags |= flags
+        self.state.messages[message.id] = message
+        return message
+
+    # -- webhook (interaction token) routes --------------------------------------------------------
+
+    def _hook(self, call: _Call) -> Outcome:
+        outcome = self.state.tokens.get(call.params["interaction_token"])
+        if (
+            _int(call.params["application_id"]) != self.state.world.application_id
+            or outcome is None
+        ):
+            raise _ApiError(404, "Unknown Webhook", 10015)
+        return outcome
+
+    def _hook_message(self, call: _Call) -> tuple[Outcome, StoredMessage]:
+        outcome = self._hook(call)
+        message_id = call.params.get("message_id")
+        if message_id is None:
+            message = outcome.original
+        else:
+            message = next((m for m in outcome.followups if m.id == _int(message_id)), None)
+            if message is None and outcome.original and outcome.original.id == _int(message_id):
+                message = outcome.original
+        if message is None or message.deleted:
+            raise _ApiError(404, "Unknown Message", 10008)
+        return outcome, message
+
+    async def _get_hook_message(self, call: _Call) -> web.Response:
+        return _json(self._hook_message(call)[1].payload())
+
+    async def _edit_hook_message(self, call: _Call) -> web.Response:
+        outcome, message = self._hook_message(call)
+        body = call.body if isinstance(call.body, dict) else {}
+        message.apply(body)
+        message.add_uploads(call.uploads)
+        if message is outcome.original:
+            outcome.edits.append(body)
+        self.state.publish(LiveEvent("message_update", message=message, outcome=outcome))
+        return _json(message.payload())
+
+    async def _delete_hook_message(self, call: _Call) -> web.Response:
+        outcome, message = self._hook_message(call)
+        message.deleted = True
+        self.state.publish(LiveEvent("message_delete", message=message, outcome=outcome))
+        return _no_content()
+
+    async def _followup(self, call: _Call) -> web.Response:
+        outcome = self._hook(call)
+        if outcome.callback is None:
+            self._violate(call, ["follow-up sent before the interaction was acknowledged"])
+            raise _ApiError(404, "Unknown Webhook", 10015)
+        body = call.body if isinstance(call.body, dict) else {}
+        world = self.state.world
+        message = StoredMessage(
+            id=self.state.snowflakes.next(),
+            channel_id=outcome.channel_id,
+            guild_id=outcome.guild_id,
+            author=world.bot.payload(),
+            webhook_id=world.application_id,
+            application_id=world.application_id,
+            interaction_metadata=outcome.metadata,
+        )
+        message.apply(body, initial=True)
+        message.add_uploads(call.uploads)
+        self.state.messages[message.id] = message
+        outcome.followups.append(message)
+        outcome.messages.append(message)
+        self.state.publish(LiveEvent("message_create", message=message, outcome=outcome))
+        if call.query.get("wait", "").lower() == "true":
+            return _json(message.payload())
+        return _no_content()
+
+    # -- channels and messages ---------------------------------------------------------------------
+
+    def _channel(self, call: _Call) -> tuple[int, int | None]:
+        channel_id = _int(call.params["channel_id"])
+        world = self.state.world
+        guild = world.guild_of_channel.get(channel_id)
+        if guild is None and world.dm_user(channel_id) is None:
+            raise _ApiError(404, "Unknown Channel", 10003)
+        return channel_id, guild.id if guild else None
+
+    def _channel_message(self, call: _Call) -> StoredMessage:
+        channel_id, _ = self._channel(call)
+        message = self.state.messages.get(_int(call.params["message_id"]))
+        if message is None or message.deleted or message.channel_id != channel_id:
+            raise _ApiError(404, "Unknown Message", 10008)
+        return message
+
+    async def _get_channel(self, call: _Call) -> web.Response:
+        channel_id, guild_id = self._channel(call)
+        world = self.state.world
+        if guild_id is None:
+            user = world.dm_user(channel_id)
+            assert user is not None
+            return _json(world.dm_channel_payload(user, channel_id))
+        channels = world.guilds[guild_id].channel_payloads()
+        return _json(next(c for c in channels if c["id"] == str(channel_id)))
+
+    async def _typing(self, call: _Call) -> web.Response:
+        self._channel(call)
+        return _no_content()
+
+    async def _create_message(self, call: _Call) -> web.Response:
+        channel_id, guild_id = self._channel(call)
+        body = call.body if isinstance(call.body, dict) else {}
+        message = StoredMessage(
+            id=self.state.snowflakes.next(),
+            channel_id=channel_id,
+            guild_id=guild_id,
+            author=self.state.world.bot.payload(),
+        )
+        message.apply(body, initial=True)
+        message.add_uploads(call.uploads)
+        reference = body.get("message_reference")
+        if isinstance(reference, dict) and reference.get("message_id"):
+            referenced = self.state.messages.get(_int(reference["message_id"]))
+            if referenced is None and reference.get("fail_if_not_exists", True):
+                raise _ApiError(400, "Unknown message reference", 50035)
+            message.message_type = 19
+            message.message_reference = {
+                "type": 0,
+                "message_id": str(reference["message_id"]),
+                "channel_id": str(channel_id),
+                **({"guild_id": str(guild_id)} if guild_id else {}),
+            }
+            if referenced is not None:
+                message.replied_user = int(referenced.author["id"])
+        self.state.messages[message.id] = message
+        for outcome in call.touched:
+            outcome.messages.append(message)
+        self.state.publish(LiveEvent("message_create", message=message))
+        return _json(message.payload())
+
+    async def _get_message(self, call: _Call) -> web.Response:
+        return _json(self._channel_message(call).payload())
+
+    async def _edit_message(self, call: _Call) -> web.Response:
+        message = self._channel_message(call)
+        if message.author["id"] != str(self.state.world.bot.id):
+            raise _ApiError(403, "Cannot edit a message authored by another user", 50005)
+        body = call.body if isinstance(call.body, dict) else {}
+        message.apply(body)
+        message.add_uploads(call.uploads)
+        self.state.publish(LiveEvent("message_update", message=message))
+        return _json(message.payload())
+
+    async def _delete_message(self, call: _Call) -> web.Response:
+        message = self._channel_message(call)
+        message.deleted = True
+        self.state.publish(LiveEvent("message_delete", message=message))
+        return _no_content()
+
+    async def _reaction(self, call: _Call) -> web.Response:
+        self._channel_message(call)
+        return _no_content()
+
+
+def _fault_response(fault: Fault) -> web.Response:
+    if fault.status == 429:
+        return _json(
+            {
+                "message": "You are being rate limited.",
+                "retry_after": fault.retry_after,
+                "global": False,
+            },
+            429,
+            {"Retry-After": str(fault.retry_after), "X-RateLimit-Scope": "shared"},
+        )
+    return _error(fault.status, f"{fault.status}: injected fault")
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[Json]]:
+    if not request.can_read_body:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        return await _read_multipart(request)
+    raw = await request.read()
+    if not raw:
+        return None, []
+    try:
+        return json.loads(raw), []
+    except ValueError:
+        return raw.decode(errors="replace"), []
+
+
+async def _read_multipart(request: web.Request) -> tuple[Any, list[Json]]:
+    body: Any = None
+    uploads: list[Json] = []
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            continue
+        content = await part.read(decode=True)
+        if part.name == "payload_json":
+            body = json.loads(content)
+        elif part.filename:
+            uploads.append(
+                {
+                    "filename": part.filename,
+                    "size": len(content),
+                    "content_type": part.headers.get("Content-Type", "application/octet-stream"),
+                }
+            )
+    return body, uploads

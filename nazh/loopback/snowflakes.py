@@ -1,0 +1,40 @@
+"""Discord-style snowflake ids and timestamps for the loopback emulator."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import time
+
+__all__ = ("DISCORD_EPOCH_MS", "SnowflakeFactory", "iso_timestamp", "snowflake_time")
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+class SnowflakeFactory:
+    """Issues strictly increasing snowflakes that encode the current time."""
+
+    __slots__ = ("_counter", "_last")
+
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+        self._last = 0
+
+    def next(self) -> int:
+        """Return a fresh snowflake, larger than every one issued before."""
+        millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        candidate = (millis << 22) | (1 << 17) | (next(self._counter) & 0xFFF)
+        self._last = max(candidate, self._last + 1)
+        return self._last
+
+
+def snowflake_time(snowflake: int) -> datetime.datetime:
+    """The creation time encoded in a snowflake."""
+    millis = (snowflake >> 22) + DISCORD_EPOCH_MS
+    return datetime.datetime.fromtimestamp(millis / 1000, tz=datetime.UTC)
+
+
+def iso_timestamp(moment: datetime.datetime | None = None) -> str:
+    """An ISO 8601 timestamp as Discord writes it (UTC, microseconds, +00:00)."""
+    moment = moment or datetime.datetime.now(tz=datetime.UTC)
+    return moment.isoformat(timespec="microseconds")
