@@ -539,6 +539,14 @@ class RestApi:
             self._violate(call, ["follow-up sent before the interaction was acknowledged"])
             raise _ApiError(404, "Unknown Webhook", 10015)
         body = call.body if isinstance(call.body, dict) else {}
+        original = outcome.original
+        if original is not None and original.loading:
+            # Discord turns the first follow-up after a deferral into the deferred message.
+            original.apply({key: value for key, value in body.items() if key != "flags"})
+            original.add_uploads(call.uploads)
+            outcome.edits.append(body)
+            self.state.publish(LiveEvent("message_update", message=original, outcome=outcome))
+            return _json(original.payload())
         world = self.state.world
         message = StoredMessage(
             id=self.state.snowflakes.next(),

@@ -1,0 +1,173 @@
+"""A minimal real hikari + lightbulb + miru bot (not Nazh) driven through the emulator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import hikari
+import lightbulb
+import miru
+import pytest
+
+from nazh.loopback import LoopbackDiscord
+
+BOT_INTENTS = (
+    hikari.Intents.GUILDS
+    | hikari.Intents.GUILD_MESSAGES
+    | hikari.Intents.DM_MESSAGES
+    | hikari.Intents.MESSAGE_CONTENT
+)
+COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping"}
+_FRAMEWORK_LOGGERS = ("hikari", "lightbulb", "miru")
+
+
+async def _suggest(ctx: lightbulb.AutocompleteContext[str]) -> None:
+    typed = str(ctx.focused.value or "")
+    await ctx.respond([f"{typed}{suffix}" for suffix in ("1", "2", "3")])
+
+
+class Echo(lightbulb.SlashCommand, name="echo", description="Say something back"):
+    text = lightbulb.string("text", "What to say", autocomplete=_suggest)
+    private = lightbulb.boolean("private", "Only you see it", default=False)
+    times = lightbulb.integer("times", "How often", default=1, min_value=1, max_value=3)
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond(" ".join([self.text] * self.times), ephemeral=self.private)
+
+
+class Ping(lightbulb.SlashCommand, name="ping", description="A global command"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        where = "dm" if ctx.guild_id is None else "guild"
+        await ctx.respond(f"pong from {where}")
+
+
+admin = lightbulb.Group("admin", "Administration")
+config = admin.subgroup("config", "Configuration")
+
+
+@admin.register
+class Reload(lightbulb.SlashCommand, name="reload", description="Reload everything"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond("reloaded", ephemeral=True)
+
+
+@config.register
+class ConfigSet(lightbulb.SlashCommand, name="set", description="Set a key"):
+    key = lightbulb.string("key", "Key", choices=[lightbulb.Choice("prefix", "prefix")])
+    value = lightbulb.string("value", "Value")
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond(f"{self.key}={self.value}")
+
+
+class AskModal(miru.Modal, title="A question"):
+    answer = miru.TextInput(label="Answer", custom_id="answer", required=True)
+    note = miru.TextInput(label="Note", custom_id="note", required=False)
+
+    async def callback(self, ctx: miru.ModalContext) -> None:
+        await ctx.respond(f"answer={self.answer.value} note={self.note.value or '-'}")
+
+
+class Panel(miru.View):
+    @miru.button(label="Hit", custom_id="hit")
+    async def hit(self, ctx: miru.ViewContext, button: miru.Button) -> None:
+        await ctx.edit_response(content=f"hit by {ctx.user.id}")
+
+    @miru.text_select(
+        custom_id="pick",
+        options=[miru.SelectOption("Alpha", "a"), miru.SelectOption("Beta", "b")],
+        max_values=2,
+    )
+    async def pick(self, ctx: miru.ViewContext, select: miru.TextSelect) -> None:
+        await ctx.respond(f"picked {','.join(select.values)}", flags=hikari.MessageFlag.EPHEMERAL)
+
+    @miru.button(label="Ask", custom_id="ask")
+    async def ask(self, ctx: miru.ViewContext, button: miru.Button) -> None:
+        await ctx.respond_with_modal(AskModal(custom_id="ask-modal"))
+
+
+class Defer(lightbulb.SlashCommand, name="defer", description="Think first"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.defer(ephemeral=True)
+        await ctx.respond("thought about it")
+
+
+class Follow(lightbulb.SlashCommand, name="follow", description="Two messages"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond("first")
+        await ctx.respond("second")
+
+
+class Long(lightbulb.SlashCommand, name="long", description="Too long a message"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond("x" * 2001)
+
+
+def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hikari.GatewayBot:
+    """The test bot: lightbulb commands (guild-scoped, /ping global), a miru panel, !ping."""
+    bot = hikari.GatewayBot(
+        emu.token, rest_url=emu.rest_url, intents=intents, banner=None, logs=None
+    )
+    client = lightbulb.client_from_app(bot, default_enabled_guilds=[emu.guild_id])
+    views = miru.Client(bot)
+    bot.subscribe(hikari.StartedEvent, client.start)
+    for command in (Echo, admin, Defer, Follow, Long):
+        client.register(command)
+    client.register(Ping, global_=True)
+
+    @client.register
+    class PanelCommand(lightbulb.SlashCommand, name="panel", description="Buttons"):
+        @lightbulb.invoke
+        async def invoke(self, ctx: lightbulb.Context) -> None:
+            view = Panel(timeout=None)
+            await ctx.respond("panel", components=view)
+            views.start_view(view, bind_to=None)
+
+    async def on_message(event: hikari.MessageCreateEvent) -> None:
+        if event.is_human and event.message.content == "!ping":
+            await event.message.respond("pong", reply=True)
+
+    bot.subscribe(hikari.MessageCreateEvent, on_message)
+    return bot
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[LoopbackDiscord]:
+    emulator = LoopbackDiscord(guilds=2)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+def make_bot(emu: LoopbackDiscord) -> Callable[[hikari.Intents], hikari.GatewayBot]:
+    """Build (not start) the test bot with given intents."""
+    return lambda intents: build_bot(emu, intents)
+
+
+@pytest.fixture
+async def bot(
+    emu: LoopbackDiscord, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[hikari.GatewayBot]:
+    """The test bot, started, identified and synced; fails on framework errors in the logs."""
+    caplog.set_level(logging.WARNING)
+    app = build_bot(emu)
+    await app.start(check_for_updates=False)
+    await emu.wait_ready()
+    await emu.wait_commands(COMMANDS)
+    yield app
+    await app.close()
+    errors = [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR and record.name.startswith(_FRAMEWORK_LOGGERS)
+    ]
+    assert errors == []
