@@ -61,6 +61,7 @@ class Storage:
         "_flushed_dice",
         "_flushed_rolls",
         "_flusher",
+        "_flushes",
         "_last_recent_stamp",
         "_pending",
         "_prefixes",
@@ -79,6 +80,7 @@ class Storage:
         self._closing = asyncio.Event()
         self._closed = False
         self._flusher: asyncio.Task[None] | None = None
+        self._flushes: set[asyncio.Future[None]] = set()
         self._flushed_rolls = 0
         self._flushed_dice = 0
         self._failed_flushes = 0
@@ -183,11 +185,26 @@ class Storage:
         self._pending.add_roll(guild_id or 0, user_id, dice)
 
     async def flush(self) -> None:
-        """Write pending statistics in one transaction; on failure keep them and re-raise."""
-        async with self._flush_lock:
-            await self._flush_locked()
+        """Write pending statistics in one transaction; on failure keep them and re-raise.
 
-    async def _flush_locked(self) -> None:
+        Cancelling the caller does not interrupt the flush: a transaction cut off while committing
+        could not tell whether its counts landed.
+        """
+        task = asyncio.ensure_future(self._flush_serialised())
+        self._flushes.add(task)
+        task.add_done_callback(self._flush_finished)
+        await asyncio.shield(task)
+
+    def _flush_finished(self, task: "asyncio.Future[None]") -> None:
+        self._flushes.discard(task)
+        if not task.cancelled():
+            task.exception()  # a caller that was cancelled never reads it; the counts were kept
+
+    async def _flush_serialised(self) -> None:
+        async with self._flush_lock:
+            await self._flush_pending()
+
+    async def _flush_pending(self) -> None:
         batch = self._pending
         if not batch:
             return

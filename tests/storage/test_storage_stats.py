@@ -162,6 +162,19 @@ async def test_record_roll_stays_in_memory_until_flushed(
     assert await db_scalar("SELECT n FROM face_counts WHERE sides = 8 AND face = 8") == 3
 
 
+async def test_cancelled_flush_still_lands_once(storage: Storage, db_scalar: Scalar) -> None:
+    storage.record_roll(guild_id=1, user_id=1, dice=[(20, 2)])
+    cancelled = asyncio.create_task(storage.flush())
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    storage.record_roll(guild_id=1, user_id=1, dice=[(20, 3)])
+    await storage.flush()
+    assert await db_scalar("SELECT rolls FROM bot_totals") == 2
+    assert await db_scalar("SELECT total FROM die_totals") == 5
+
+
 async def test_background_flusher_writes_within_the_interval(
     db_url: str, db_scalar: Scalar
 ) -> None:
