@@ -1,0 +1,108 @@
+"""Syntax tree to normalised notation: parsing the text again gives the same tree."""
+
+from .ast import (
+    FATE,
+    Binary,
+    Clamp,
+    CountFailures,
+    CountSuccesses,
+    CritRange,
+    Dice,
+    Drop,
+    Explode,
+    Group,
+    Keep,
+    Labelled,
+    Literal,
+    Modifier,
+    Node,
+    Reroll,
+    Selector,
+    Set,
+    Unary,
+    chain,
+)
+
+__all__ = ("dice_text", "modifier_text", "node_text", "selector_text")
+
+_REROLL = {"until": "rr", "once": "ro", "add": "ra"}
+_EXPLODE = {"explode": "!", "compound": "!!", "penetrate": "!p"}
+
+
+def selector_text(selector: Selector, *, bare_equals: bool) -> str:
+    """`h3`, `>=7`, `=3` or (with `bare_equals`, for rerolls and explosions) `3`."""
+    op, value = selector.op, selector.value
+    if op == "=" and bare_equals and value >= 0:
+        return str(value)
+    return f"{op}{value}"
+
+
+def modifier_text(modifier: Modifier) -> str:
+    """The notation of one modifier, e.g. `kh3`, `rr<2`, `!`, `mi2`, `>=7`, `f1`, `cs>19`."""
+    if isinstance(modifier, Keep):
+        return "k" + selector_text(modifier.selector, bare_equals=False)
+    if isinstance(modifier, Drop):
+        selector = modifier.selector
+        return ("d" if selector.op in ("h", "l") else "p") + selector_text(
+            selector, bare_equals=False
+        )
+    if isinstance(modifier, Reroll):
+        return _REROLL[modifier.mode] + selector_text(modifier.selector, bare_equals=True)
+    if isinstance(modifier, Explode):
+        tail = (
+            "" if modifier.selector is None else selector_text(modifier.selector, bare_equals=True)
+        )
+        return _EXPLODE[modifier.mode] + tail
+    if isinstance(modifier, Clamp):
+        return ("mi" if modifier.bound == "min" else "ma") + str(modifier.value)
+    if isinstance(modifier, CountSuccesses):
+        return selector_text(modifier.selector, bare_equals=False)
+    if isinstance(modifier, CountFailures):
+        return "f" + selector_text(modifier.selector, bare_equals=True)
+    assert isinstance(modifier, CritRange)
+    prefix = "cs" if modifier.kind == "success" else "cf"
+    return prefix + selector_text(modifier.selector, bare_equals=True)
+
+
+def dice_text(node: Dice) -> str:
+    """`4d6kh3`, `1d%`, `4dF`..."""
+    if node.sides == FATE:
+        sides = "F"
+    elif node.percent:
+        sides = "%"
+    else:
+        sides = str(node.sides)
+    return f"{node.count}d{sides}" + "".join(modifier_text(m) for m in node.modifiers)
+
+
+def node_text(node: Node) -> str:
+    """The normalised notation of a tree: single spaces around binary operators."""
+    if isinstance(node, Literal):
+        return str(node.value)
+    if isinstance(node, Dice):
+        return dice_text(node)
+    if isinstance(node, Binary):
+        first, rest = chain(node)
+        parts = [node_text(first)]
+        for op, operand in rest:
+            parts.append(f" {op} ")
+            parts.append(node_text(operand))
+        return "".join(parts)
+    if isinstance(node, Unary):
+        return node.op + node_text(node.operand)
+    if isinstance(node, Group):
+        return f"({node_text(node.inner)})"
+    if isinstance(node, Labelled):
+        return f"{node_text(node.operand)}[{node.label}]"
+    return set_text(node, [node_text(item) for item in node.items])
+
+
+def set_text(node: Set, items: list[str]) -> str:
+    """A set around already-written items, with its modifiers."""
+    modifiers = "".join(modifier_text(m) for m in node.modifiers)
+    if node.braces:
+        return "{" + ", ".join(items) + "}" + modifiers
+    inside = ", ".join(items)
+    if len(items) == 1 and not modifiers:
+        inside += ","
+    return f"({inside}){modifiers}"
