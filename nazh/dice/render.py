@@ -1,0 +1,313 @@
+"""Results to Discord Markdown: ``4d6kh3 (5, 4, ~~1~~, 3) = `12` ``.
+
+Dropped and rerolled dice are struck (a reroll's successor follows it), exploded dice carry
+`!`, compounded chains read `6+6+3`, clamped dice `1→2`, and crit or fumble faces of
+crit-relevant dice and successes are bold. User text (comments, labels) is escaped so that
+Markdown and mentions are inert. Output never exceeds `max_length`: dice lists collapse to
+`…` (longest first), then the expression shrinks to its notation, then the comment is cut,
+always between complete Markdown units.
+"""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .ast import (
+    Binary,
+    Dice,
+    Group,
+    Labelled,
+    Literal,
+    Node,
+    Set,
+    Unary,
+    chain,
+    traced_nodes,
+)
+from .stringify import dice_text, set_text
+from .trace import (
+    CLAMPED,
+    COMPOUNDED,
+    DROPPED,
+    EXPLODED,
+    REROLLED,
+    SUCCESS,
+    Entry,
+    PoolInfo,
+)
+
+if TYPE_CHECKING:
+    from .results import RollResult, RollSet
+
+__all__ = ("Template", "escape_markdown", "render_result", "render_set")
+
+_ESCAPES = {char: "\\" + char for char in "\\*_~`|>#-[]<"}
+_ESCAPES.update({"@": "@\u200b", "\n": " ", "\r": " ", "\t": " "})
+_TABLE = str.maketrans(_ESCAPES)
+_FATE_TEXT = {-1: "-", 0: "0", 1: "+"}
+_ELLIPSIS = "…"
+
+
+def escape_markdown(text: str) -> str:
+    """Make user text inert in Discord: Markdown characters escaped, mentions broken."""
+    return text.translate(_TABLE)
+
+
+def _fit_escaped(text: str, budget: int) -> str:
+    """Escaped `text`, cut (with `…`) between escaped characters to at most `budget` chars."""
+    escaped = escape_markdown(text)
+    if len(escaped) <= budget:
+        return escaped
+    parts: list[str] = []
+    used = 0
+    for char in text:
+        piece = _ESCAPES.get(char, char)
+        if used + len(piece) > budget - 1:
+            break
+        parts.append(piece)
+        used += len(piece)
+    return "".join(parts) + _ELLIPSIS if budget >= 1 else ""
+
+
+class _SetPiece:
+    __slots__ = ("closing", "index", "items", "opening")
+
+    def __init__(self, index: int, opening: str, items: "list[Pieces]", closing: str) -> None:
+        self.index = index
+        self.opening = opening
+        self.items = items
+        self.closing = closing
+
+
+Pieces = list["str | int | _SetPiece"]
+
+
+class Template:
+    """An expression's rendering with holes for each evaluation's dice lists."""
+
+    __slots__ = ("counting_root", "pieces", "pools")
+
+    def __init__(self, root: Node, pools: list[PoolInfo | None], counting: list[bool]) -> None:
+        self.pools = pools
+        slots = {id(node): index for index, node in enumerate(traced_nodes(root))}
+        self.pieces = _merge(_pieces(root, slots))
+        while isinstance(root, Group | Labelled):
+            root = root.inner if isinstance(root, Group) else root.operand
+        self.counting_root = isinstance(root, Dice | Set) and counting[-1]
+
+
+def _pieces(node: Node, slots: dict[int, int]) -> Pieces:
+    if isinstance(node, Literal):
+        return [str(node.value)]
+    if isinstance(node, Dice):
+        return [dice_text(node) + " (", slots[id(node)], ")"]
+    if isinstance(node, Binary):
+        first, rest = chain(node)
+        out = _pieces(first, slots)
+        for op, operand in rest:
+            out.append(f" {op} ")
+            out.extend(_pieces(operand, slots))
+        return out
+    if isinstance(node, Unary):
+        return [node.op, *_pieces(node.operand, slots)]
+    if isinstance(node, Group):
+        return ["(", *_pieces(node.inner, slots), ")"]
+    if isinstance(node, Labelled):
+        return [*_pieces(node.operand, slots), f" [{escape_markdown(node.label)}]"]
+    frame = set_text(node, ["\0"])
+    opening, closing = frame.split("\0")
+    items = [_merge(_pieces(item, slots)) for item in node.items]
+    if not node.braces and len(node.items) == 1 and not node.modifiers:
+        closing = closing.removeprefix(",")
+    return [_SetPiece(slots[id(node)], opening, items, closing)]
+
+
+def _merge(pieces: Pieces) -> Pieces:
+    merged: Pieces = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+# -- dice lists ----------------------------------------------------------------------------
+
+
+def _pool_text(info: PoolInfo, entry: Entry) -> str:
+    faces, values, flags = entry
+    assert faces is not None
+    if flags is None and info.crit is None and not info.fate:
+        return ", ".join(map(str, faces))
+    if values is None:
+        values = faces
+    if flags is None:
+        flags = [0] * len(faces)
+    parts: list[str] = []
+    text: str | None = None
+    head_face = head_flag = 0
+    for face, value, flag in zip(faces, values, flags, strict=True):
+        if flag & COMPOUNDED and text is not None:
+            text += "+" + (_FATE_TEXT[face] if info.fate else str(face))
+            continue
+        if text is not None:
+            parts.append(_mark(text, head_face, head_flag, info))
+        head_face, head_flag = face, flag
+        if info.compound and flag & EXPLODED:
+            text = _FATE_TEXT[face] if info.fate else str(face)
+        else:
+            text = _FATE_TEXT.get(value, str(value)) if info.fate else str(value)
+            if flag & CLAMPED:
+                text = f"{_FATE_TEXT[face] if info.fate else face}→{text}"
+            if flag & EXPLODED:
+                text += "!"
+    if text is not None:
+        parts.append(_mark(text, head_face, head_flag, info))
+    return ", ".join(parts)
+
+
+def _mark(text: str, face: int, flag: int, info: PoolInfo) -> str:
+    crit, fumble = info.crit, info.fumble
+    if flag & SUCCESS or (
+        crit is not None and (crit(face) or (fumble is not None and fumble(face)))
+    ):
+        text = f"**{text}**"
+    if flag & (DROPPED | REROLLED):
+        text = f"~~{text}~~"
+    return text
+
+
+def _texts(template: Template, trace: list[Entry]) -> list[str]:
+    texts: list[str] = []
+    for info, entry in zip(template.pools, trace, strict=True):
+        texts.append("" if info is None else _pool_text(info, entry))
+    return texts
+
+
+def _assemble(pieces: Pieces, trace: list[Entry], texts: list[str], out: list[str]) -> None:
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+        elif isinstance(piece, int):
+            out.append(texts[piece])
+        else:
+            flags = trace[piece.index][2]
+            assert flags is not None
+            out.append(piece.opening)
+            for position, item in enumerate(piece.items):
+                if position:
+                    out.append(", ")
+                if flags[position] & DROPPED:
+                    inner: list[str] = []
+                    _assemble(item, trace, texts, inner)
+                    out.append("~~" + "".join(inner).replace("~~", "") + "~~")
+                else:
+                    _assemble(item, trace, texts, out)
+            out.append(piece.closing)
+
+
+def _body(template: Template, trace: list[Entry], texts: list[str]) -> str:
+    out: list[str] = []
+    _assemble(template.pieces, trace, texts, out)
+    return "".join(out)
+
+
+def _total_text(result: "RollResult") -> str:
+    if result.source.template.counting_root:
+        noun = "success" if abs(result.total) == 1 else "successes"
+        return f"`{result.total}` {noun}"
+    return f"`{result.total}`"
+
+
+def _collapse(texts: list[str], excess: int) -> None:
+    """Replace the longest dice lists by `…` until `excess` characters are saved."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    for index in order:
+        if excess <= 0 or len(texts[index]) <= 1:
+            return
+        excess -= len(texts[index]) - 1
+        texts[index] = _ELLIPSIS
+
+
+# -- one result ----------------------------------------------------------------------------
+
+
+def render_result(result: "RollResult", max_length: int) -> str:
+    """One result as ``**comment:** 1d20 (15) + 5 = `20` ``, at most `max_length` chars."""
+    template = result.source.template
+    trace = result.trace
+    texts = _texts(template, trace)
+    tail = " = " + _total_text(result)
+    comment = result.comment
+    prefix = f"**{escape_markdown(comment)}:** " if comment else ""
+    line = prefix + _body(template, trace, texts) + tail
+    if len(line) <= max_length:
+        return line
+    return next(
+        _shorter(result, texts, prefix=prefix, tail=tail, max_length=max_length, length=len(line)),
+        str(result.total)[:max_length],
+    )
+
+
+def _shorter(
+    result: "RollResult", texts: list[str], *, prefix: str, tail: str, max_length: int, length: int
+) -> Iterator[str]:
+    template, trace = result.source.template, result.trace
+    _collapse(texts, length - max_length)
+    line = prefix + _body(template, trace, texts) + tail
+    if len(line) <= max_length:
+        yield line
+    notation = escape_markdown(result.expression)
+    if len(prefix) + len(notation) + len(tail) <= max_length:
+        yield prefix + notation + tail
+    comment = result.comment
+    if comment:
+        budget = max_length - len(tail) - len("**:** ")
+        if budget >= 2:
+            yield f"**{_fit_escaped(comment, budget)}:** {tail.removeprefix(' = ')}"
+    total = tail.removeprefix(" = ")
+    if len(total) <= max_length:
+        yield total
+
+
+# -- repetitions ---------------------------------------------------------------------------
+
+
+def render_set(rolls: "RollSet", max_length: int) -> str:
+    """One line per result under an optional comment line, at most `max_length` chars."""
+    comment = rolls.comment
+    header = (
+        f"**{escape_markdown(comment)}:** {escape_markdown(rolls.expression)}\n" if comment else ""
+    )
+    lines: list[str] = []
+    all_texts: list[list[str]] = []
+    for result in rolls.results:
+        texts = _texts(result.source.template, result.trace)
+        all_texts.append(texts)
+        lines.append(
+            _body(result.source.template, result.trace, texts) + " = " + _total_text(result)
+        )
+    text = header + "\n".join(lines)
+    if len(text) <= max_length:
+        return text
+    lines = []
+    for result, texts in zip(rolls.results, all_texts, strict=True):
+        collapsed = [_ELLIPSIS if t else t for t in texts]
+        lines.append(
+            _body(result.source.template, result.trace, collapsed) + " = " + _total_text(result)
+        )
+    text = header + "\n".join(lines)
+    if len(text) <= max_length:
+        return text
+    totals = [f"`{result.total}`" for result in rolls.results]
+    text = f"{header}{', '.join(totals)}"
+    if len(text) <= max_length:
+        return text
+    shown: list[str] = []
+    used = len(_ELLIPSIS)
+    for total in totals:
+        if used + len(total) + 2 > max_length:
+            break
+        shown.append(total)
+        used += len(total) + 2
+    return ", ".join(shown) + (", " if shown else "") + _ELLIPSIS if max_length >= 1 else ""

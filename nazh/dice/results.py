@@ -1,0 +1,251 @@
+"""Results of rolling: `RollResult` for one evaluation, `RollSet` for a repetition."""
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from .render import render_result, render_set
+from .trace import (
+    CLAMPED,
+    COMPOUNDED,
+    DROPPED,
+    EXPLODED,
+    FAILURE,
+    INACTIVE,
+    PENETRATED,
+    REROLLED,
+    SUCCESS,
+    DieFlag,
+    Entry,
+)
+
+if TYPE_CHECKING:
+    from .expression import Expression
+
+__all__ = ("Die", "DieFlag", "RollResult", "RollSet", "Rolled")
+
+
+class Die:
+    """One die actually drawn.
+
+    `face` is what it showed (1 to `sides`; a Fate die, `sides == 0`, shows -1, 0 or +1;
+    `d%` has 100 sides). `value` is what it adds: the face, changed by a clamp, a
+    penetrating explosion (face - 1) or compounding (the chain's sum on the first die).
+    """
+
+    __slots__ = ("_flags", "face", "sides", "value")
+
+    def __init__(self, sides: int, face: int, value: int | None = None, flags: int = 0) -> None:
+        self.sides = sides
+        self.face = face
+        self.value = face if value is None else value
+        self._flags = flags
+
+    @property
+    def flags(self) -> DieFlag:
+        """Everything that happened to the die."""
+        return DieFlag(self._flags)
+
+    @property
+    def kept(self) -> bool:
+        """Whether the die counts (not dropped, rerolled or compounded into another)."""
+        return not self._flags & INACTIVE
+
+    @property
+    def dropped(self) -> bool:
+        return bool(self._flags & DROPPED)
+
+    @property
+    def rerolled(self) -> bool:
+        return bool(self._flags & REROLLED)
+
+    @property
+    def exploded(self) -> bool:
+        return bool(self._flags & EXPLODED)
+
+    @property
+    def clamped(self) -> bool:
+        return bool(self._flags & CLAMPED)
+
+    @property
+    def compounded(self) -> bool:
+        return bool(self._flags & COMPOUNDED)
+
+    @property
+    def penetrated(self) -> bool:
+        return bool(self._flags & PENETRATED)
+
+    @property
+    def success(self) -> bool:
+        return bool(self._flags & SUCCESS)
+
+    @property
+    def failure(self) -> bool:
+        return bool(self._flags & FAILURE)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Die):
+            return NotImplemented
+        return (self.sides, self.face, self.value, self._flags) == (
+            other.sides,
+            other.face,
+            other.value,
+            other._flags,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.sides, self.face, self.value, self._flags))
+
+    def __repr__(self) -> str:
+        flags = f", {self.flags!r}" if self._flags else ""
+        value = f", value={self.value}" if self.value != self.face else ""
+        return f"Die(d{self.sides}: {self.face}{value}{flags})"
+
+
+@runtime_checkable
+class Rolled(Protocol):
+    """What `roll` returns: one `RollResult` or a `RollSet`; commands use only this."""
+
+    @property
+    def results(self) -> "tuple[RollResult, ...]": ...
+
+    @property
+    def expression(self) -> str: ...
+
+    @property
+    def comment(self) -> str | None: ...
+
+    @property
+    def dice(self) -> tuple[Die, ...]: ...
+
+    def render(self, max_length: int = 2000) -> str: ...
+
+
+class RollResult:
+    """One evaluation of an expression."""
+
+    __slots__ = ("_critical", "_dice", "source", "total", "trace")
+
+    def __init__(self, source: "Expression", total: int, trace: list[Entry]) -> None:
+        self.source = source
+        """The parsed expression that was rolled."""
+        self.total = total
+        self.trace = trace
+        """Per `Dice`/`Set` node, what happened (see `nazh.dice.trace`)."""
+        self._dice: tuple[Die, ...] | None = None
+        self._critical: tuple[bool, bool] | None = None
+
+    @property
+    def expression(self) -> str:
+        """Normalised notation of one evaluation (without a repetition prefix)."""
+        return self.source.body
+
+    @property
+    def comment(self) -> str | None:
+        return self.source.comment
+
+    @property
+    def results(self) -> "tuple[RollResult, ...]":
+        return (self,)
+
+    @property
+    def dice(self) -> tuple[Die, ...]:
+        """Every die drawn, in order, including dropped and rerolled ones."""
+        if self._dice is None:
+            dice: list[Die] = []
+            for info, (faces, values, flags) in zip(self.source.pools, self.trace, strict=True):
+                if info is None or faces is None:
+                    continue
+                sides = info.sides
+                for index, face in enumerate(faces):
+                    value = face if values is None else values[index]
+                    dice.append(Die(sides, face, value, 0 if flags is None else flags[index]))
+            self._dice = tuple(dice)
+        return self._dice
+
+    @property
+    def crit(self) -> bool:
+        """A single kept crit-relevant die (a d20, or dice with `cs`/`cf`) in its crit range."""
+        return self._crit_fumble()[0]
+
+    @property
+    def fumble(self) -> bool:
+        """A single kept crit-relevant die in its fumble range (default: a natural 1)."""
+        return self._crit_fumble()[1]
+
+    @property
+    def successes(self) -> int | None:
+        """Net successes of the success-counting pools and sets, or None if there are none."""
+        counted: int | None = None
+        for counts, (_, _, flags) in zip(self.source.counting, self.trace, strict=True):
+            if counts and flags is not None:
+                net = sum(
+                    (1 if flag & SUCCESS else 0) - (1 if flag & FAILURE else 0) for flag in flags
+                )
+                counted = net if counted is None else counted + net
+        return counted
+
+    def _crit_fumble(self) -> tuple[bool, bool]:
+        if self._critical is None:
+            self._critical = _find_critical(self)
+        return self._critical
+
+    def render(self, max_length: int = 2000) -> str:
+        """Discord Markdown of at most `max_length` characters."""
+        return render_result(self, max_length)
+
+    def __repr__(self) -> str:
+        return f"RollResult({self.expression!r}, total={self.total})"
+
+
+class RollSet:
+    """Several evaluations of one expression (`6#4d6kh3`)."""
+
+    __slots__ = ("results", "source")
+
+    def __init__(self, source: "Expression", results: tuple[RollResult, ...]) -> None:
+        self.source = source
+        self.results = results
+
+    @property
+    def expression(self) -> str:
+        """Normalised notation including the repetition prefix."""
+        return self.source.text
+
+    @property
+    def comment(self) -> str | None:
+        return self.source.comment
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return tuple(result.total for result in self.results)
+
+    @property
+    def dice(self) -> tuple[Die, ...]:
+        return tuple(die for result in self.results for die in result.dice)
+
+    def render(self, max_length: int = 2000) -> str:
+        """Discord Markdown of at most `max_length` characters, one line per result."""
+        return render_set(self, max_length)
+
+    def __repr__(self) -> str:
+        return f"RollSet({self.expression!r}, totals={self.totals})"
+
+
+def _find_critical(result: RollResult) -> tuple[bool, bool]:
+    found: tuple[int, int] | None = None
+    for position, (info, (faces, _, flags)) in enumerate(
+        zip(result.source.pools, result.trace, strict=True)
+    ):
+        if info is None or info.crit is None or faces is None:
+            continue
+        for index, face in enumerate(faces):
+            if flags is None or not flags[index] & INACTIVE:
+                if found is not None:
+                    return False, False
+                found = (position, face)
+    if found is None:
+        return False, False
+    info = result.source.pools[found[0]]
+    assert info is not None
+    assert info.crit is not None
+    assert info.fumble is not None
+    return info.crit(found[1]), info.fumble(found[1])

@@ -1,0 +1,110 @@
+"""What one evaluation records, and the static facts about each recorded node.
+
+An evaluation appends one entry per `Dice` or `Set` node, in `traced_nodes` order:
+`(faces, values, flags)` for dice (`values`/`flags` None when equal to the faces / all zero)
+and `(None, values, flags)` for sets (one value and flag per item).
+"""
+
+from collections.abc import Callable
+from enum import IntFlag
+
+from .ast import (
+    FATE,
+    CountSuccesses,
+    CritRange,
+    Dice,
+    Explode,
+    Node,
+    Selector,
+    Set,
+    face_range,
+    traced_nodes,
+)
+
+__all__ = (
+    "CLAMPED",
+    "COMPOUNDED",
+    "DROPPED",
+    "EXPLODED",
+    "FAILURE",
+    "INACTIVE",
+    "PENETRATED",
+    "REROLLED",
+    "SUCCESS",
+    "DieFlag",
+    "Entry",
+    "PoolInfo",
+    "Predicate",
+    "pool_infos",
+    "predicate",
+)
+
+Predicate = Callable[[int], bool]
+Entry = tuple[list[int] | None, list[int] | None, list[int] | None]
+
+
+class DieFlag(IntFlag):
+    """What happened to a die (or a set item). No flag: rolled and kept."""
+
+    DROPPED = 1
+    REROLLED = 2
+    EXPLODED = 4
+    """It exploded (or, for `ra`, added a die)."""
+    CLAMPED = 8
+    COMPOUNDED = 16
+    """Its face was added into the die before it (`!!`); it is not counted on its own."""
+    PENETRATED = 32
+    """An extra die of a penetrating explosion: its value is its face minus 1."""
+    SUCCESS = 64
+    FAILURE = 128
+
+
+DROPPED = int(DieFlag.DROPPED)
+REROLLED = int(DieFlag.REROLLED)
+EXPLODED = int(DieFlag.EXPLODED)
+CLAMPED = int(DieFlag.CLAMPED)
+COMPOUNDED = int(DieFlag.COMPOUNDED)
+PENETRATED = int(DieFlag.PENETRATED)
+SUCCESS = int(DieFlag.SUCCESS)
+FAILURE = int(DieFlag.FAILURE)
+INACTIVE = DROPPED | REROLLED | COMPOUNDED
+"""Flags of dice that do not count."""
+
+_TESTS: dict[str, Callable[[int], Predicate]] = {
+    "=": lambda x: x.__eq__,
+    ">": lambda x: x.__lt__,
+    "<": lambda x: x.__gt__,
+    ">=": lambda x: x.__le__,
+    "<=": lambda x: x.__ge__,
+}
+
+
+def predicate(selector: Selector) -> Predicate:
+    """A fast test for a comparison selector (`>3` gives `3 .__lt__`, true for 4, 5...)."""
+    return _TESTS[selector.op](selector.value)
+
+
+class PoolInfo:
+    """Static facts about one `Dice` node that rendering and crit detection need."""
+
+    __slots__ = ("compound", "counting", "crit", "fate", "fumble", "sides")
+
+    def __init__(self, node: Dice) -> None:
+        self.sides = node.sides
+        self.fate = node.sides == FATE
+        self.compound = any(isinstance(m, Explode) and m.mode == "compound" for m in node.modifiers)
+        self.counting = any(isinstance(m, CountSuccesses) for m in node.modifiers)
+        ranges = {m.kind: m.selector for m in node.modifiers if isinstance(m, CritRange)}
+        self.crit: Predicate | None = None
+        self.fumble: Predicate | None = None
+        if ranges or node.sides == 20:
+            bottom, top = face_range(node.sides)
+            success = ranges.get("success")
+            failure = ranges.get("failure")
+            self.crit = predicate(success) if success else top.__eq__
+            self.fumble = predicate(failure) if failure else bottom.__eq__
+
+
+def pool_infos(root: Node) -> list[PoolInfo | None]:
+    """One `PoolInfo` per trace entry (None for sets)."""
+    return [PoolInfo(node) if not isinstance(node, Set) else None for node in traced_nodes(root)]
