@@ -139,6 +139,7 @@ class PluginManager:
             for loader in old:
                 await loader.add_to_client(self.client)
             self._loaded[name] = old
+            await self.client.sync_application_commands(_force_no_api_call=True)
             raise
 
     async def sync(self) -> None:
