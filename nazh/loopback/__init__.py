@@ -42,7 +42,7 @@ the spec omits; problems land in `violations` and, like Discord, are answered 40
 from nazh.loopback.emulator import LoopbackDiscord
 from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo
 from nazh.loopback.interactions import LoopbackError
-from nazh.loopback.messages import Pings, StoredMessage
+from nazh.loopback.messages import Pings, StoredMessage, pings_of
 from nazh.loopback.outcome import Outcome, RecordedRequest
 from nazh.loopback.ratelimits import Fault
 from nazh.loopback.state import LiveEvent
@@ -61,4 +61,5 @@ __all__ = (
     "RecordedRequest",
     "StoredMessage",
     "User",
+    "pings_of",
 )

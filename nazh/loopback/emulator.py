@@ -303,6 +303,11 @@ class LoopbackDiscord:
         """Every websocket connection made: compress, encoding and version asked for."""
         return self._gateway.connections
 
+    def dispatched(self, shard: int = 0) -> list[Json]:
+        """Dispatches still kept for RESUME on a shard ({op, t, s, d}), oldest first."""
+        session = self._gateway.shards.get(shard)
+        return list(session.events) if session else []
+
     async def disconnect(self, shard: int = 0) -> None:
         """Drop a shard's TCP connection abruptly (no close frame); the bot should RESUME."""
         await self._gateway.disconnect(shard)

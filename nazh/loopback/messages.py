@@ -79,6 +79,10 @@ def assign_component_ids(components: list[Json]) -> list[Json]:
     return walk(copy.deepcopy(components))
 
 
+def _objects(value: Any) -> list[Json]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _normalise_embed(embed: Json) -> Json:
     embed = {key: value for key, value in embed.items() if value is not None}
     embed.setdefault("type", "rich")
@@ -157,15 +161,15 @@ class StoredMessage:
                 continue
             value = body[key]
             if key == "content":
-                self.content = value or ""
+                self.content = "" if value is None else str(value)
             elif key == "embeds":
-                self.embeds = [_normalise_embed(e) for e in value or ()]
+                self.embeds = [_normalise_embed(e) for e in _objects(value)]
             elif key == "components":
-                self.components = assign_component_ids(value or [])
+                self.components = assign_component_ids(_objects(value))
             elif key == "flags":
                 self.flags = (self.flags & (EPHEMERAL | LOADING)) | ((value or 0) & _KEPT_FLAGS)
             elif key == "attachments":
-                self._apply_attachments(value or [])
+                self._apply_attachments(_objects(value))
             elif key == "allowed_mentions":
                 self.allowed_mentions = value
             else:

@@ -19,6 +19,7 @@ __all__ = ("OpenAPIValidator", "default_spec_path")
 _SPEC_URI = "urn:discord-openapi"
 _PARAM = re.compile(r"\{[^/]+\}")
 _MAX_MESSAGE = 400
+_MAX_INSTANCE = 40
 
 
 def default_spec_path() -> Path:
@@ -78,6 +79,9 @@ class OpenAPIValidator:
         if error is None:
             return []
         message = error.message
+        shown = repr(error.instance)
+        if len(shown) > _MAX_INSTANCE:
+            message = message.replace(shown, f"{shown[:_MAX_INSTANCE]}... ({len(shown)} chars)")
         if len(message) > _MAX_MESSAGE:
             message = message[:_MAX_MESSAGE] + "..."
         return [f"{error.json_path}: {message}"]

@@ -258,7 +258,11 @@ class RestApi:
         problems = self._validate(call)
         if problems and self.state.reject_invalid:
             return _json(
-                {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": problems}},
+                {
+                    "message": "Invalid Form Body",
+                    "code": 50035,
+                    "errors": {"_errors": [{"code": "INVALID", "message": p} for p in problems]},
+                },
                 400,
                 headers,
             )
@@ -266,6 +270,9 @@ class RestApi:
             response = await route.handler(call)
         except _ApiError as error:
             response = _error(error.status, error.message, error.code)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            self._violate(call, [f"body the emulator cannot use: {error!r}"])
+            response = _error(400, "Invalid Form Body", 50035)
         response.headers.update(headers)
         return response
 

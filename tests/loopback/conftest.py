@@ -148,9 +148,9 @@ async def emu() -> AsyncIterator[LoopbackDiscord]:
 
 
 @pytest.fixture
-def make_bot(emu: LoopbackDiscord) -> Callable[[hikari.Intents], hikari.GatewayBot]:
-    """Build (not start) the test bot with given intents."""
-    return lambda intents: build_bot(emu, intents)
+def make_bot() -> Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot]:
+    """Build (not start) the test bot for an emulator, with given intents."""
+    return build_bot
 
 
 @pytest.fixture

@@ -182,9 +182,9 @@ async def test_message_create_and_reply(emu: LoopbackDiscord, bot: hikari.Gatewa
 
 
 async def test_message_content_is_blank_without_the_intent(
-    emu: LoopbackDiscord, make_bot: Callable[[hikari.Intents], hikari.GatewayBot]
+    emu: LoopbackDiscord, make_bot: Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot]
 ) -> None:
-    app = make_bot(BOT_INTENTS & ~hikari.Intents.MESSAGE_CONTENT)
+    app = make_bot(emu, BOT_INTENTS & ~hikari.Intents.MESSAGE_CONTENT)
     await app.start(check_for_updates=False)
     try:
         await emu.wait_ready()

@@ -1,0 +1,204 @@
+"""Request bodies are checked against the OpenAPI spec and Discord's unstated limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+import hikari
+import pytest
+
+from nazh.loopback import LoopbackDiscord, Outcome
+from nazh.loopback.limits import check_callback, check_message
+from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
+
+BotFactory = Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot]
+_MESSAGE = {"$ref": "#/components/schemas/Message"}
+_BODY = {"requestBody": {"content": {"application/json": {"schema": _MESSAGE}}}}
+_MINI_SPEC = {
+    "openapi": "3.1.0",
+    "paths": {
+        "/channels/{channel_id}/messages": {"post": _BODY},
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original": {"patch": _BODY},
+        "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}": {"patch": _BODY},
+        "/interactions/{interaction_id}/{interaction_token}/callback": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["type"],
+                                "properties": {"type": {"type": "integer"}, "data": _MESSAGE},
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Message": {
+                "type": "object",
+                "properties": {
+                    "content": {"type": ["string", "null"], "maxLength": 2000},
+                    "tts": {"type": ["boolean", "null"]},
+                    "embeds": {"type": ["array", "null"]},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture
+def mini_spec(tmp_path: Path) -> Path:
+    """A small OpenAPI 3.1 document with Discord-shaped paths and a $ref'd schema."""
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(_MINI_SPEC))
+    return path
+
+
+async def _run_long(emu: LoopbackDiscord, make_bot: BotFactory) -> Outcome:
+    app = make_bot(
+        emu, hikari.Intents.GUILDS | hikari.Intents.GUILD_MESSAGES | hikari.Intents.DM_MESSAGES
+    )
+    await app.start(check_for_updates=False)
+    try:
+        await emu.wait_commands({"long"})
+        return await emu.slash("long", max_wait=1.0)
+    finally:
+        await app.close()
+
+
+async def test_too_long_content_is_caught_by_spec_and_limits(
+    mini_spec: Path, make_bot: BotFactory
+) -> None:
+    async with LoopbackDiscord(openapi=mini_spec) as emu:
+        outcome = await _run_long(emu, make_bot)
+
+    assert emu.openapi_loaded
+    assert outcome.callback is None
+    assert [r.status for r in outcome.requests] == [400]
+    route = "POST /interactions/{interaction_id}/{interaction_token}/callback"
+    assert len(emu.violations) == 2
+    assert emu.violations[0].startswith(f"{route}: $.data.content: ")
+    assert "is too long" in emu.violations[0]
+    assert emu.violations[1] == f"{route}: content is 2001 characters (max 2000)"
+
+
+async def test_extra_limits_apply_without_the_spec(tmp_path: Path, make_bot: BotFactory) -> None:
+    async with LoopbackDiscord(openapi=tmp_path / "missing.json") as emu:
+        outcome = await _run_long(emu, make_bot)
+
+    assert not emu.openapi_loaded
+    assert outcome.callback is None
+    assert emu.violations == [
+        "POST /interactions/{interaction_id}/{interaction_token}/callback: "
+        "content is 2001 characters (max 2000)"
+    ]
+
+
+async def test_invalid_bodies_can_be_recorded_without_rejecting(mini_spec: Path) -> None:
+    async with LoopbackDiscord(openapi=mini_spec, reject_invalid=False) as emu:
+        status, _ = await _post_message(emu, {"content": 5})
+
+    assert status == 200
+    assert len(emu.violations) == 1
+
+
+async def _post_message(emu: LoopbackDiscord, body: object) -> tuple[int, dict[str, object]]:
+    url = f"{emu.rest_url}/channels/{emu.channel_id}/messages"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json=body, headers={"Authorization": f"Bot {emu.token}"}) as response,
+    ):
+        return response.status, await response.json()
+
+
+async def test_schema_violation_over_http_is_caught(mini_spec: Path) -> None:
+    async with LoopbackDiscord(openapi=mini_spec) as emu:
+        status, body = await _post_message(emu, {"content": 5, "embeds": "not a list"})
+        valid_status, _ = await _post_message(emu, {"content": "fine", "tts": False})
+
+    assert (status, body["code"]) == (400, 50035)
+    assert valid_status == 200
+    assert len(emu.violations) == 1
+    assert emu.violations[0].startswith("POST /channels/{channel_id}/messages: $.")
+    assert [m.content for m in emu.messages] == ["fine"]
+
+
+def test_validator_maps_paths_and_reports_schema_errors(mini_spec: Path) -> None:
+    validator = OpenAPIValidator(mini_spec)
+    callback = "/interactions/1/tok/callback"
+
+    assert validator.template_for("/webhooks/1/tok/messages/@original") == (
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original"
+    )
+    assert validator.template_for("/webhooks/1/tok/messages/2") == (
+        "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"
+    )
+    assert validator.validate("POST", callback, {"type": 4, "data": {"content": "ok"}}) == []
+    assert validator.validate("POST", callback, {"type": "four"}) == [
+        "$.type: 'four' is not of type 'integer'"
+    ]
+    assert validator.validate("POST", callback, {"data": {}}) == [
+        "$: 'type' is a required property"
+    ]
+    assert validator.validate("POST", "/not/a/route", {"anything": 1}) == []
+    assert validator.validate("GET", "/channels/1/messages", None) == []
+
+
+def test_validator_off_without_spec(tmp_path: Path) -> None:
+    validator = OpenAPIValidator(tmp_path / "missing.json")
+
+    assert not validator.loaded
+    assert validator.validate("POST", "/channels/1/messages", {"tts": "yes"}) == []
+
+
+def test_spec_location_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NAZH_DISCORD_OPENAPI", raising=False)
+    assert default_spec_path().parts[-3:] == ("shared", "discord-api", "openapi.json")
+    monkeypatch.setenv("NAZH_DISCORD_OPENAPI", "/elsewhere/spec.json")
+    assert default_spec_path() == Path("/elsewhere/spec.json")
+
+
+def _row(*components: dict[str, object]) -> dict[str, object]:
+    return {"type": 1, "components": list(components)}
+
+
+def test_message_limits_the_spec_does_not_state() -> None:
+    button = {"type": 2, "style": 1, "label": "b", "custom_id": "b"}
+    select = {
+        "type": 3,
+        "custom_id": "s",
+        "options": [{"label": str(n), "value": str(n)} for n in range(26)],
+    }
+    fields = [{"name": "n" * 256, "value": "v" * 1024} for _ in range(5)]
+
+    assert check_message({"content": "x" * 2000, "components": [_row(button)] * 5}) == []
+    assert check_message({"content": "x" * 2001}) == ["content is 2001 characters (max 2000)"]
+    assert check_message({"components": [_row(button)] * 6}) == ["6 action rows (max 5)"]
+    assert check_message({"components": [_row(*[button] * 6)]}) == [
+        "action row 0 has 6 buttons (max 5)"
+    ]
+    assert check_message({"components": [_row(select)]}) == ["select 's' has 26 options (max 25)"]
+    assert check_message({"embeds": [{"fields": fields}]}) == [
+        "embeds total 6400 characters (max 6000)"
+    ]
+    assert check_message({"components": [_row(*[button] * 6)], "flags": 1 << 15}) == []
+
+
+def test_callback_limits() -> None:
+    choices = [{"name": str(n), "value": str(n)} for n in range(26)]
+
+    assert check_callback({"type": 8, "data": {"choices": choices[:25]}}) == []
+    assert check_callback({"type": 8, "data": {"choices": choices}}) == [
+        "26 autocomplete choices (max 25)"
+    ]
+    assert check_callback({"type": 4, "data": {"content": "x" * 2001}}) == [
+        "content is 2001 characters (max 2000)"
+    ]
