@@ -1,0 +1,171 @@
+"""What the person typed in the sandbox console, turned into an action."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = (
+    "Action",
+    "Click",
+    "ConsoleError",
+    "Help",
+    "Nothing",
+    "Quit",
+    "Say",
+    "Select",
+    "Slash",
+    "parse_line",
+    "parse_slash",
+)
+
+Json = dict[str, Any]
+
+_SUBCOMMAND, _GROUP = 1, 2
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+class ConsoleError(Exception):
+    """Input the console cannot act on; the message is one line fit to show."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Slash:
+    """A slash command: ``path`` like ``"admin reload"`` and its option values."""
+
+    path: str
+    options: Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Say:
+    """A plain channel message (``!roll 1d20`` is one)."""
+
+    text: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Click:
+    """Press button ``number`` of the last message shown with components."""
+
+    number: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Select:
+    """Choose ``values`` in select menu ``number``; no values lists its options."""
+
+    number: int
+    values: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Help:
+    """Show the console's help."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Quit:
+    """End the session."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Nothing:
+    """An empty line."""
+
+
+Action = Slash | Say | Click | Select | Help | Quit | Nothing
+
+
+def parse_line(line: str, commands: Sequence[Json]) -> Action:
+    """The action for one console line, given the slash commands the bot synced."""
+    text = line.strip()
+    if not text:
+        return Nothing()
+    word, _, rest = text.partition(" ")
+    keyword = word.lower()
+    if keyword in ("quit", "exit", "/quit", "/exit"):
+        return Quit()
+    if keyword in ("help", "?", "/help") and not rest:
+        return Help()
+    if keyword == "click":
+        return Click(_number(rest, "click N (the number shown next to a button)"))
+    if keyword == "select":
+        number, _, values = rest.strip().partition(" ")
+        usage = "select N VALUE (the number shown next to a menu)"
+        return Select(_number(number, usage), tuple(values.split()))
+    if text.startswith("/") and len(text) > 1:
+        return parse_slash(text[1:], commands)
+    return Say(text)
+
+
+def _number(text: str, usage: str) -> int:
+    text = text.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ConsoleError(f"usage: {usage}")
+    return int(text)
+
+
+def parse_slash(text: str, commands: Sequence[Json]) -> Slash:
+    """``roll 4d6kh3 private:true`` as a :class:`Slash`; the first option may go unnamed."""
+    root, _, rest = text.strip().partition(" ")
+    command = next(
+        (c for c in commands if c.get("name") == root.lower() and c.get("type", 1) == 1), None
+    )
+    if command is None:
+        known = ", ".join(f"/{name}" for name in sorted({str(c["name"]) for c in commands}))
+        raise ConsoleError(f"there is no command /{root}; the bot has {known or 'none yet'}")
+    path = [str(command["name"])]
+    level: list[Json] = command.get("options") or []
+    while any(option["type"] in (_SUBCOMMAND, _GROUP) for option in level):
+        subs = {str(o["name"]): o for o in level if o["type"] in (_SUBCOMMAND, _GROUP)}
+        word, _, rest = rest.strip().partition(" ")
+        sub = subs.get(word.lower())
+        if sub is None:
+            choices = " | ".join(subs)
+            raise ConsoleError(f"/{' '.join(path)} needs one of: {choices}")
+        path.append(str(sub["name"]))
+        level = sub.get("options") or []
+    return Slash(" ".join(path), _options(" ".join(path), level, rest.strip()))
+
+
+def _options(path: str, level: list[Json], text: str) -> dict[str, Any]:
+    by_name = {str(option["name"]): option for option in level}
+    values: dict[str, Any] = {}
+    if not by_name:
+        if text:
+            raise ConsoleError(f"/{path} takes no options")
+        return values
+    names = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
+    marker = re.compile(rf"(?:^|(?<=\s))({names}):")
+    pieces = marker.split(text)
+    positional = pieces[0].strip()
+    if positional:
+        first = next((o for o in level if o.get("required")), level[0])
+        values[str(first["name"])] = positional
+    for name, value in zip(pieces[1::2], pieces[2::2], strict=True):
+        values[name] = value.strip()
+    return {name: _convert(by_name[name], value) for name, value in values.items()}
+
+
+def _convert(option: Json, value: str) -> Any:
+    name, kind = option["name"], option["type"]
+    for choice in option.get("choices") or ():
+        if value.casefold() in (str(choice["name"]).casefold(), str(choice["value"]).casefold()):
+            return choice["value"]
+    try:
+        if kind == 4:
+            return int(value)
+        if kind == 10:
+            return float(value)
+    except ValueError:
+        raise ConsoleError(f"option {name} takes a number, not {value[:40]!r}") from None
+    if kind == 5:
+        folded = value.casefold()
+        if folded not in _TRUE | _FALSE:
+            raise ConsoleError(f"option {name} takes true or false, not {value[:40]!r}")
+        return folded in _TRUE
+    return value
