@@ -18,7 +18,7 @@ BOT_INTENTS = (
     | hikari.Intents.DM_MESSAGES
     | hikari.Intents.MESSAGE_CONTENT
 )
-COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping"}
+COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping", "upload"}
 _FRAMEWORK_LOGGERS = ("hikari", "lightbulb", "miru")
 
 
@@ -111,6 +111,12 @@ class Long(lightbulb.SlashCommand, name="long", description="Too long a message"
         await ctx.respond("x" * 2001)
 
 
+class Upload(lightbulb.SlashCommand, name="upload", description="Send a file"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond("here", attachment=hikari.Bytes(b"1d20 = 17", "roll.txt"))
+
+
 def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hikari.GatewayBot:
     """The test bot: lightbulb commands (guild-scoped, /ping global), a miru panel, !ping."""
     bot = hikari.GatewayBot(
@@ -119,7 +125,7 @@ def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hi
     client = lightbulb.client_from_app(bot, default_enabled_guilds=[emu.guild_id])
     views = miru.Client(bot)
     bot.subscribe(hikari.StartedEvent, client.start)
-    for command in (Echo, admin, Defer, Follow, Long):
+    for command in (Echo, admin, Defer, Follow, Long, Upload):
         client.register(command)
     client.register(Ping, global_=True)
 

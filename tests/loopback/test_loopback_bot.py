@@ -213,3 +213,69 @@ async def test_live_events_are_published(emu: LoopbackDiscord, bot: hikari.Gatew
         "message_update",
         "interaction_response",
     ]
+
+
+async def test_multipart_upload_is_parsed_and_validated(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot
+) -> None:
+    outcome = await emu.slash("upload")
+
+    callback = outcome.requests[0]
+    assert callback.files == ["roll.txt"]
+    assert callback.json["data"]["content"] == "here"
+    assert outcome.message is not None
+    assert [(a["filename"], a["size"]) for a in outcome.message.attachments] == [("roll.txt", 9)]
+    assert emu.violations == []
+
+
+async def test_channel_messages_created_edited_and_deleted_over_rest(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot
+) -> None:
+    events = emu.subscribe()
+    sent = await bot.rest.create_message(emu.channel_id, "draft", user_mentions=False)
+    edited = await bot.rest.edit_message(emu.channel_id, sent, "final")
+    await bot.rest.delete_message(emu.channel_id, sent)
+    application = await bot.rest.fetch_application()
+
+    stored = emu.message(sent.id)
+    assert (edited.content, edited.edited_timestamp is not None) == ("final", True)
+    assert [state["content"] for state in stored.history] == ["draft"]
+    assert stored.deleted
+    assert [events.get_nowait().kind for _ in range(events.qsize())] == [
+        "message_create",
+        "message_update",
+        "message_delete",
+    ]
+    assert application.owner.id == emu.owner.id
+    assert emu.violations == []
+
+
+async def test_guilds_are_spread_over_shards(
+    make_bot: Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot],
+) -> None:
+    async with LoopbackDiscord(guilds=6, shards=2) as emu:
+        app = make_bot(emu, BOT_INTENTS)
+        await app.start(check_for_updates=False)
+        try:
+            await emu.wait_ready()
+            shard_of = {g: (g >> 22) % 2 for g in emu.guild_ids}
+            other = next(
+                (g for g, shard in shard_of.items() if shard != shard_of[emu.guild_id]), None
+            )
+            ready = {
+                e["d"]["shard"][0]: e["d"]
+                for s in (0, 1)
+                for e in emu.dispatched(s)
+                if e["t"] == "READY"
+            }
+            answered = await emu.slash("ping", guild_id=other) if other else None
+        finally:
+            await app.close()
+
+    assert emu.connected_shards == set()
+    assert sorted(ready) == [0, 1]
+    assert sorted(g["id"] for r in ready.values() for g in r["guilds"]) == sorted(
+        map(str, emu.guild_ids)
+    )
+    assert [i["shard"] for i in emu.identifies] in ([[0, 2], [1, 2]], [[1, 2], [0, 2]])
+    assert answered is None or answered.content == "pong from guild"

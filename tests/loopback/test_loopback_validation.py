@@ -47,8 +47,16 @@ _MINI_SPEC = {
                     "content": {"type": ["string", "null"], "maxLength": 2000},
                     "tts": {"type": ["boolean", "null"]},
                     "embeds": {"type": ["array", "null"]},
+                    "attachments": {
+                        "type": ["array", "null"],
+                        "items": {
+                            "type": "object",
+                            "properties": {"id": {"$ref": "#/components/schemas/SnowflakeType"}},
+                        },
+                    },
                 },
-            }
+            },
+            "SnowflakeType": {"type": "string", "pattern": "^(0|[1-9][0-9]*)$"},
         }
     },
 }
@@ -150,6 +158,15 @@ def test_validator_maps_paths_and_reports_schema_errors(mini_spec: Path) -> None
     ]
     assert validator.validate("POST", "/not/a/route", {"anything": 1}) == []
     assert validator.validate("GET", "/channels/1/messages", None) == []
+
+
+def test_integer_snowflakes_are_accepted_as_discord_does(mini_spec: Path) -> None:
+    validator = OpenAPIValidator(mini_spec)
+    path = "/channels/1/messages"
+
+    assert validator.validate("POST", path, {"attachments": [{"id": 0}, {"id": "12"}]}) == []
+    assert validator.validate("POST", path, {"attachments": [{"id": -1}]}) != []
+    assert validator.validate("POST", path, {"attachments": [{"id": "x1"}]}) != []
 
 
 def test_validator_off_without_spec(tmp_path: Path) -> None:
