@@ -16,12 +16,12 @@ import miru
 from nazh import __version__
 from nazh.config import Settings
 from nazh.extensions import PluginManager, available_plugins
-from nazh.health import HealthServer
+from nazh.health import HealthServer, StartupError
 from nazh.metrics import Metrics
 from nazh.prefix import PrefixRouter
 from nazh.ratelimit import SlidingWindowLimiter
-from nazh.recent import RecentRolls
 from nazh.services import Services
+from nazh.storage import SchemaTooNewError, Storage, resolve_url
 
 __all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
 
@@ -54,6 +54,7 @@ class NazhApp:
         "router",
         "services",
         "settings",
+        "storage",
     )
 
     def __init__(
@@ -77,6 +78,7 @@ class NazhApp:
         self._closing = asyncio.Event()
         self._ready = False
         self._telemetry: asyncio.Task[None] | None = None
+        self.storage: Storage | None = None
         self.bot: hikari.GatewayBot
         self.client: lightbulb.GatewayEnabledClient
         self.miru: miru.Client
@@ -104,10 +106,11 @@ class NazhApp:
         return None
 
     async def start(self) -> None:
-        """Start the health server, then the bot; returns once every shard is ready."""
-        if self.health is not None:
-            await self.health.start()
+        """Open storage, start the health server, then the bot; returns once shards are ready."""
+        self.storage = await _open_storage(self.settings)
         try:
+            if self.health is not None:
+                await self.health.start()
             await self._build(PREFIX_INTENTS)
             try:
                 await self._start_bot()
@@ -122,8 +125,10 @@ class NazhApp:
                 await self._build(BASE_INTENTS)
                 await self._start_bot()
         except BaseException:
+            await self._close_bot()
             if self.health is not None:
                 await self.health.stop()
+            await self.storage.close()
             raise
 
     async def stop(self) -> None:
@@ -134,6 +139,8 @@ class NazhApp:
         await self._close_bot()
         if self.health is not None:
             await self.health.stop()
+        if self.storage is not None:
+            await self.storage.close()
         _LOGGER.info("Nazh stopped")
 
     async def run(self) -> None:
@@ -143,11 +150,13 @@ class NazhApp:
             loop.add_signal_handler(sig, self._closing.set)
         try:
             await self.start()
-            await self._closing.wait()
+            try:
+                await self._closing.wait()
+            finally:
+                await self.stop()
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
-            await self.stop()
 
     def request_stop(self) -> None:
         """Ask :meth:`run` to shut down."""
@@ -170,7 +179,7 @@ class NazhApp:
             bot=self.bot,
             metrics=self._metrics,
             roll_limiter=SlidingWindowLimiter(limit, window),
-            recent=RecentRolls(),
+            storage=self._storage,
         )
         self.client = lightbulb.client_from_app(
             self.bot, default_enabled_guilds=self.settings.guild_ids
@@ -189,6 +198,12 @@ class NazhApp:
         for name in self.plugins:
             await self.plugin_manager.load(name)
 
+    @property
+    def _storage(self) -> Storage:
+        if self.storage is None:
+            raise RuntimeError("storage is opened by start()")
+        return self.storage
+
     async def _start_bot(self) -> None:
         await self.bot.start(check_for_updates=False)
         await self.client.start()
@@ -197,8 +212,9 @@ class NazhApp:
 
     async def _close_bot(self) -> None:
         self._ready = False
-        with contextlib.suppress(hikari.ComponentStateConflictError):
-            await self.bot.close()
+        if hasattr(self, "bot"):
+            with contextlib.suppress(hikari.ComponentStateConflictError):
+                await self.bot.close()
 
     def _gateway_status(self) -> tuple[float, int, dict[int, bool]]:
         bot = getattr(self, "bot", None)
@@ -234,3 +250,18 @@ class NazhApp:
                 "Something went wrong on my side; the error is logged.", ephemeral=True
             )
         return True
+
+
+async def _open_storage(settings: Settings) -> Storage:
+    url = settings.resolved_database_url
+    try:
+        where = resolve_url(url, settings.data_dir).render_as_string(hide_password=True)
+    except ValueError as error:
+        raise StartupError(f"NAZH_DATABASE_URL is invalid: {error}") from None
+    try:
+        return await Storage.open(url, data_dir=settings.data_dir)
+    except SchemaTooNewError as error:
+        raise StartupError(str(error)) from None
+    except Exception as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StartupError(f"cannot open the database {where}: {detail}") from None

@@ -11,6 +11,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import dotenv
+from hikari.applications import get_token_id
 
 __all__ = ("DEFAULT_API_URL", "ConfigError", "Settings", "load_settings", "read_environment")
 
@@ -69,6 +70,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
     if any(c.isspace() for c in token):
         raise ConfigError("DISCORD_TOKEN contains whitespace: paste the bot token alone")
+    try:
+        get_token_id(token)
+    except ValueError:
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token: copy it from the Bot tab of your "
+            "application at https://discord.com/developers/applications"
+        ) from None
     return Settings(
         token=token,
         port=_get(env, "PORT", 8080, _port),

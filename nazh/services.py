@@ -11,20 +11,20 @@ import lightbulb
 from nazh.config import Settings
 from nazh.metrics import Metrics
 from nazh.ratelimit import SlidingWindowLimiter
-from nazh.recent import RecentRolls
+from nazh.storage import Storage
 
 __all__ = ("Services", "services_of")
 
 
 @dataclasses.dataclass(slots=True, eq=False)
 class Services:
-    """What a command handler may use: settings, the bot, metrics, limits and state."""
+    """What a command handler may use: settings, the bot, metrics, limits and storage."""
 
     settings: Settings
     bot: hikari.GatewayBot
     metrics: Metrics
     roll_limiter: SlidingWindowLimiter
-    recent: RecentRolls
+    storage: Storage
     started_at: float = dataclasses.field(default_factory=time.time)
 
 

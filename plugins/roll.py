@@ -16,7 +16,8 @@ async def _complete_expression(
     ctx: lightbulb.AutocompleteContext[str], services: Services = lightbulb.di.INJECTED
 ) -> None:
     partial = str(ctx.focused.value or "")
-    choices = rolling.suggest(partial, services.recent.get(ctx.interaction.user.id))
+    recent = await services.storage.recent(ctx.interaction.user.id)
+    choices = rolling.suggest(partial, recent)
     await ctx.respond([(choice, choice) for choice in choices])
 
 

@@ -52,10 +52,16 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
     header = f"<@{invocation.user.id}> :game_die:"
     body = result.render(max_length=MAX_MESSAGE - len(header) - 1)
     await invocation.respond(f"{header}\n{body}", ephemeral=private)
-    services.recent.add(invocation.user.id, text)
     metrics.rolls.labels("ok").inc()
     metrics.commands.labels("roll", invocation.source, "ok").inc()
     metrics.latency.labels("roll").observe(invocation.elapsed)
+    storage = services.storage
+    storage.record_roll(
+        guild_id=invocation.guild_id,
+        user_id=invocation.user.id,
+        dice=[(die.sides, die.face) for die in result.dice],
+    )
+    await storage.add_recent(invocation.user.id, text)
 
 
 def suggest(partial: str, recent: list[str], *, limit: int = 25) -> list[str]:

@@ -11,10 +11,12 @@ import pytest
 
 from nazh.config import DEFAULT_API_URL, ConfigError, load_settings, read_environment
 
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
 
 def test_defaults_need_only_a_token() -> None:
-    settings = load_settings({"DISCORD_TOKEN": "abc.def"})
-    assert settings.token == "abc.def"
+    settings = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert settings.token == TOKEN
     assert settings.port == 8080
     assert settings.prefix == "!"
     assert settings.api_url == DEFAULT_API_URL
@@ -27,7 +29,7 @@ def test_defaults_need_only_a_token() -> None:
 def test_every_key_is_read() -> None:
     settings = load_settings(
         {
-            "DISCORD_TOKEN": "t",
+            "DISCORD_TOKEN": TOKEN,
             "PORT": "9000",
             "NAZH_PREFIX": "?",
             "NAZH_OWNER_IDS": "1, 2,2",
@@ -66,7 +68,7 @@ def test_every_key_is_read() -> None:
 )
 def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings({"DISCORD_TOKEN": "t", key: value})
+        load_settings({"DISCORD_TOKEN": TOKEN, key: value})
     message = str(caught.value)
     assert message.startswith(expected)
     assert "\n" not in message
@@ -78,9 +80,15 @@ def test_missing_token_explains_how_and_mentions_the_sandbox() -> None:
     assert "nazh sandbox" in str(caught.value)
 
 
+def test_a_malformed_token_is_refused_without_echoing_it() -> None:
+    with pytest.raises(ConfigError, match="does not look like a bot token") as caught:
+        load_settings({"DISCORD_TOKEN": "not-a-token"})
+    assert "not-a-token" not in str(caught.value)
+
+
 def test_token_is_never_in_the_repr() -> None:
-    settings = load_settings({"DISCORD_TOKEN": "super-secret-token"})
-    assert "super-secret-token" not in repr(settings)
+    settings = load_settings({"DISCORD_TOKEN": TOKEN})
+    assert TOKEN not in repr(settings)
 
 
 def test_dotenv_is_read_and_the_environment_wins(
@@ -98,7 +106,7 @@ def test_dotenv_is_read_and_the_environment_wins(
     ("env", "expected"),
     [
         ({}, "nazh: error: DISCORD_TOKEN is not set"),
-        ({"DISCORD_TOKEN": "sekrit-token", "PORT": "x"}, "nazh: error: PORT is invalid"),
+        ({"DISCORD_TOKEN": TOKEN, "PORT": "x"}, "nazh: error: PORT is invalid"),
     ],
 )
 def test_the_command_exits_with_one_line_and_no_traceback(
@@ -119,4 +127,4 @@ def test_the_command_exits_with_one_line_and_no_traceback(
     assert len(lines) == 1
     assert lines[0].startswith(expected)
     assert "Traceback" not in result.stderr
-    assert "sekrit-token" not in result.stderr + result.stdout
+    assert TOKEN not in result.stderr + result.stdout
