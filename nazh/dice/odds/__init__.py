@@ -1,0 +1,44 @@
+"""Exact odds of a dice expression: `distribution("4d6kh3")` gives every total's probability.
+
+The distribution follows the roller (`nazh.dice.evaluator`) step for step; integer kernels do
+the work (`kernels`) and a pre-flight estimate (`cost`) refuses, with `LimitError`, anything too
+large before heavy work starts.
+"""
+
+from fractions import Fraction
+
+from ..engine import parse
+from ..errors import DiceError
+from ..expression import Expression
+from .budget import budget_overrun
+from .compile import total_weights
+from .cost import check_cost
+from .distribution import Distribution
+
+__all__ = ("Distribution", "distribution")
+
+BUDGET_TOLERANCE = Fraction(1, 10**9)
+"""Largest chance of exceeding the dice limit that is reported as truncation, not refused."""
+
+
+def distribution(source: str | Expression) -> Distribution:
+    """The exact distribution of one evaluation of `source` (each result, for a repetition).
+
+    Raise `ParseError`/`LimitError` like `parse`, `LimitError` if exact odds would take too
+    long or the roll too often exceeds the dice limit, and `DiceError` if it never gives a total.
+    """
+    expression = parse(source) if isinstance(source, str) else source
+    check_cost(expression.root)
+    overrun = budget_overrun(expression)
+    weights = total_weights(expression.root)
+    if not weights.counts:
+        raise DiceError("that roll never gives a total")
+    denom = weights.denom
+    return Distribution(
+        weights.counts,
+        denom,
+        refused=Fraction(denom - weights.alive, denom),
+        truncated=Fraction(weights.alive - weights.mass, denom) + overrun,
+        text=expression.text,
+        repeat=expression.repeat,
+    )

@@ -1,0 +1,132 @@
+"""The chance that a roll draws more extra dice than the engine allows (`MAX_DICE`).
+
+The roller refuses a roll whose rerolls and explosions, across all pools and repetitions, draw
+more than `Expression.spare` dice. Tracking that jointly with the totals would square the work,
+so the distribution ignores it and this module bounds the mass involved instead: extra draws
+are counted as if every die stayed active (more draws than the roller makes), and the chance of
+exceeding the spare dice is bounded by a Chernoff bound on that count.
+"""
+
+import math
+from fractions import Fraction
+
+from ..ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
+from ..errors import LimitError
+from ..expression import Expression
+from ..limits import MAX_CHAIN
+from .pool import PoolModel, chain_depth
+from .weights import Weights
+
+__all__ = ("budget_overrun",)
+
+TOLERANCE = 1e-9
+"""A bound above this refuses exact odds instead of being reported as truncation."""
+
+
+def budget_overrun(expression: Expression) -> Fraction:
+    """A bound on the chance that the roll exceeds the dice limit; `LimitError` if not small."""
+    units: list[tuple[Weights, int]] = []
+    for node in traced_nodes(expression.root):
+        if isinstance(node, Dice) and any(isinstance(m, Reroll | Explode) for m in node.modifiers):
+            units.extend(_pool_draws(PoolModel(node)))
+    if not units:
+        return Fraction(0)
+    repeat = expression.repeat
+    most = repeat * sum(max(unit.counts, default=0) * n for unit, n in units)
+    if most <= expression.spare:
+        return Fraction(0)
+    bound = _chernoff(units, repeat, expression.spare)
+    if bound > TOLERANCE:
+        raise LimitError("that roll too often needs more than the dice limit for exact odds")
+    return Fraction(bound) if bound > 0 else Fraction(0)
+
+
+def _chernoff(units: list[tuple[Weights, int]], repeat: int, spare: int) -> float:
+    """min over t of E[exp(t * draws)] * exp(-t * (spare + 1)), in logarithms."""
+    moments = [
+        ([(e, w / unit.denom) for e, w in unit.counts.items()], n * repeat) for unit, n in units
+    ]
+    best = 0.0
+    for step in range(1, 400):
+        t = step * 0.05
+        log_bound = -t * (spare + 1)
+        for terms, copies in moments:
+            generating = sum(p * math.exp(t * e) for e, p in terms)
+            log_bound += copies * math.log(generating) if generating > 0 else 0.0
+        best = min(best, log_bound)
+    return math.exp(best) * 1.01 if best > -700 else 0.0
+
+
+def _pool_draws(model: PoolModel) -> list[tuple[Weights, int]]:
+    """Independent draw counts of a pool: `(per-unit weights, copies)`."""
+    draws = _Draws(model)
+    found = [(draws.unit(), model.count)]
+    for index, step in enumerate(model.steps):
+        if isinstance(step, Reroll) and step.mode == "add":
+            found.append((draws.fresh(index + 1).shifted(1), 1))
+    return found
+
+
+class _Draws:
+    """`draws(i, face)`: extra dice drawn by a die entering step `i` with `face`."""
+
+    __slots__ = ("cache", "model")
+
+    def __init__(self, model: PoolModel) -> None:
+        self.model = model
+        self.cache: dict[tuple[int, int], Weights] = {}
+
+    def unit(self) -> Weights:
+        return self.fresh(0)
+
+    def fresh(self, index: int) -> Weights:
+        """A newly drawn die entering step `index`."""
+        faces = self.model.faces
+        return Weights.total(self.draws(index, f) for f in faces).scaled(1, len(faces))
+
+    def draws(self, index: int, face: int) -> Weights:
+        key = (index, face)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._draws(index, face)
+        return found
+
+    def _draws(self, index: int, face: int) -> Weights:
+        model = self.model
+        steps = model.steps
+        if index == len(steps):
+            return Weights.point(0)
+        step = steps[index]
+        following = index + 1
+        if isinstance(step, Clamp | Keep | Drop) or (
+            isinstance(step, Reroll) and step.mode == "add"
+        ):
+            return self.draws(following, face)
+        assert isinstance(step, Reroll | Explode)
+        if not model.matches(step, face):
+            return self.draws(following, face)
+        sides = model.sides
+        matching = model.matching(step)
+        fresh = [(f, self.draws(following, f).shifted(1)) for f in model.faces]
+        stop = Weights.total(w for f, w in fresh if not model.matches(step, f)).scaled(1, sides)
+        again = Weights.total(w for f, w in fresh if model.matches(step, f)).scaled(1, sides)
+        if isinstance(step, Reroll):
+            if step.mode == "once":
+                return Weights.total([stop, again])
+            return _chain(stop, Weights({1: matching}, sides, matching), MAX_CHAIN)
+        depth = chain_depth(matching, sides, model.count)
+        if step.mode == "compound":
+            counted = _chain(
+                Weights({1: sides - matching}, sides, sides - matching),
+                Weights({1: matching}, sides, matching),
+                depth,
+            )
+            return counted.plus(self.draws(following, face))
+        return self.draws(following, face).plus(_chain(stop, again, depth))
+
+
+def _chain(first: Weights, again: Weights, depth: int) -> Weights:
+    result = Weights.nothing(refused=True)
+    for _ in range(depth):
+        result = Weights.total([first, again.plus(result)])
+    return result

@@ -1,0 +1,163 @@
+"""Exact integer kernels: polynomial powers, convolutions and ranked selection.
+
+A distribution is handled here as a dense list of integer weights: index `i` is the weight of
+the `i`-th outcome from some offset the caller keeps. Probabilities are weights over a common
+denominator that the caller also keeps; nothing here uses fractions or floats.
+"""
+
+from math import comb
+
+__all__ = ("convolve", "keep_ranked", "power", "runs")
+
+_NAIVE_PRODUCT = 4096
+"""Below this many coefficient products a plain double loop beats packing into integers."""
+
+
+def runs(weights: list[int]) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal non-zero weights from index 1: `(first, last, weight)`."""
+    found: list[tuple[int, int, int]] = []
+    start = 1
+    size = len(weights)
+    while start < size:
+        value = weights[start]
+        end = start
+        while end + 1 < size and weights[end + 1] == value:
+            end += 1
+        if value:
+            found.append((start, end, value))
+        start = end + 1
+    return found
+
+
+def power(weights: list[int], n: int, limit: int | None = None) -> list[int]:
+    """Coefficients of `P(x) ** n` for `P` given by `weights` (`weights[0]` must be non-zero).
+
+    J.C.P. Miller's recurrence `P * A' = n * P' * A` gives each coefficient from the previous
+    `len(weights)` ones; runs of equal weights are summed through prefix sums, so a uniform die
+    costs a few big-integer operations per coefficient. With `limit`, only coefficients up to
+    that degree are computed.
+    """
+    degree = len(weights) - 1
+    if n == 0:
+        return [1]
+    if degree == 0:
+        return [weights[0] ** n]
+    size = degree * n + 1
+    end = size if limit is None else min(size, limit + 1)
+    symmetric = limit is None and weights == weights[::-1]
+    if symmetric:
+        end = min(end, size // 2 + 1)
+    first = weights[0]
+    blocks = runs(weights)
+    coefficients = [first**n]
+    sums = [0, coefficients[0]]
+    moments = [0, 0]
+    n1 = n + 1
+    for k in range(1, end):
+        total = 0
+        nk = n * k
+        for low, high, value in blocks:
+            top = k - low
+            if top < 0:
+                break
+            bottom = k - high
+            bottom = max(bottom, 0)
+            s0 = sums[top + 1] - sums[bottom]
+            s1 = moments[top + 1] - moments[bottom]
+            term = nk * s0 - n1 * s1
+            total += term if value == 1 else value * term
+        coefficient = total // (k * first)
+        coefficients.append(coefficient)
+        sums.append(sums[-1] + coefficient)
+        moments.append(moments[-1] + k * coefficient)
+    if symmetric:
+        mirrored = coefficients[: size - len(coefficients)]
+        coefficients.extend(reversed(mirrored))
+    return coefficients
+
+
+def _slot_bytes(largest: int) -> int:
+    return largest.bit_length() // 8 + 1
+
+
+def _pack(weights: list[int], width: int) -> int:
+    return int.from_bytes(b"".join(w.to_bytes(width, "little") for w in weights), "little")
+
+
+def _unpack(packed: int, width: int, count: int) -> list[int]:
+    data = packed.to_bytes(width * count, "little")
+    read = int.from_bytes
+    return [read(data[i : i + width], "little") for i in range(0, width * count, width)]
+
+
+def convolve(left: list[int], right: list[int]) -> list[int]:
+    """Coefficients of the product of two polynomials with non-negative coefficients."""
+    if len(left) * len(right) <= _NAIVE_PRODUCT:
+        out = [0] * (len(left) + len(right) - 1)
+        for i, a in enumerate(left):
+            if a:
+                for j, b in enumerate(right):
+                    out[i + j] += a * b
+        return out
+    width = _slot_bytes(sum(left) * sum(right))
+    packed = _pack(left, width) * _pack(right, width)
+    return _unpack(packed, width, len(left) + len(right) - 1)
+
+
+def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, list[int]]:
+    """Score of the best `k` of `n` independent dice, best outcome first.
+
+    `ranked` lists `(weight, score)` for each outcome from the best to the worst (`score` is
+    what a kept die adds: its value, or its success count). Returns `(low, weights)` where
+    `weights[i]` is the weight of a kept score of `low + i`, over the denominator
+    `sum(weight) ** n`.
+
+    A descending-outcome dynamic programme: `state[m]` holds, as one integer with a slot per
+    partial score, the weight of `m` dice (`m < k`) landing on the outcomes seen so far; when
+    an outcome completes the `k` best dice the rest of the pool is summed out in closed form.
+    """
+    if not 0 < k <= n:
+        raise ValueError("keep between 1 and the pool size")
+    ranked = [(weight, score) for weight, score in ranked if weight]
+    lowest = min(score for _, score in ranked)
+    highest = max(score for _, score in ranked)
+    total = sum(weight for weight, _ in ranked)
+    width = _slot_bytes(total**n)
+    bits = 8 * width
+    choose = [comb(n, m) for m in range(k)]
+    state = [0] * k
+    state[0] = 1
+    result = 0
+    below = total
+    for weight, score in ranked:
+        below -= weight
+        offset = score - lowest
+        everything = (weight + below) ** (n - k + 1)
+        for m in range(k - 1, -1, -1):
+            current = state[m]
+            if current:
+                rest = n - m
+                need = k - m
+                # Weight of at least `need` of the `rest` remaining dice landing here, the
+                # others below: everything minus the cases with fewer here.
+                fewer = sum(comb(rest, c) * weight**c * below ** (rest - c) for c in range(need))
+                here = everything - fewer
+                if here:
+                    result += (current * (choose[m] * here)) << (bits * need * offset)
+            everything *= weight + below
+        if below == 0:
+            break
+        shift = bits * offset
+        for j in range(k - 1, 0, -1):
+            acc = state[j]
+            factor = 1
+            for c in range(1, j + 1):
+                factor *= weight
+                source = state[j - c]
+                if source:
+                    scale = comb(j, c) * factor
+                    moved = source if scale == 1 else source * scale
+                    acc += moved << (shift * c) if shift else moved
+            state[j] = acc
+    span = k * (highest - lowest) + 1
+    return k * lowest, _unpack(result, width, span)

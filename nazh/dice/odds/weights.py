@@ -1,0 +1,145 @@
+"""`Weights`: a sub-probability measure over integers as integer weights on one denominator."""
+
+from collections.abc import Callable, Iterable
+from math import lcm
+
+from .kernels import convolve, power
+
+__all__ = ("Weights",)
+
+_DENSE_RATIO = 4
+"""Use dense kernels when the span of outcomes is at most this many times their number."""
+
+
+class Weights:
+    """`counts[v] / denom` is the probability of value `v`.
+
+    `alive / denom` is the probability that the roller does not refuse the roll (refused: it
+    raises, e.g. a division by zero or too long a chain); `alive - sum(counts)` is mass that was
+    not worked out (explosion chains cut off), so `sum(counts) <= alive <= denom`.
+    """
+
+    __slots__ = ("alive", "counts", "denom")
+
+    def __init__(self, counts: dict[int, int], denom: int, alive: int) -> None:
+        self.counts = counts
+        self.denom = denom
+        self.alive = alive
+
+    @classmethod
+    def point(cls, value: int) -> "Weights":
+        """A certain value."""
+        return cls({value: 1}, 1, 1)
+
+    @classmethod
+    def uniform(cls, low: int, high: int) -> "Weights":
+        """Each of `low..high` equally likely."""
+        return cls(dict.fromkeys(range(low, high + 1), 1), high - low + 1, high - low + 1)
+
+    @classmethod
+    def nothing(cls, *, refused: bool) -> "Weights":
+        """All mass refused by the roller, or all of it left unworked (`refused` False)."""
+        return cls({}, 1, 0 if refused else 1)
+
+    @property
+    def mass(self) -> int:
+        """Total weight of the known outcomes."""
+        return sum(self.counts.values())
+
+    def scaled(self, numerator: int, denominator: int) -> "Weights":
+        """This measure times `numerator / denominator`."""
+        counts = (
+            self.counts if numerator == 1 else {v: w * numerator for v, w in self.counts.items()}
+        )
+        return Weights(counts, self.denom * denominator, self.alive * numerator)
+
+    def reframed(self, denom: int, alive: int) -> "Weights":
+        """The same weights, read on another denominator with another refused mass."""
+        return Weights(self.counts, denom, alive)
+
+    def mapped(self, function: Callable[[int], int]) -> "Weights":
+        """The measure of `function(value)`."""
+        counts: dict[int, int] = {}
+        for value, weight in self.counts.items():
+            key = function(value)
+            counts[key] = counts.get(key, 0) + weight
+        return Weights(counts, self.denom, self.alive)
+
+    def negated(self) -> "Weights":
+        """The measure of `-value`."""
+        return Weights({-v: w for v, w in self.counts.items()}, self.denom, self.alive)
+
+    def shifted(self, offset: int) -> "Weights":
+        """The measure of `value + offset`."""
+        if not offset:
+            return self
+        return Weights({v + offset: w for v, w in self.counts.items()}, self.denom, self.alive)
+
+    def plus(self, other: "Weights") -> "Weights":
+        """The measure of the sum of two independent values."""
+        if len(self.counts) == 1 or len(other.counts) == 1:
+            small, large = (self, other) if len(self.counts) == 1 else (other, self)
+            ((value, weight),) = small.counts.items()
+            counts = {v + value: w * weight for v, w in large.counts.items()}
+            return Weights(counts, self.denom * other.denom, self.alive * other.alive)
+        left, right = self.dense(), other.dense()
+        if left is not None and right is not None:
+            low = left[0] + right[0]
+            counts = _sparse(low, convolve(left[1], right[1]))
+        else:
+            counts = {}
+            for a, wa in self.counts.items():
+                for b, wb in other.counts.items():
+                    counts[a + b] = counts.get(a + b, 0) + wa * wb
+        return Weights(counts, self.denom * other.denom, self.alive * other.alive)
+
+    def times(self, n: int) -> "Weights":
+        """The measure of the sum of `n` independent copies."""
+        if n == 1:
+            return self
+        if not self.counts:
+            return Weights({}, self.denom**n, self.alive**n)
+        dense = self.dense()
+        if dense is None:
+            result = Weights.point(0)
+            for _ in range(n):
+                result = result.plus(self)
+            return result
+        low, weights = dense
+        return Weights(_sparse(low * n, power(weights, n)), self.denom**n, self.alive**n)
+
+    def dense(self) -> tuple[int, list[int]] | None:
+        """`(low, weights)` from the lowest known value, if the outcomes are dense enough."""
+        counts = self.counts
+        if not counts:
+            return None
+        low, high = min(counts), max(counts)
+        if high - low + 1 > _DENSE_RATIO * len(counts) + 16:
+            return None
+        weights = [0] * (high - low + 1)
+        for value, weight in counts.items():
+            weights[value - low] = weight
+        return low, weights
+
+    @staticmethod
+    def total(parts: Iterable["Weights"]) -> "Weights":
+        """The sum of several measures (of disjoint events), on a common denominator."""
+        items = list(parts)
+        if not items:
+            return Weights({}, 1, 0)
+        common = items[0].denom
+        for part in items[1:]:
+            if part.denom != common:
+                common = lcm(common, part.denom)
+        counts: dict[int, int] = {}
+        alive = 0
+        for part in items:
+            factor = common // part.denom
+            alive += part.alive * factor
+            for value, weight in part.counts.items():
+                counts[value] = counts.get(value, 0) + weight * factor
+        return Weights(counts, common, alive)
+
+
+def _sparse(low: int, weights: list[int]) -> dict[int, int]:
+    return {low + i: w for i, w in enumerate(weights) if w}
