@@ -208,23 +208,21 @@ class _Parser:
             left = Binary(op, left, self.unary())
 
     def unary(self) -> Node:
-        self.enter()
         sign = self.peek()
-        if sign in ("+", "-"):
-            text, i = self.text, self.i
-            if (
-                i == self.expression_start
-                and text.startswith("d20", i + 1)
-                and self.peek(4) not in _DIGITS
-            ):
-                self.i += 1
-                node = self.advantage_prefix("h" if sign == "+" else "l", i)
-            else:
-                self.i += 1
-                self.skip_space()
-                node = Unary(sign, self.unary())
-        else:
-            node = self.atom()
+        if sign not in ("+", "-"):
+            return self.atom()
+        text, i = self.text, self.i
+        if (
+            i == self.expression_start
+            and text.startswith("d20", i + 1)
+            and self.peek(4) not in _DIGITS
+        ):
+            self.i += 1
+            return self.advantage_prefix("h" if sign == "+" else "l", i)
+        self.enter()
+        self.i += 1
+        self.skip_space()
+        node = Unary(sign, self.unary())
         self.depth -= 1
         return node
 

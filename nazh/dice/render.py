@@ -23,7 +23,7 @@ from .ast import (
     chain,
     traced_nodes,
 )
-from .stringify import dice_text, set_text
+from .stringify import dice_text, node_text, set_text
 from .trace import (
     CLAMPED,
     COMPOUNDED,
@@ -212,6 +212,11 @@ def _body(template: Template, trace: list[Entry], texts: list[str]) -> str:
     return "".join(out)
 
 
+def _notation(root: Node) -> str:
+    """The normalised notation with labels escaped (nothing else in it is user text)."""
+    return node_text(root, escape_markdown)
+
+
 def _total_text(result: "RollResult") -> str:
     if result.source.template.counting_root:
         noun = "success" if abs(result.total) == 1 else "successes"
@@ -257,7 +262,7 @@ def _shorter(
     line = prefix + _body(template, trace, texts) + tail
     if len(line) <= max_length:
         yield line
-    notation = escape_markdown(result.expression)
+    notation = _notation(result.source.root)
     if len(prefix) + len(notation) + len(tail) <= max_length:
         yield prefix + notation + tail
     comment = result.comment
@@ -276,9 +281,8 @@ def _shorter(
 def render_set(rolls: "RollSet", max_length: int) -> str:
     """One line per result under an optional comment line, at most `max_length` chars."""
     comment = rolls.comment
-    header = (
-        f"**{escape_markdown(comment)}:** {escape_markdown(rolls.expression)}\n" if comment else ""
-    )
+    notation = f"{rolls.source.repeat}#{_notation(rolls.source.root)}"
+    header = f"**{escape_markdown(comment)}:** {notation}\n" if comment else ""
     lines: list[str] = []
     all_texts: list[list[str]] = []
     for result in rolls.results:

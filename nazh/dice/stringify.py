@@ -1,5 +1,7 @@
 """Syntax tree to normalised notation: parsing the text again gives the same tree."""
 
+from collections.abc import Callable
+
 from .ast import (
     FATE,
     Binary,
@@ -21,10 +23,12 @@ from .ast import (
     Set,
     Unary,
     chain,
+    face_range,
 )
 
 __all__ = ("dice_text", "modifier_text", "node_text", "selector_text")
 
+_SELECTOR_START = frozenset("0123456789<>=")
 _REROLL = {"until": "rr", "once": "ro", "add": "ra"}
 _EXPLODE = {"explode": "!", "compound": "!!", "penetrate": "!p"}
 
@@ -72,29 +76,39 @@ def dice_text(node: Dice) -> str:
         sides = "%"
     else:
         sides = str(node.sides)
-    return f"{node.count}d{sides}" + "".join(modifier_text(m) for m in node.modifiers)
+    texts = [modifier_text(m) for m in node.modifiers]
+    for index, modifier in enumerate(node.modifiers[:-1]):
+        if isinstance(modifier, Explode) and modifier.selector is None:
+            follower = texts[index + 1][0]
+            if follower in _SELECTOR_START or (modifier.mode == "explode" and follower in "!p"):
+                top = face_range(node.sides)[1]
+                texts[index] += selector_text(Selector("=", top), bare_equals=True)
+    return f"{node.count}d{sides}" + "".join(texts)
 
 
-def node_text(node: Node) -> str:
-    """The normalised notation of a tree: single spaces around binary operators."""
+def node_text(node: Node, label: Callable[[str], str] = str) -> str:
+    """The normalised notation of a tree: single spaces around binary operators.
+
+    `label` transforms label text (the renderer escapes it).
+    """
     if isinstance(node, Literal):
         return str(node.value)
     if isinstance(node, Dice):
         return dice_text(node)
     if isinstance(node, Binary):
         first, rest = chain(node)
-        parts = [node_text(first)]
+        parts = [node_text(first, label)]
         for op, operand in rest:
             parts.append(f" {op} ")
-            parts.append(node_text(operand))
+            parts.append(node_text(operand, label))
         return "".join(parts)
     if isinstance(node, Unary):
-        return node.op + node_text(node.operand)
+        return node.op + node_text(node.operand, label)
     if isinstance(node, Group):
-        return f"({node_text(node.inner)})"
+        return f"({node_text(node.inner, label)})"
     if isinstance(node, Labelled):
-        return f"{node_text(node.operand)}[{node.label}]"
-    return set_text(node, [node_text(item) for item in node.items])
+        return f"{node_text(node.operand, label)}[{label(node.label)}]"
+    return set_text(node, [node_text(item, label) for item in node.items])
 
 
 def set_text(node: Set, items: list[str]) -> str:
