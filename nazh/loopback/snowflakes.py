@@ -6,7 +6,12 @@ import datetime
 import itertools
 import time
 
-__all__ = ("DISCORD_EPOCH_MS", "SnowflakeFactory", "iso_timestamp", "snowflake_time")
+__all__ = (
+    "DISCORD_EPOCH_MS",
+    "SnowflakeFactory",
+    "iso_timestamp",
+    "past_snowflake",
+)
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
@@ -28,10 +33,10 @@ class SnowflakeFactory:
         return self._last
 
 
-def snowflake_time(snowflake: int) -> datetime.datetime:
-    """The creation time encoded in a snowflake."""
-    millis = (snowflake >> 22) + DISCORD_EPOCH_MS
-    return datetime.datetime.fromtimestamp(millis / 1000, tz=datetime.UTC)
+def past_snowflake(millis_ago: int) -> int:
+    """A snowflake from `millis_ago` milliseconds back (distinct for distinct offsets)."""
+    millis = int(time.time() * 1000) - DISCORD_EPOCH_MS - millis_ago
+    return (millis << 22) | (1 << 17)
 
 
 def iso_timestamp(moment: datetime.datetime | None = None) -> str:

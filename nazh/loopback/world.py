@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from nazh.loopback.snowflakes import SnowflakeFactory, iso_timestamp
+from nazh.loopback.snowflakes import SnowflakeFactory, iso_timestamp, past_snowflake
 
 __all__ = (
     "ALL_PERMISSIONS",
@@ -288,7 +288,8 @@ class World:
         self.guild_of_channel: dict[int, Guild] = {}
         for n in range(1, guilds + 1):
             guild = Guild(
-                id=snowflakes.next(),
+                # Created a millisecond apart, so (id >> 22) % shards spreads them over shards.
+                id=past_snowflake(86_400_000 + guilds - n),
                 name=f"Loopback Guild {n}",
                 owner_id=self.owner.id,
                 member_role_id=snowflakes.next(),

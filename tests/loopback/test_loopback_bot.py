@@ -268,7 +268,7 @@ async def test_guilds_are_spread_over_shards(
                 for e in emu.dispatched(s)
                 if e["t"] == "READY"
             }
-            answered = await emu.slash("ping", guild_id=other) if other else None
+            answered = await emu.slash("ping", guild_id=other)
         finally:
             await app.close()
 
@@ -278,4 +278,5 @@ async def test_guilds_are_spread_over_shards(
         map(str, emu.guild_ids)
     )
     assert [i["shard"] for i in emu.identifies] in ([[0, 2], [1, 2]], [[1, 2], [0, 2]])
-    assert answered is None or answered.content == "pong from guild"
+    assert sorted(shard_of.values()) == [0, 0, 0, 1, 1, 1]
+    assert answered.content == "pong from guild"
