@@ -84,12 +84,15 @@ Pieces = list["str | int | _SetPiece"]
 class Template:
     """An expression's rendering with holes for each evaluation's dice lists."""
 
-    __slots__ = ("counting_root", "pieces", "pools")
+    __slots__ = ("counting_root", "flat", "pieces", "pools")
 
     def __init__(self, root: Node, pools: list[PoolInfo | None], counting: list[bool]) -> None:
         self.pools = pools
         slots = {id(node): index for index, node in enumerate(traced_nodes(root))}
         self.pieces = _merge(_pieces(root, slots))
+        self.flat: list[str | int] = [p for p in self.pieces if not isinstance(p, _SetPiece)]
+        if len(self.flat) != len(self.pieces):
+            self.flat = []
         while isinstance(root, Group | Labelled):
             root = root.inner if isinstance(root, Group) else root.operand
         self.counting_root = isinstance(root, Dice | Set) and counting[-1]
@@ -137,8 +140,16 @@ def _merge(pieces: Pieces) -> Pieces:
 def _pool_text(info: PoolInfo, entry: Entry) -> str:
     faces, values, flags = entry
     assert faces is not None
-    if flags is None and info.crit is None and not info.fate:
-        return ", ".join(map(str, faces))
+    if flags is None:
+        crit, fumble = info.crit, info.fumble
+        if crit is None or fumble is None:
+            return ", ".join(map(str, faces))
+        if len(faces) == 1:
+            face = faces[0]
+            return f"**{face}**" if crit(face) or fumble(face) else str(face)
+        return ", ".join(
+            [f"**{face}**" if crit(face) or fumble(face) else str(face) for face in faces]
+        )
     if values is None:
         values = faces
     if flags is None:
@@ -178,10 +189,11 @@ def _mark(text: str, face: int, flag: int, info: PoolInfo) -> str:
 
 
 def _texts(template: Template, trace: list[Entry]) -> list[str]:
-    texts: list[str] = []
-    for info, entry in zip(template.pools, trace, strict=True):
-        texts.append("" if info is None else _pool_text(info, entry))
-    return texts
+    return list(map(_entry_text, template.pools, trace))
+
+
+def _entry_text(info: PoolInfo | None, entry: Entry) -> str:
+    return "" if info is None else _pool_text(info, entry)
 
 
 def _assemble(pieces: Pieces, trace: list[Entry], texts: list[str], out: list[str]) -> None:
@@ -207,6 +219,8 @@ def _assemble(pieces: Pieces, trace: list[Entry], texts: list[str], out: list[st
 
 
 def _body(template: Template, trace: list[Entry], texts: list[str]) -> str:
+    if template.flat:
+        return "".join([p if isinstance(p, str) else texts[p] for p in template.flat])
     out: list[str] = []
     _assemble(template.pieces, trace, texts, out)
     return "".join(out)

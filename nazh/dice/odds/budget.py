@@ -43,16 +43,18 @@ def budget_overrun(expression: Expression) -> Fraction:
 
 def _chernoff(units: list[tuple[Weights, int]], repeat: int, spare: int) -> float:
     """min over t of E[exp(t * draws)] * exp(-t * (spare + 1)), in logarithms."""
-    moments = [
-        ([(e, w / unit.denom) for e, w in unit.counts.items()], n * repeat) for unit, n in units
-    ]
+    moments = []
+    for unit, n in units:
+        terms = [(e, math.log(w) - math.log(unit.denom)) for e, w in unit.counts.items() if w]
+        moments.append((terms, n * repeat))
     best = 0.0
     for step in range(1, 400):
         t = step * 0.05
         log_bound = -t * (spare + 1)
         for terms, copies in moments:
-            generating = sum(p * math.exp(t * e) for e, p in terms)
-            log_bound += copies * math.log(generating) if generating > 0 else 0.0
+            exponents = [log_p + t * e for e, log_p in terms]
+            top = max(exponents)
+            log_bound += copies * (top + math.log(sum(math.exp(x - top) for x in exponents)))
         best = min(best, log_bound)
     return math.exp(best) * 1.01 if best > -700 else 0.0
 

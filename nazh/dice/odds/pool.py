@@ -143,6 +143,8 @@ def _chain(first: Weights, again: Weights, depth: int, *, roller_limit: bool) ->
 def pool_weights(model: PoolModel) -> Weights:
     """The distribution of the pool's total."""
     steps = model.steps
+    if not steps and model.success is None:
+        return Weights.uniform(model.faces[0], model.faces[-1]).times(model.count)
     if any(isinstance(s, Reroll) and s.mode == "add" for s in steps):
         return _multiset_pool(model)
     ranked = [i for i, step in enumerate(steps) if _is_ranked(step)]
