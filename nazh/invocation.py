@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Literal
 
 import hikari
 import lightbulb
+import miru
 
 if TYPE_CHECKING:
     from nazh.services import Services
 
-__all__ = ("Invocation", "MessageInvocation", "SlashInvocation", "Source")
+__all__ = ("ComponentInvocation", "Invocation", "MessageInvocation", "SlashInvocation", "Source")
 
 Source = Literal["slash", "prefix", "component"]
 
@@ -60,6 +61,16 @@ class Invocation(abc.ABC):
     async def defer(self, *, ephemeral: bool = False) -> None:
         """Tell Discord the answer will take a moment (a no-op for messages)."""
 
+    @abc.abstractmethod
+    async def fetch_response_id(self) -> hikari.Snowflake:
+        """The id of the first answer sent (one request for interactions, none for messages)."""
+
+    @abc.abstractmethod
+    async def edit_response(
+        self, content: str, *, components: Sequence[hikari.api.ComponentBuilder] = ()
+    ) -> None:
+        """Replace the text and components of the first answer sent."""
+
     @property
     def elapsed(self) -> float:
         """Seconds since the command arrived."""
@@ -101,17 +112,33 @@ class SlashInvocation(Invocation):
     async def defer(self, *, ephemeral: bool = False) -> None:
         await self.context.defer(ephemeral=ephemeral)
 
+    async def fetch_response_id(self) -> hikari.Snowflake:
+        return (await self.context.interaction.fetch_initial_response()).id
+
+    async def edit_response(
+        self, content: str, *, components: Sequence[hikari.api.ComponentBuilder] = ()
+    ) -> None:
+        await self.context.interaction.edit_initial_response(
+            content,
+            components=list(components),
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+
 
 class MessageInvocation(Invocation):
     """A prefix command, answered with a reply in the same channel."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "sent")
 
     source: Source = "prefix"
 
     def __init__(self, services: Services, message: hikari.Message) -> None:
         super().__init__(services, message.author, message.guild_id, message.channel_id)
         self.message = message
+        self.sent: hikari.Snowflake | None = None
+        """The id of the first reply sent."""
 
     async def respond(
         self,
@@ -135,7 +162,80 @@ class MessageInvocation(Invocation):
             user_mentions=False,
             role_mentions=False,
         )
+        if self.sent is None:
+            self.sent = sent.id
         return sent.id
 
     async def defer(self, *, ephemeral: bool = False) -> None:
         return None
+
+    async def fetch_response_id(self) -> hikari.Snowflake:
+        if self.sent is None:
+            raise RuntimeError("nothing was sent yet")
+        return self.sent
+
+    async def edit_response(
+        self, content: str, *, components: Sequence[hikari.api.ComponentBuilder] = ()
+    ) -> None:
+        await self.services.bot.rest.edit_message(
+            self.channel_id,
+            await self.fetch_response_id(),
+            content,
+            components=list(components),
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+
+
+class ComponentInvocation(Invocation):
+    """A press on a component (button, select or modal) of a miru view, answered through it."""
+
+    __slots__ = ("context",)
+
+    source: Source = "component"
+
+    def __init__(self, services: Services, context: miru.ViewContext | miru.ModalContext) -> None:
+        interaction = context.interaction
+        super().__init__(services, context.user, context.guild_id, interaction.channel_id)
+        self.context = context
+
+    async def respond(
+        self,
+        content: str | None = None,
+        *,
+        embeds: Sequence[hikari.Embed] = (),
+        components: Sequence[hikari.api.ComponentBuilder] = (),
+        attachments: Sequence[hikari.Resourceish] = (),
+        ephemeral: bool = False,
+    ) -> hikari.Snowflake | None:
+        await self.context.respond(
+            content if content is not None else hikari.UNDEFINED,
+            embeds=list(embeds) if embeds else hikari.UNDEFINED,
+            components=list(components) if components else hikari.UNDEFINED,
+            attachments=list(attachments) if attachments else hikari.UNDEFINED,
+            flags=hikari.MessageFlag.EPHEMERAL if ephemeral else hikari.MessageFlag.NONE,
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+        return None
+
+    async def defer(self, *, ephemeral: bool = False) -> None:
+        await self.context.defer(
+            flags=hikari.MessageFlag.EPHEMERAL if ephemeral else hikari.MessageFlag.NONE
+        )
+
+    async def fetch_response_id(self) -> hikari.Snowflake:
+        return (await self.context.interaction.fetch_initial_response()).id
+
+    async def edit_response(
+        self, content: str, *, components: Sequence[hikari.api.ComponentBuilder] = ()
+    ) -> None:
+        await self.context.edit_response(
+            content,
+            components=list(components),
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )

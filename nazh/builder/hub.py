@@ -1,0 +1,72 @@
+"""The live builders of one bot: opened per player, at most one each, all ended on unload."""
+
+from __future__ import annotations
+
+import lightbulb
+import miru
+
+from nazh.builder.view import BuilderView
+from nazh.invocation import Invocation
+from nazh.services import Services
+
+__all__ = ("IDLE_TIMEOUT", "BuilderHub")
+
+IDLE_TIMEOUT = 600.0
+"""Seconds a builder waits for a click before it expires."""
+
+
+class BuilderHub(lightbulb.Loadable):
+    """Opens builders and tracks the live one of each player.
+
+    Added to a plugin's loader, it registers itself in the miru client's dependencies (so
+    ``miru_client.get_type_dependency(BuilderHub)`` finds it) and ends every builder on unload.
+    """
+
+    __slots__ = ("_miru", "_services", "live", "timeout")
+
+    def __init__(self, timeout: float = IDLE_TIMEOUT) -> None:
+        self.timeout = timeout
+        """Idle seconds before a builder expires (applies to builders opened afterwards)."""
+        self.live: dict[int, BuilderView] = {}
+        """The live builder of each player, by user id."""
+        self._miru: miru.Client | None = None
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The bot's services (available once loaded)."""
+        if self._services is None:
+            raise RuntimeError("the builder hub is not loaded")
+        return self._services
+
+    async def load(self, client: lightbulb.Client) -> None:
+        async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
+            self._services = await container.get(Services)
+            self._miru = await container.get(miru.Client)
+        self._miru.set_type_dependency(BuilderHub, self)
+
+    async def unload(self, client: lightbulb.Client) -> None:
+        for view in list(self.live.values()):
+            await view.end("closed: the builder was switched off")
+
+    async def open(self, invocation: Invocation, *, ephemeral: bool) -> BuilderView:
+        """Open a builder for the caller, ending the one they had open."""
+        if self._miru is None:
+            raise RuntimeError("the builder hub is not loaded")
+        user = invocation.user
+        previous = self.live.pop(user.id, None)
+        if previous is not None:
+            previous.stop()
+        view = BuilderView(self, user, invocation, timeout=self.timeout)
+        await invocation.respond(view.render(), components=view, ephemeral=ephemeral)
+        message_id = await invocation.fetch_response_id()
+        self._miru.start_view(view, bind_to=message_id)
+        self.live[user.id] = view
+        if previous is not None:
+            await previous.end("replaced by a newer builder")
+        return view
+
+    def forget(self, view: BuilderView) -> None:
+        """Drop `view` from the live builders (views call this when they stop)."""
+        if self.live.get(view.owner.id) is view:
+            del self.live[view.owner.id]

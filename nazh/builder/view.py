@@ -1,0 +1,366 @@
+"""The builder's miru view: controls that step a `Build`, and the message that shows it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+import hikari
+import miru
+
+from nazh.builder.model import COMMON_DICE, Build, Op, Step, StepRefused, die_label
+from nazh.builder.render import describe, ended
+from nazh.builder.summary import summarize
+from nazh.commands import roll as rolling
+from nazh.dice.limits import MAX_SIDES
+from nazh.invocation import ComponentInvocation, Invocation
+
+if TYPE_CHECKING:
+    from nazh.builder.hub import BuilderHub
+
+__all__ = ("KEEP_CHOICES", "BuilderView", "SidesModal")
+
+_LOGGER = logging.getLogger(__name__)
+
+KEEP_CHOICES = 12
+"""Most dice a keep-highest or keep-lowest option offers (2 x 12 + 'keep all' = 25 options)."""
+OTHER = "other"
+"""The die select's value that opens the any-size modal."""
+
+
+class _StepButton(miru.Button):
+    """A button that takes one step; its label may depend on the selected die."""
+
+    def __init__(
+        self,
+        custom_id: str,
+        step: Step,
+        label: str | Callable[[Build], str],
+        row: int,
+        style: Literal[hikari.ButtonStyle.SECONDARY, hikari.ButtonStyle.DANGER] = (
+            hikari.ButtonStyle.SECONDARY
+        ),
+    ) -> None:
+        self.step = step
+        self.name = label
+        text = label if isinstance(label, str) else "-"
+        super().__init__(label=text, custom_id=custom_id, style=style, row=row)
+
+    def label_for(self, build: Build) -> str:
+        return self.name if isinstance(self.name, str) else self.name(build)
+
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.take(context, self.step)
+
+
+class _RollButton(miru.Button):
+    def __init__(self, custom_id: str, label: str, row: int, *, private: bool) -> None:
+        style = hikari.ButtonStyle.PRIMARY if private else hikari.ButtonStyle.SUCCESS
+        super().__init__(label=label, custom_id=custom_id, style=style, row=row)
+        self.private = private
+
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.roll(context, private=self.private)
+
+
+class _UndoButton(miru.Button):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.undo(context)
+
+
+class _DieSelect(miru.TextSelect):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        value = self.values[0]
+        if value == OTHER:
+            await self.view.ask_sides(context)
+        else:
+            await self.view.take(context, Step(Op.DIE, int(value)))
+
+
+class _KeepSelect(miru.TextSelect):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.take(context, Step(Op.KEEP, int(self.values[0])))
+
+
+class SidesModal(miru.Modal, title="Roll a die of any size"):
+    """Asks for a die size; answers its builder.
+
+    miru 4.3.1 forgets to drop a finished modal from the client's modal table (its
+    ``_remove_handler`` looks in the view table), so `stop` drops it here.
+    """
+
+    sides = miru.TextInput(
+        label="Sides",
+        placeholder=f"a whole number from 1 to {MAX_SIDES:,}",
+        min_length=1,
+        max_length=12,
+        required=True,
+        custom_id="sides",
+    )
+
+    def __init__(self, builder: BuilderView, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.stateer: BuilderView | None = builder
+
+    async def callback(self, context: miru.ModalContext, /) -> None:
+        if self.stateer is not None:
+            await self.stateer.got_sides(context, self.sides.value or "")
+
+    def stop(self) -> None:
+        client = self._client
+        super().stop()
+        self.stateer = None
+        if client is not None:
+            client._modals.pop(self.custom_id, None)  # pyright: ignore[reportPrivateUsage]
+
+
+def _keep_label(keep: int) -> str:
+    if keep == 0:
+        return "Keep all"
+    return f"Keep highest {keep}" if keep > 0 else f"Keep lowest {-keep}"
+
+
+def _selected_label(prefix: str) -> Callable[[Build], str]:
+    def label(state: Build) -> str:
+        term = state.term
+        return f"{prefix} {term.label if term is not None else 'die'}"
+
+    return label
+
+
+def _signed(delta: int) -> str:
+    return f"+{delta}" if delta > 0 else f"−{-delta}"
+
+
+class BuilderView(miru.View):
+    """One player's builder: every control steps the build and re-renders the message.
+
+    Controls whose step the build refuses are disabled and the message says why. Only `owner`
+    may operate it; it ends on idle timeout, when replaced, or when the plugin unloads.
+    """
+
+    def __init__(
+        self,
+        hub: BuilderHub,
+        owner: hikari.User,
+        opener: Invocation,
+        *,
+        timeout: float,
+        state: Build | None = None,
+    ) -> None:
+        super().__init__(timeout=timeout, autodefer=False)
+        self.hub = hub
+        self.owner = owner
+        self.opener = opener
+        self.state = state or Build()
+        self.modal: SidesModal | None = None
+        self.ended: str | None = None
+        self._editor: miru.ViewContext | miru.ModalContext | None = None
+        self._die = _DieSelect(
+            options=[miru.SelectOption("d20", "20")],
+            custom_id="build:die",
+            placeholder="Add or pick a die",
+            row=0,
+        )
+        self._keep = _KeepSelect(
+            options=[miru.SelectOption("Keep all", "0")], custom_id="build:keep", row=2
+        )
+        self._buttons = [
+            _StepButton("build:fewer", Step(Op.FEWER), _selected_label("−"), 1),
+            _StepButton("build:more", Step(Op.MORE), _selected_label("+"), 1),
+            _StepButton("build:advantage", Step(Op.ADVANTAGE), "Advantage", 1),
+            _StepButton("build:normal", Step(Op.NORMAL), "Normal", 1),
+            _StepButton("build:disadvantage", Step(Op.DISADVANTAGE), "Disadvantage", 1),
+            *(
+                _StepButton(f"build:mod{delta:+d}", Step(Op.MODIFIER, delta), _signed(delta), 3)
+                for delta in (-5, -1, 1, 5)
+            ),
+            _StepButton("build:explode", Step(Op.EXPLODE), self._explode_label, 3),
+            _StepButton("build:clear", Step(Op.CLEAR), "Clear", 4, hikari.ButtonStyle.DANGER),
+        ]
+        self._undo = _UndoButton(label="Undo", custom_id="build:undo", row=4)
+        self._rolls = [
+            _RollButton("build:roll", "Roll", 4, private=False),
+            _RollButton("build:roll-private", "Roll privately", 4, private=True),
+        ]
+        for item in (self._die, *self._buttons[:5], self._keep, *self._buttons[5:]):
+            self.add_item(item)
+        for item in (self._undo, *self._rolls):
+            self.add_item(item)
+
+    @staticmethod
+    def _explode_label(state: Build) -> str:
+        term = state.term
+        return "Exploding: on" if term is not None and term.explode else "Exploding: off"
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render(self) -> str:
+        """Fit every control to the build and return the message text."""
+        state = self.state
+        unavailable: list[tuple[str, str]] = []
+        self._die.options = self._die_options(unavailable)
+        self._fit_keep(unavailable)
+        for button in self._buttons:
+            button.label = button.label_for(state)
+            reason = state.check(button.step)
+            button.disabled = reason is not None
+            if reason is not None and not (button.step.op is Op.CLEAR and state.empty):
+                unavailable.append((button.label_for(state), reason))
+        self._undo.disabled = not state.can_undo
+        for button in self._rolls:
+            button.disabled = state.empty
+        if state.empty:
+            unavailable.append(("Roll", "nothing to roll yet"))
+        return describe(state, summarize(state), dict.fromkeys(unavailable))
+
+    def _die_options(self, unavailable: list[tuple[str, str]]) -> list[miru.SelectOption]:
+        state = self.state
+        sides = [*COMMON_DICE, *(t.sides for t in state.terms if t.sides not in COMMON_DICE)]
+        options: list[miru.SelectOption] = []
+        for size in sides:
+            reason = state.check(Step(Op.DIE, size))
+            picked = state.term is not None and state.term.sides == size
+            if reason is None or picked:
+                label = "dF (Fate)" if size == 0 else die_label(size)
+                options.append(miru.SelectOption(label, str(size), is_default=picked))
+            else:
+                unavailable.append((die_label(size), reason))
+        options.append(miru.SelectOption("Other size…", OTHER))
+        return options
+
+    def _fit_keep(self, unavailable: list[tuple[str, str]]) -> None:
+        term = self.state.term
+        if term is None or term.count < 2:
+            self._keep.options = [miru.SelectOption("Keep all", "0", is_default=True)]
+            self._keep.placeholder = "Keep some dice"
+            self._keep.disabled = True
+            if term is not None:
+                unavailable.append(("Keep", f"roll two or more {term.label} to keep some"))
+            return
+        most = min(term.count - 1, KEEP_CHOICES)
+        choices = [0, *range(1, most + 1), *range(-1, -most - 1, -1)]
+        self._keep.options = [
+            miru.SelectOption(_keep_label(keep), str(keep), is_default=keep == term.keep)
+            for keep in choices
+            if self.state.check(Step(Op.KEEP, keep)) is None or keep == term.keep
+        ]
+        self._keep.placeholder = None
+        self._keep.disabled = False
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    async def view_check(self, context: miru.ViewContext, /) -> bool:
+        if context.user.id == self.owner.id and self.ended is None:
+            return True
+        await context.respond(
+            "This builder has ended; use `/build` for a new one."
+            if self.ended is not None
+            else f"This builder belongs to <@{self.owner.id}>; use `/build` to open your own.",
+            flags=hikari.MessageFlag.EPHEMERAL,
+            mentions_everyone=False,
+            user_mentions=False,
+            role_mentions=False,
+        )
+        return False
+
+    async def take(self, context: miru.ViewContext | miru.ModalContext, step: Step) -> None:
+        """Take `step` and show the result, or tell the player why it can't be taken."""
+        try:
+            self.state = self.state.apply(step)
+        except StepRefused as refused:
+            await context.respond(
+                f"I can't do that: {refused}.",
+                flags=hikari.MessageFlag.EPHEMERAL,
+                mentions_everyone=False,
+                user_mentions=False,
+                role_mentions=False,
+            )
+            return
+        await self.show(context)
+
+    async def undo(self, context: miru.ViewContext) -> None:
+        """Take back the last step."""
+        with contextlib.suppress(StepRefused):
+            self.state = self.state.undo()
+        await self.show(context)
+
+    async def show(self, context: miru.ViewContext | miru.ModalContext) -> None:
+        """Update the builder message in answer to `context`."""
+        await context.edit_response(self.render(), components=self, user_mentions=False)
+        self._editor = context
+
+    async def roll(self, context: miru.ViewContext, *, private: bool) -> None:
+        """Roll the build through `/roll`'s engine, rendering and statistics."""
+        invocation = ComponentInvocation(self.hub.services, context)
+        await rolling.roll(invocation, self.state.notation, private=private)
+
+    async def ask_sides(self, context: miru.ViewContext) -> None:
+        """Open the modal that asks for any die size."""
+        if self.modal is not None:
+            self.modal.stop()
+        self.modal = SidesModal(self, timeout=self.timeout or 600.0)
+        await context.respond_with_modal(self.modal)
+
+    async def got_sides(self, context: miru.ModalContext, text: str) -> None:
+        """Pick the die size typed in the modal, or explain why it isn't one."""
+        self.modal = None
+        if self.ended is not None:
+            return
+        cleaned = text.strip().lower().removeprefix("d").replace(",", "").replace("_", "")
+        if not cleaned.isdigit():
+            await context.respond(
+                f"`{text.strip()[:20]}` isn't a die size: type a whole number of sides "
+                f"from 1 to {MAX_SIDES:,}.",
+                flags=hikari.MessageFlag.EPHEMERAL,
+                mentions_everyone=False,
+                user_mentions=False,
+                role_mentions=False,
+            )
+            return
+        await self.take(context, Step(Op.DIE, int(cleaned)))
+
+    # -- ending ----------------------------------------------------------------------------------
+
+    async def on_timeout(self) -> None:
+        minutes = round((self.timeout or 0) / 60)
+        idle = f"{minutes} minutes" if minutes >= 1 else f"{self.timeout:g} seconds"
+        await self._mark(f"expired after {idle} idle; use `/build` for a new one")
+
+    async def end(self, why: str) -> None:
+        """Stop answering, disable every control and say why on the message."""
+        if self.ended is not None:
+            return
+        self.stop()
+        await self._mark(why)
+
+    async def _mark(self, why: str) -> None:
+        # miru stops a timed-out view itself once on_timeout returns; stopping it here would
+        # cancel the very task this runs in.
+        if self.ended is not None:
+            return
+        self.ended = why
+        for item in self.children:
+            item.disabled = True
+        text = ended(self.state, summarize(self.state), why)
+        try:
+            if self._editor is not None:
+                await self._editor.edit_response(text, components=self, user_mentions=False)
+            else:
+                await self.opener.edit_response(text, components=self)
+        except hikari.HikariError as error:
+            _LOGGER.debug("could not mark an ended builder: %s", error)
+
+    def stop(self) -> None:
+        if self.modal is not None:
+            self.modal.stop()
+            self.modal = None
+        super().stop()
+        self.hub.forget(self)

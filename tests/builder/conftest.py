@@ -1,0 +1,7 @@
+"""The real Nazh app against the loopback Discord (fixtures shared with tests/bot)."""
+
+from __future__ import annotations
+
+from tests.bot.conftest import app, emu, start_app
+
+__all__ = ("app", "emu", "start_app")
