@@ -125,8 +125,12 @@ def _dice(node: Dice) -> _Size:
     extra = 0.0
     ranked = [s for s in steps if isinstance(s, Keep | Drop) and s.selector.op in ("h", "l")]
     general = any(isinstance(s, Reroll) and s.mode == "add" for s in steps) or len(ranked) > 1
-    multi = False
+    pool = n
+    states = 1.0
     for step in steps:
+        if isinstance(step, Keep | Drop) and step.selector.op in ("h", "l"):
+            amount = step.selector.value
+            pool = max(0, min(pool, amount if isinstance(step, Keep) else pool - amount))
         if isinstance(step, Reroll):
             if step.mode == "until":
                 bits += MAX_CHAIN * face_bits
@@ -141,7 +145,8 @@ def _dice(node: Dice) -> _Size:
             runs += 2 * depth
             extra += sides * depth * 4
             if step.mode != "compound":
-                multi = True
+                chains = sum(matching ** (r - 1) * (sides - matching) for r in range(1, depth + 1))
+                states = max(states, _multisets(pool, sides + chains))
                 if ranked:
                     general = True
     work = extra * max(len(steps), 1)
@@ -151,7 +156,7 @@ def _dice(node: Dice) -> _Size:
         span = min(span, 2 * (n + 1) * (1 + extra / max(sides, 1)))
         runs = min(runs, span)
     if general:
-        return _multiset(n, sides, span, bits, work, multi=multi)
+        return _multiset(n, sides, span, bits, work, states=states)
     if ranked:
         keep = ranked[0]
         amount = keep.selector.value
@@ -168,10 +173,15 @@ def _dice(node: Dice) -> _Size:
     return _Size(total, n * bits, work)
 
 
-def _multiset(n: int, sides: int, span: float, bits: float, work: float, *, multi: bool) -> _Size:
-    states = math.comb(n + sides - 1, n) if sides < 10**4 and n < 10**3 else math.inf
-    if multi:
-        states *= (span / sides) ** n
+def _multisets(count: int, kinds: float) -> float:
+    """Multisets of `count` dice of `kinds` kinds."""
+    if kinds >= 10**4 or count >= 10**3:
+        return math.inf
+    return math.comb(count + int(kinds) - 1, count)
+
+
+def _multiset(n: int, sides: int, span: float, bits: float, work: float, *, states: float) -> _Size:
+    states = max(states, _multisets(n, sides))
     if states > MULTISET_STATES:
         raise LimitError(_TOO_LARGE)
     return _Size(n * span, n * bits, work + states * n * 200)

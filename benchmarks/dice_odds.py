@@ -1,0 +1,97 @@
+"""Cold time to compute exact distributions: Nazh (`nazh.dice.odds`) against icepool.
+
+Each expression runs in a fresh Python process for each library (imports done before the
+clock starts, nothing cached), so both are measured cold. icepool's `1000d6` needs a raised
+recursion limit and can take many seconds; it runs under a timeout and is marked if it hits it.
+
+    .venv/bin/python benchmarks/dice_odds.py [--timeout SECONDS]
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+CORPUS: list[tuple[str, str]] = [
+    ("4d6kh3", "icepool.d6.highest(4, 3)"),
+    ("2d20kh1+5", "icepool.d20.highest(2, 1) + 5"),
+    ("8d10kh3", "icepool.d10.highest(8, 3)"),
+    ("20d20kh5", "icepool.d20.highest(20, 5)"),
+    ("10d10>=7", "10 @ icepool.d10.map(lambda x: 1 if x >= 7 else 0)"),
+    ("3d6!", "3 @ icepool.d6.explode()"),
+    ("100d6", "100 @ icepool.d6"),
+    ("1000d6", "1000 @ icepool.d6"),
+    ("50d100kh10", "icepool.d100.highest(50, 10)"),
+    ("2d6ro<3", "2 @ icepool.d6.reroll([1, 2], depth=1)"),
+]
+
+_NAZH = """
+import json, resource, time
+from nazh.dice.odds import distribution
+start = time.perf_counter()
+result = distribution({text!r})
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"seconds": elapsed, "peak": peak, "totals": len(result)}}))
+"""
+
+_ICEPOOL = """
+import json, resource, sys, time
+sys.setrecursionlimit(100_000)
+import icepool
+start = time.perf_counter()
+result = {code}
+len(result)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"seconds": elapsed, "peak": peak, "totals": len(result)}}))
+"""
+
+
+def _run(source: str, timeout: float) -> dict[str, float] | None:
+    """Run one measurement in a fresh interpreter; None if it timed out."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", source],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(str(done.stdout).strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Print the table: cold milliseconds for both, and icepool's time over Nazh's."""
+    parser = argparse.ArgumentParser(description="Cold exact-odds times, Nazh against icepool.")
+    parser.add_argument("--timeout", type=float, default=60.0, help="icepool limit per row")
+    args = parser.parse_args()
+    print(f"{'expression':<12} {'nazh ms':>9} {'icepool ms':>11} {'ratio':>8}  peak MB (nazh)")
+    ratios: list[float] = []
+    peaks: list[float] = []
+    for text, code in CORPUS:
+        ours = _run(_NAZH.format(text=text), timeout=120)
+        assert ours is not None
+        theirs = _run(_ICEPOOL.format(code=code), timeout=args.timeout)
+        nazh_ms = ours["seconds"] * 1000
+        peaks.append(ours["peak"] / 2**20)
+        if theirs is None:
+            ratio = args.timeout * 1000 / nazh_ms
+            ratios.append(ratio)
+            icepool_text = f">{args.timeout * 1000:.0f} (timeout)"
+            ratio_text = f">{ratio:.0f}x"
+        else:
+            ratio = theirs["seconds"] * 1000 / nazh_ms
+            ratios.append(ratio)
+            icepool_text = f"{theirs['seconds'] * 1000:.1f}"
+            ratio_text = f"{ratio:.1f}x"
+        print(f"{text:<12} {nazh_ms:>9.2f} {icepool_text:>11} {ratio_text:>8}  {peaks[-1]:.0f}")
+    print(f"median ratio {statistics.median(ratios):.1f}x, smallest ratio {min(ratios):.1f}x")
+    print(f"peak memory of any Nazh process {max(peaks):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Exact equality with icepool for expressions it can express."""
+
+from collections.abc import Callable
+from fractions import Fraction
+
+import icepool
+import pytest
+
+from nazh.dice.odds import distribution
+
+SUCCESS_D10 = icepool.Die([0] * 6 + [1] * 4)
+"""A d10 counting a success on 7 or more."""
+
+CASES: list[tuple[str, Callable[[], icepool.Die]]] = [
+    ("4d6kh3", lambda: icepool.d6.highest(4, 3)),
+    ("2d20kh1+5", lambda: icepool.d20.highest(2, 1) + 5),
+    ("2d20kl1", lambda: icepool.d20.lowest(2, 1)),
+    ("8d10kh3", lambda: icepool.d10.highest(8, 3)),
+    ("20d20kh5", lambda: icepool.d20.highest(20, 5)),
+    ("12d8dl4", lambda: icepool.d8.highest(12, 8)),
+    ("10d10>=7", lambda: 10 @ SUCCESS_D10),
+    ("100d6", lambda: 100 @ icepool.d6),
+    ("3d6+2d8-1d4", lambda: 3 @ icepool.d6 + 2 @ icepool.d8 - icepool.d4),
+    ("2d6ro<3", lambda: 2 @ icepool.d6.reroll([1, 2], depth=1)),
+    ("4dF", lambda: 4 @ icepool.Die([-1, 0, 1])),
+    ("3d6mi2", lambda: 3 @ icepool.Die([2, 2, 3, 4, 5, 6])),
+    ("2d6*1d4", lambda: (2 @ icepool.d6) * icepool.d4),
+    ("(2d6)/3", lambda: (2 @ icepool.d6) // 3),
+]
+
+
+@pytest.mark.parametrize(("text", "build"), CASES, ids=[c[0] for c in CASES])
+def test_equal_to_icepool(text: str, build: Callable[[], icepool.Die]) -> None:
+    die = build()
+    denominator = die.denominator()
+    expected = {int(outcome): Fraction(q, denominator) for outcome, q in die.items() if q}
+    assert dict(distribution(text)) == expected

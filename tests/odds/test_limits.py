@@ -1,0 +1,46 @@
+"""Truncated explosions and the pre-flight refusal of huge inputs."""
+
+from fractions import Fraction
+
+import pytest
+
+from nazh.dice import LimitError
+from nazh.dice.odds import distribution
+
+
+@pytest.mark.parametrize("text", ["3d6!", "2d10!!", "4d6!p", "5d4!>=3", "2d20!+3"])
+def test_explosions_report_a_tiny_truncation(text: str) -> None:
+    result = distribution(text)
+    assert 0 < result.truncated < Fraction(1, 10**9)
+    assert result.refused == 0
+    assert result.mass + result.truncated == 1
+
+
+def test_explosion_probabilities_are_exact_below_the_cut() -> None:
+    result = distribution("1d6!")
+    assert result[3] == Fraction(1, 6)
+    assert result[9] == Fraction(1, 36)
+    assert result[14] == Fraction(1, 216)
+    assert 6 not in result
+    assert 12 not in result
+
+
+def test_reroll_until_is_exact_with_the_roller_chain_limit() -> None:
+    # The roller gives up (raises) when the die and its 100 rerolls all match.
+    result = distribution("1d6rr<6")
+    assert result.truncated == 0
+    assert result.refused == Fraction(5, 6) ** 101
+    assert result[6] == 1 - Fraction(5, 6) ** 101
+
+
+@pytest.mark.parametrize(
+    "text", ["500d1000kh250", "1000d1000", "1d1000000*1d1000000", "200d100kh100", "500d6!"]
+)
+def test_huge_inputs_are_refused_up_front(text: str) -> None:
+    with pytest.raises(LimitError, match="too large for exact odds"):
+        distribution(text)
+
+
+def test_a_roll_that_usually_exceeds_the_dice_limit_is_refused() -> None:
+    with pytest.raises(LimitError, match="dice limit"):
+        distribution("990d6ro<6")
