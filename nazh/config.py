@@ -41,6 +41,10 @@ class Settings:
     database_url: str | None = None
     log_level: str = "INFO"
     roll_rate: tuple[int, float] = (8, 10.0)
+    shard_ids: tuple[int, ...] = ()
+    """Shards this process runs (empty: all of them); needs `shard_count`."""
+    shard_count: int | None = None
+    """Total shards across every process (None: Discord's recommendation)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -77,6 +81,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DISCORD_TOKEN does not look like a bot token: copy it from the Bot tab of your "
             "application at https://discord.com/developers/applications"
         ) from None
+    shard_count = _get(env, "NAZH_SHARD_COUNT", None, _shard_count)
+    shard_ids = _get(env, "NAZH_SHARD_IDS", (), _shard_ids)
+    if shard_ids and shard_count is None:
+        raise ConfigError("NAZH_SHARD_IDS needs NAZH_SHARD_COUNT, the total across processes")
+    if shard_count is not None and any(i >= shard_count for i in shard_ids):
+        raise ConfigError(f"NAZH_SHARD_IDS must be below NAZH_SHARD_COUNT ({shard_count})")
     return Settings(
         token=token,
         port=_get(env, "PORT", 8080, _port),
@@ -89,6 +99,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         database_url=_get(env, "NAZH_DATABASE_URL", None, _database_url),
         log_level=_get(env, "LOG_LEVEL", "INFO", _log_level),
         roll_rate=_get(env, "NAZH_ROLL_RATE", (8, 10.0), _rate),
+        shard_ids=shard_ids,
+        shard_count=shard_count,
     )
 
 
@@ -103,8 +115,8 @@ def _get(env: Mapping[str, str], key: str, default: _T, convert: Callable[[str],
 
 
 def _port(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ValueError(f"expected a port number from 1 to 65535, got {raw[:40]!r}")
+    if not raw.isdigit() or not 0 <= int(raw) < 65536:
+        raise ValueError(f"expected a port number from 0 to 65535, got {raw[:40]!r}")
     return int(raw)
 
 
@@ -130,6 +142,19 @@ def _snowflakes(raw: str) -> tuple[int, ...]:
             raise ValueError(f"expected comma-separated Discord IDs, got {item[:40]!r}")
         ids.append(int(item))
     return tuple(dict.fromkeys(ids))
+
+
+def _shard_count(raw: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"expected a whole number of shards, at least 1, got {raw[:40]!r}")
+    return int(raw)
+
+
+def _shard_ids(raw: str) -> tuple[int, ...]:
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(item.isdigit() for item in ids):
+        raise ValueError(f"expected comma-separated shard numbers like 0,1, got {raw[:40]!r}")
+    return tuple(sorted({int(item) for item in ids}))
 
 
 def _http_url(raw: str) -> str:

@@ -61,7 +61,7 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
         user_id=invocation.user.id,
         dice=[(die.sides, die.face) for die in result.dice],
     )
-    await storage.add_recent(invocation.user.id, text)
+    storage.remember_recent(invocation.user.id, text)
 
 
 def suggest(partial: str, recent: list[str], *, limit: int = 25) -> list[str]:

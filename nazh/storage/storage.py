@@ -1,6 +1,7 @@
 """`Storage`: the bot's single entry point to its database."""
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Self
 
 from sqlalchemy import URL, delete, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from nazh.storage.engine import create_engine
 from nazh.storage.errors import StorageClosedError
@@ -30,6 +31,7 @@ from nazh.storage.writes import put_rows, write_pending
 __all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "RECENT_LIMIT", "Storage")
 
 RECENT_LIMIT = 25
+RECENT_CACHE_USERS = 10_000
 """Distinct recent expressions kept per user."""
 
 MAX_EXPRESSION_LENGTH = 2000
@@ -64,7 +66,9 @@ class Storage:
         "_flushes",
         "_last_recent_stamp",
         "_pending",
+        "_pending_recent",
         "_prefixes",
+        "_recent_cache",
         "_schema_version",
     )
 
@@ -85,6 +89,8 @@ class Storage:
         self._flushed_dice = 0
         self._failed_flushes = 0
         self._last_recent_stamp = 0
+        self._pending_recent: dict[int, dict[str, int]] = {}
+        self._recent_cache: collections.OrderedDict[int, list[str]] = collections.OrderedDict()
         self._prefixes: dict[int, str | None] = {}
 
     @classmethod
@@ -205,16 +211,21 @@ class Storage:
             await self._flush_pending()
 
     async def _flush_pending(self) -> None:
-        batch = self._pending
-        if not batch:
+        batch, recents = self._pending, self._pending_recent
+        if not batch and not recents:
             return
-        self._pending = PendingStats()
+        self._pending, self._pending_recent = PendingStats(), {}
         try:
             async with self._engine.begin() as connection:
                 await write_pending(connection, batch)
+                for user_id, stamps in recents.items():
+                    await _write_recent(connection, user_id, stamps)
         except BaseException:
             batch.merge(self._pending)
             self._pending = batch
+            for user_id, stamps in self._pending_recent.items():
+                recents.setdefault(user_id, {}).update(stamps)
+            self._pending_recent = recents
             self._failed_flushes += 1
             raise
         self._flushed_rolls += batch.rolls
@@ -265,45 +276,48 @@ class Storage:
         async with self._engine.connect() as connection:
             return await read_totals(connection)
 
-    async def add_recent(self, user_id: int, expression: str) -> None:
-        """Remember `expression` as the user's most recent roll, keeping `RECENT_LIMIT` of them."""
+    def remember_recent(self, user_id: int, expression: str) -> None:
+        """Remember `expression` as the user's most recent roll (in memory; written at flush).
+
+        Each user keeps their `RECENT_LIMIT` most recent distinct expressions.
+        """
         expression = expression.strip()
         if not expression or len(expression) > MAX_EXPRESSION_LENGTH:
             raise ValueError(f"a recent roll must have 1 to {MAX_EXPRESSION_LENGTH} characters")
         self._check_open()
         stamp = max(time.time_ns(), self._last_recent_stamp + 1)
         self._last_recent_stamp = stamp
-        kept = (
-            select(recent_rolls.c.expression)
-            .where(recent_rolls.c.user_id == user_id)
-            .order_by(recent_rolls.c.used_at.desc())
-            .limit(RECENT_LIMIT)
-        )
-        async with self._engine.begin() as connection:
-            await put_rows(
-                connection,
-                recent_rolls,
-                ("user_id", "expression"),
-                [{"user_id": user_id, "expression": expression, "used_at": stamp}],
-            )
-            await connection.execute(
-                delete(recent_rolls).where(
-                    recent_rolls.c.user_id == user_id,
-                    recent_rolls.c.expression.not_in(kept.scalar_subquery()),
-                )
-            )
+        pending = self._pending_recent.setdefault(user_id, {})
+        pending.pop(expression, None)
+        pending[expression] = stamp
+        cached = self._recent_cache.get(user_id)
+        if cached is not None:
+            if expression in cached:
+                cached.remove(expression)
+            cached.insert(0, expression)
+            del cached[RECENT_LIMIT:]
 
     async def recent(self, user_id: int, limit: int = RECENT_LIMIT) -> list[str]:
         """The user's recent expressions, most recent first."""
         self._check_open()
-        async with self._engine.connect() as connection:
-            result = await connection.scalars(
-                select(recent_rolls.c.expression)
-                .where(recent_rolls.c.user_id == user_id)
-                .order_by(recent_rolls.c.used_at.desc())
-                .limit(limit)
-            )
-            return list(result)
+        cached = self._recent_cache.get(user_id)
+        if cached is None:
+            async with self._engine.connect() as connection:
+                stored = await connection.scalars(
+                    select(recent_rolls.c.expression)
+                    .where(recent_rolls.c.user_id == user_id)
+                    .order_by(recent_rolls.c.used_at.desc())
+                    .limit(RECENT_LIMIT)
+                )
+                rows = list(stored)
+            pending = list(reversed(self._pending_recent.get(user_id, {})))
+            cached = list(dict.fromkeys([*pending, *rows]))[:RECENT_LIMIT]
+            self._recent_cache[user_id] = cached
+            while len(self._recent_cache) > RECENT_CACHE_USERS:
+                self._recent_cache.popitem(last=False)
+        else:
+            self._recent_cache.move_to_end(user_id)
+        return cached[:limit]
 
     async def get_prefix(self, guild_id: int) -> str | None:
         """The guild's command prefix, None for the default.
@@ -344,6 +358,8 @@ class Storage:
         self._check_open()
         async with self._flush_lock:
             self._pending.discard_user(user_id)
+            self._pending_recent.pop(user_id, None)
+            self._recent_cache.pop(user_id, None)
             async with self._engine.begin() as connection:
                 for table in (face_counts, die_totals, user_totals, recent_rolls):
                     await connection.execute(delete(table).where(table.c.user_id == user_id))
@@ -363,3 +379,24 @@ class Storage:
     def _check_open(self) -> None:
         if self._closed:
             raise StorageClosedError("Storage is closed")
+
+
+async def _write_recent(connection: AsyncConnection, user_id: int, stamps: dict[str, int]) -> None:
+    await put_rows(
+        connection,
+        recent_rolls,
+        ("user_id", "expression"),
+        [{"user_id": user_id, "expression": e, "used_at": t} for e, t in stamps.items()],
+    )
+    kept = (
+        select(recent_rolls.c.expression)
+        .where(recent_rolls.c.user_id == user_id)
+        .order_by(recent_rolls.c.used_at.desc())
+        .limit(RECENT_LIMIT)
+    )
+    await connection.execute(
+        delete(recent_rolls).where(
+            recent_rolls.c.user_id == user_id,
+            recent_rolls.c.expression.not_in(kept.scalar_subquery()),
+        )
+    )

@@ -17,24 +17,41 @@ async def test_recent_keeps_the_last_distinct_expressions(
 ) -> None:
     expressions = [f"{count}d6" for count in range(1, RECENT_LIMIT + 6)]
     for expression in expressions:
-        await storage.add_recent(1, expression)
-    await storage.add_recent(2, "1d20")
+        storage.remember_recent(1, expression)
+    storage.remember_recent(2, "1d20")
 
     newest_first = expressions[::-1]
     assert await storage.recent(1) == newest_first[:RECENT_LIMIT]
+    assert await db_scalar("SELECT count(*) FROM recent_rolls") == 0
+    await storage.flush()
     assert await db_scalar("SELECT count(*) FROM recent_rolls WHERE user_id = 1") == RECENT_LIMIT
     assert await storage.recent(1, limit=3) == newest_first[:3]
     assert await storage.recent(2) == ["1d20"]
 
-    await storage.add_recent(1, f" {newest_first[10]} ")
+    storage.remember_recent(1, f" {newest_first[10]} ")
     assert await storage.recent(1, limit=3) == [newest_first[10], *newest_first[:2]]
     assert len(set(await storage.recent(1))) == RECENT_LIMIT
+
+
+async def test_recent_rolls_survive_a_restart_and_merge_with_new_ones(db_url: str) -> None:
+    first = await Storage.open(db_url, flush_interval=3600)
+    for expression in ("1d4", "1d6", "1d8"):
+        first.remember_recent(7, expression)
+    await first.close()
+    second = await Storage.open(db_url, flush_interval=3600)
+    try:
+        second.remember_recent(7, "1d4")
+        assert await second.recent(7) == ["1d4", "1d8", "1d6"]
+        second.remember_recent(7, "2d6")
+        assert await second.recent(7) == ["2d6", "1d4", "1d8", "1d6"]
+    finally:
+        await second.close()
 
 
 @pytest.mark.parametrize("expression", ["", "   ", "d" * (MAX_EXPRESSION_LENGTH + 1)])
 async def test_recent_refuses_blank_or_huge_expressions(storage: Storage, expression: str) -> None:
     with pytest.raises(ValueError, match="characters"):
-        await storage.add_recent(1, expression)
+        storage.remember_recent(1, expression)
     assert await storage.recent(1) == []
 
 

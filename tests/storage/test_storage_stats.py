@@ -262,8 +262,8 @@ async def test_forget_user_deletes_stored_and_pending_data(
     for guild in (None, 1, 2):
         storage.record_roll(guild_id=guild, user_id=100, dice=[(20, 20), (4, 1)])
         storage.record_roll(guild_id=guild, user_id=200, dice=[(20, 1)])
-    await storage.add_recent(100, "1d20")
-    await storage.add_recent(200, "2d4")
+    storage.remember_recent(100, "1d20")
+    storage.remember_recent(200, "2d4")
     await storage.flush()
     storage.record_roll(guild_id=1, user_id=100, dice=[(6, 6)])
 
