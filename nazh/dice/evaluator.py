@@ -261,8 +261,10 @@ def _compile_dice(node: Dice) -> Program:
         values = pool.values
         if count_step is not None:
             total = count_step(values, flags)
+        elif any(flags):
+            total = sum([v for v, f in zip(values, flags, strict=True) if not f & INACTIVE])
         else:
-            total = sum(v for v, f in zip(values, flags, strict=True) if not f & INACTIVE)
+            total = sum(values)
         context.trace.append((pool.faces, values, flags))
         return total
 
@@ -356,6 +358,8 @@ def _selection(modifier: Keep | Drop) -> Callable[[list[int], list[int]], None]:
 
 def _reroll_until(test: Predicate, draw: Callable[[Context], int]) -> Step:
     def run_reroll_until(context: Context, pool: _Pool) -> None:
+        if not any(map(test, pool.faces)):
+            return
         faces: list[int] = []
         values: list[int] = []
         flags: list[int] = []
@@ -382,6 +386,8 @@ def _reroll_until(test: Predicate, draw: Callable[[Context], int]) -> Step:
 
 def _reroll_once(test: Predicate, draw: Callable[[Context], int]) -> Step:
     def run_reroll_once(context: Context, pool: _Pool) -> None:
+        if not any(map(test, pool.faces)):
+            return
         faces: list[int] = []
         values: list[int] = []
         flags: list[int] = []
@@ -423,6 +429,8 @@ def _explode(test: Predicate, draw: Callable[[Context], int], *, penetrate: bool
     penalty = 1 if penetrate else 0
 
     def run_explode(context: Context, pool: _Pool) -> None:
+        if not any(map(test, pool.faces)):
+            return
         faces: list[int] = []
         values: list[int] = []
         flags: list[int] = []
@@ -450,6 +458,8 @@ def _explode(test: Predicate, draw: Callable[[Context], int], *, penetrate: bool
 
 def _compound(test: Predicate, draw: Callable[[Context], int]) -> Step:
     def run_compound(context: Context, pool: _Pool) -> None:
+        if not any(map(test, pool.faces)):
+            return
         faces: list[int] = []
         values: list[int] = []
         flags: list[int] = []

@@ -253,6 +253,7 @@ def _collapse(texts: list[str], excess: int) -> None:
 
 def render_result(result: "RollResult", max_length: int) -> str:
     """One result as ``**comment:** 1d20 (15) + 5 = `20` ``, at most `max_length` chars."""
+    max_length = max(0, max_length)
     template = result.source.template
     trace = result.trace
     texts = _texts(template, trace)
@@ -294,6 +295,7 @@ def _shorter(
 
 def render_set(rolls: "RollSet", max_length: int) -> str:
     """One line per result under an optional comment line, at most `max_length` chars."""
+    max_length = max(0, max_length)
     comment = rolls.comment
     notation = f"{rolls.source.repeat}#{_notation(rolls.source.root)}"
     header = f"**{escape_markdown(comment)}:** {notation}\n" if comment else ""
