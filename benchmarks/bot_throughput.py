@@ -141,7 +141,7 @@ async def _measure(command: list[str], count: int, rate: float) -> Run:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Nazh vs a bare lightbulb bot via the emulator.")
     parser.add_argument("--count", type=int, default=2000, help="interactions per phase")
     parser.add_argument("--rate", type=float, default=200.0, help="fixed rate, interactions/s")
     args = parser.parse_args()
