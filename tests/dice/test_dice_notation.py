@@ -3,9 +3,9 @@
 import random
 
 import pytest
-from conftest import Scripted
 
 from nazh.dice import FATE, DiceError, Die, DieFlag, RollResult, RollSet, parse, roll
+from tests.dice.conftest import Scripted
 
 D, X, R, C, K, P, S, F = (
     DieFlag.DROPPED,

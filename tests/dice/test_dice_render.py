@@ -1,9 +1,9 @@
 """Rendering: Discord Markdown of results, escaping of user text, graceful length limits."""
 
 import pytest
-from conftest import Scripted
 
 from nazh.dice import RollResult, RollSet, roll
+from tests.dice.conftest import Scripted
 
 
 def render(text: str, faces: list[int], max_length: int = 2000) -> str:
