@@ -10,6 +10,7 @@ from .complete import complete
 from .engine import parse, roll
 from .errors import DiceError, LimitError, ParseError
 from .expression import Expression
+from .odds import Distribution, distribution
 from .results import Die, DieFlag, Rolled, RollResult, RollSet
 
 __all__ = (
@@ -17,6 +18,7 @@ __all__ = (
     "DiceError",
     "Die",
     "DieFlag",
+    "Distribution",
     "Expression",
     "LimitError",
     "ParseError",
@@ -24,6 +26,7 @@ __all__ = (
     "RollSet",
     "Rolled",
     "complete",
+    "distribution",
     "parse",
     "roll",
 )
