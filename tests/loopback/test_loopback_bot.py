@@ -158,7 +158,7 @@ async def test_deferred_response_then_edit(emu: LoopbackDiscord, bot: hikari.Gat
 
 
 async def test_follow_up_is_a_second_message(emu: LoopbackDiscord, bot: hikari.GatewayBot) -> None:
-    outcome = await emu.slash("follow")
+    outcome = await emu.slash("follow", settle=0.5)  # two requests: allow for a loaded machine
 
     assert outcome.content == "first"
     assert [m.content for m in outcome.followups] == ["second"]

@@ -94,7 +94,7 @@ async def test_429_on_the_callback_is_retried_by_hikari(
 
     callbacks = [r for r in outcome.requests if r.route == _CALLBACK]
     assert [r.status for r in callbacks] == [429, 200]
-    assert callbacks[1].at - callbacks[0].at >= 0.2
+    assert callbacks[1].at - callbacks[0].at >= 0.19  # the loop clock may wake a hair early
     assert outcome.content == "patience"
     assert fault.count == 0
 

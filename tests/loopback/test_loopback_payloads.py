@@ -111,7 +111,7 @@ async def test_stored_messages_deserialize(
 ) -> None:
     await emu.slash("panel")
     await emu.send_message("!ping", mentions=[emu.users[1]])
-    await emu.slash("follow")
+    await emu.slash("follow", settle=0.5)
 
     messages = [bot.entity_factory.deserialize_message(m.payload()) for m in emu.messages]
 
