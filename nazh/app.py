@@ -21,6 +21,8 @@ from nazh.metrics import Metrics
 from nazh.prefix import PrefixRouter
 from nazh.ratelimit import SlidingWindowLimiter
 from nazh.services import Services
+from nazh.stats.odds import warm_up
+from nazh.stats.offload import OffloadPool
 from nazh.storage import SchemaTooNewError, Storage, resolve_url
 
 __all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
@@ -43,6 +45,7 @@ class NazhApp:
     __slots__ = (
         "_closing",
         "_metrics",
+        "_offload",
         "_ready",
         "_telemetry",
         "bot",
@@ -79,6 +82,7 @@ class NazhApp:
         self._ready = False
         self._telemetry: asyncio.Task[None] | None = None
         self.storage: Storage | None = None
+        self._offload = OffloadPool(initializer=warm_up)
         self.bot: hikari.GatewayBot
         self.client: lightbulb.GatewayEnabledClient
         self.miru: miru.Client
@@ -137,6 +141,7 @@ class NazhApp:
         if self._telemetry is not None:
             self._telemetry.cancel()
         await self._close_bot()
+        await self._offload.close()
         if self.health is not None:
             await self.health.stop()
         if self.storage is not None:
@@ -180,6 +185,7 @@ class NazhApp:
             metrics=self._metrics,
             roll_limiter=SlidingWindowLimiter(limit, window),
             storage=self._storage,
+            offload=self._offload,
         )
         self.client = lightbulb.client_from_app(
             self.bot, default_enabled_guilds=self.settings.guild_ids
@@ -205,7 +211,12 @@ class NazhApp:
         return self.storage
 
     async def _start_bot(self) -> None:
-        await self.bot.start(check_for_updates=False)
+        settings = self.settings
+        await self.bot.start(
+            check_for_updates=False,
+            shard_ids=settings.shard_ids or None,
+            shard_count=settings.shard_count,
+        )
         await self.client.start()
         self._ready = True
         self._telemetry = asyncio.create_task(self._log_telemetry())

@@ -11,6 +11,7 @@ import lightbulb
 from nazh.config import Settings
 from nazh.metrics import Metrics
 from nazh.ratelimit import SlidingWindowLimiter
+from nazh.stats.offload import OffloadPool
 from nazh.storage import Storage
 
 __all__ = ("Services", "services_of")
@@ -18,13 +19,15 @@ __all__ = ("Services", "services_of")
 
 @dataclasses.dataclass(slots=True, eq=False)
 class Services:
-    """What a command handler may use: settings, the bot, metrics, limits and storage."""
+    """What a command handler may use: settings, the bot, metrics, limits, storage and workers."""
 
     settings: Settings
     bot: hikari.GatewayBot
     metrics: Metrics
     roll_limiter: SlidingWindowLimiter
     storage: Storage
+    offload: OffloadPool
+    """Worker processes for CPU-heavy jobs (exact odds, charts)."""
     started_at: float = dataclasses.field(default_factory=time.time)
 
 

@@ -1,0 +1,106 @@
+"""``/odds`` and ``!odds``: exact odds of an expression, worked out in a worker process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import hikari
+
+from nazh import dice
+from nazh.commands.roll import error_message
+from nazh.invocation import Invocation
+from nazh.stats.cards import odds_card
+from nazh.stats.odds import OddsError, compute_odds
+from nazh.stats.offload import JobTimeoutError, PoolBusyError
+
+__all__ = ("CHART_FILENAME", "DEFER_AFTER", "TIME_LIMIT", "odds", "split_target")
+
+TIME_LIMIT = 10.0
+"""Seconds a worker may spend on one expression before it is stopped."""
+DEFER_AFTER = 1.0
+"""Seconds to wait for the odds before telling Discord the answer will take a while."""
+CHART_FILENAME = "odds.png"
+_USAGE = "Tell me what to work out, like `4d6kh3`, or `4d6kh3 15` for the chance of 15 or more."
+
+
+def split_target(text: str) -> tuple[str, int | None]:
+    """``("4d6kh3", 15)`` from ``"4d6kh3 15"``: a whole-number comment is the target."""
+    try:
+        comment = dice.parse(text).comment
+    except dice.DiceError:
+        return text, None
+    if comment is None:
+        return text, None
+    try:
+        target = int(comment)
+    except ValueError:
+        return text, None
+    return text[: text.rfind(comment)].rstrip(), target
+
+
+async def odds(
+    invocation: Invocation,
+    expression: str,
+    target: int | None = None,
+    *,
+    time_limit: float | None = None,
+) -> None:
+    """Answer with the exact odds of `expression` and the chance of at least `target`.
+
+    Without `target`, a whole number after the expression (``4d6kh3 15``) is the target.
+
+    The work runs in a worker process, stopped after `time_limit` seconds (`TIME_LIMIT`).
+    """
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
+    services = invocation.services
+    metrics = services.metrics
+    text = expression.strip()
+    if target is None:
+        text, target = split_target(text)
+    if not text:
+        metrics.commands.labels("odds", invocation.source, "usage").inc()
+        await invocation.respond(_USAGE, ephemeral=True)
+        return
+    try:
+        dice.parse(text)
+    except dice.DiceError as error:
+        metrics.commands.labels("odds", invocation.source, "invalid").inc()
+        await invocation.respond(error_message(error), ephemeral=True)
+        return
+    job = asyncio.ensure_future(
+        services.offload.run(compute_odds, text, target, time_limit=time_limit)
+    )
+    try:
+        await asyncio.wait({job}, timeout=DEFER_AFTER)
+        if not job.done():
+            await invocation.defer()
+        report = await job
+    except OddsError as error:
+        metrics.commands.labels("odds", invocation.source, error.reason).inc()
+        reply = (
+            f"That is too much for exact odds: {error}"
+            if error.reason == "limit"
+            else f"I couldn't work out those odds: {error}"
+        )
+        await invocation.respond(reply, ephemeral=True)
+        return
+    except JobTimeoutError:
+        metrics.commands.labels("odds", invocation.source, "timeout").inc()
+        await invocation.respond(
+            f"Those odds took longer than {time_limit:g} s to work out, so I stopped. "
+            "Try fewer dice or smaller ones.",
+            ephemeral=True,
+        )
+        return
+    except PoolBusyError:
+        metrics.commands.labels("odds", invocation.source, "busy").inc()
+        await invocation.respond(
+            "I'm busy working out other odds; try again in a moment.", ephemeral=True
+        )
+        return
+    finally:
+        job.cancel()
+    chart = hikari.Bytes(report.chart, CHART_FILENAME) if report.chart else None
+    await invocation.respond(embeds=[odds_card(report, chart=chart)])
+    metrics.commands.labels("odds", invocation.source, "ok").inc()
+    metrics.latency.labels("odds").observe(invocation.elapsed)

@@ -1,0 +1,1 @@
+"""Statistics and odds for people: fairness tests, embeds, charts, and off-loop workers."""

@@ -1,0 +1,255 @@
+"""The embeds of `/stats` and `/odds`: every text the user reads, within Discord's embed limits."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import hikari
+
+from nazh.stats.fairness import fairness_of, rolls_needed
+from nazh.stats.odds import OddsReport
+from nazh.storage import FATE_SIDES, ServerStats, UserStats
+
+__all__ = (
+    "BotInfo",
+    "bot_card",
+    "die_name",
+    "format_chance",
+    "odds_card",
+    "odds_fallback",
+    "server_card",
+    "user_card",
+)
+
+COLOUR = hikari.Colour(0x5865F2)
+_FIELD = 1024
+_MAX_FAIRNESS_LINES = 6
+_D20_MEAN = 10.5
+
+
+def die_name(sides: int) -> str:
+    """``d20``, or ``dF`` for Fate dice."""
+    return "dF" if sides == FATE_SIDES else f"d{sides}"
+
+
+def _join_within(parts: Sequence[str], separator: str, limit: int = _FIELD) -> str:
+    """`parts` joined, cut with a note of how many were left out if it would pass `limit`."""
+    text = ""
+    for index, part in enumerate(parts):
+        candidate = f"{text}{separator}{part}" if text else part
+        rest = len(parts) - index - 1
+        note = f"{separator}… and {rest} more" if rest else ""
+        if len(candidate) + len(note) > limit:
+            return f"{text}{separator}… and {len(parts) - index} more" if text else part[:limit]
+        text = candidate
+    return text
+
+
+def _count(n: int, noun: str) -> str:
+    plural = "dice" if noun == "die" else f"{noun}s"
+    return f"{n:,} {noun if n == 1 else plural}"
+
+
+def user_card(stats: UserStats, name: str, scope: str) -> hikari.Embed:
+    """`/stats me`: rolls, dice by size, the d20 story and a fairness verdict per die."""
+    embed = hikari.Embed(title=f"Roll statistics of {name}"[:256], colour=COLOUR)
+    if stats.rolls == 0:
+        embed.description = f"{scope}: no rolls yet. Roll something with `/roll 1d20`!"
+        return embed
+    embed.description = f"{scope}: {_count(stats.rolls, 'roll')}, {_count(stats.dice, 'die')}"
+    by_size = [f"{die_name(s)} × {n:,}" for s, n in stats.dice_by_size.items()]
+    embed.add_field("Dice rolled", _join_within(by_size, " · "))
+    d20s = stats.d20_rolled
+    if d20s:
+        expected = d20s / 20
+        mean = stats.d20_mean or 0.0
+        embed.add_field(
+            "d20",
+            f"Natural 20s: **{stats.nat20:,}** (expected {expected:,.1f})\n"
+            f"Natural 1s: **{stats.nat1:,}** (expected {expected:,.1f})\n"
+            f"Average: **{mean:.2f}** (a fair d20 averages {_D20_MEAN})",
+        )
+    embed.add_field("Fairness", _fairness_lines(stats))
+    return embed
+
+
+def _fairness_lines(stats: UserStats) -> str:
+    lines: list[str] = []
+    waiting: list[str] = []
+    by_use = sorted(stats.faces.items(), key=lambda item: (item[0] != 20, -sum(item[1].values())))
+    for sides, counts in by_use:
+        verdict = fairness_of(counts)
+        if verdict is None:
+            needed = rolls_needed(len(counts))
+            waiting.append(f"{die_name(sides)} {sum(counts.values()):,}/{needed:,}")
+            continue
+        lines.append(
+            f"Your {die_name(sides)} is {verdict.verdict} "
+            f"(χ² = {verdict.statistic:.1f}, {verdict.dof} df, p = {_p_value(verdict.p_value)})"
+        )
+    lines = lines[:_MAX_FAIRNESS_LINES]
+    if waiting:
+        lines.append("Not enough rolls to judge yet: " + ", ".join(waiting))
+    if not lines:
+        return "Fairness is judged on dice up to d100; none rolled yet."
+    return _join_within(lines, "\n")
+
+
+def _p_value(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def server_card(stats: ServerStats, name: str) -> hikari.Embed:
+    """`/stats server`: totals, the most active rollers and the luckiest and unluckiest d20s."""
+    embed = hikari.Embed(title=f"Roll statistics of {name}"[:256], colour=COLOUR)
+    if stats.rolls == 0:
+        embed.description = "Nobody has rolled here yet. Be the first: `/roll 1d20`!"
+        return embed
+    embed.description = (
+        f"{_count(stats.rolls, 'roll')}, {_count(stats.dice, 'die')}, "
+        f"{_count(stats.players, 'player')}"
+    )
+    embed.add_field(
+        "Most active",
+        "\n".join(
+            f"{rank}. <@{row.user_id}>: {_count(row.rolls, 'roll')}"
+            for rank, row in enumerate(stats.most_active, 1)
+        ),
+    )
+    if not stats.luckiest:
+        embed.add_field(
+            "Luck", f"Rankings start once someone has rolled {stats.min_d20} d20s here."
+        )
+        return embed
+    for title, ranking in (
+        ("Luckiest d20s", stats.luckiest),
+        ("Unluckiest d20s", stats.unluckiest),
+    ):
+        embed.add_field(
+            title,
+            "\n".join(
+                f"{rank}. <@{row.user_id}>: {row.mean:.2f} over {row.d20:,}"
+                for rank, row in enumerate(ranking, 1)
+            ),
+            inline=True,
+        )
+    embed.set_footer(f"d20 averages rank players with at least {stats.min_d20} d20s; fair is 10.5.")
+    return embed
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BotInfo:
+    """What `/stats bot` reports about the running process."""
+
+    version: str
+    uptime: float
+    """Seconds since start-up."""
+    guilds: int
+    shards: Sequence[int]
+    """Shards this process runs."""
+    shard_count: int
+    latency: float
+    """Gateway heartbeat latency in seconds, NaN before the first heartbeat."""
+    rolls: int
+    """Rolls served by every process sharing the database."""
+    dice: int
+    memory: int | None
+    """Resident memory in bytes, None where it cannot be read."""
+
+
+def _duration(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h {minutes} min"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{int(seconds)} s"
+
+
+def _shard_list(shards: Iterable[int]) -> str:
+    return ", ".join(map(str, sorted(shards))) or "none"
+
+
+def bot_card(info: BotInfo) -> hikari.Embed:
+    """`/stats bot`: uptime, guilds, shards, latency, rolls served, memory and version."""
+    embed = hikari.Embed(title="Nazh", colour=COLOUR)
+    latency = f"{info.latency * 1000:.0f} ms" if math.isfinite(info.latency) else "not measured yet"
+    memory = f"{info.memory / 2**20:.1f} MiB" if info.memory is not None else "unknown"
+    shards = f"{len(info.shards)} of {info.shard_count} here ({_shard_list(info.shards)})"
+    for name, value in (
+        ("Uptime", _duration(info.uptime)),
+        ("Servers", f"{info.guilds:,}"),
+        ("Shards", shards),
+        ("Gateway latency", latency),
+        ("Rolls served", f"{info.rolls:,} ({_count(info.dice, 'die')})"),
+        ("Memory", memory),
+        ("Version", info.version),
+    ):
+        embed.add_field(name, value, inline=True)
+    return embed
+
+
+def format_chance(p: Fraction) -> str:
+    """A probability for people: ``35.88 %``, ``0.0013 % (about 1 in 77,000)``, ``impossible``."""
+    if p <= 0:
+        return "impossible"
+    if p >= 1:
+        return "certain (100 %)"
+    if p >= Fraction(1, 10**4):
+        percent = float(p) * 100
+        text = f"{percent:.2f} %"
+        if text in ("0.00 %", "100.00 %"):
+            text = f"{percent:.4g} %"
+        return text
+    digits = math.log10(p.denominator) - math.log10(p.numerator)
+    if digits < 15:
+        return f"{float(p) * 100:.2g} % (about 1 in {round(1 / float(p)):,})"
+    return f"about 1 in 10^{digits:.0f}"
+
+
+def odds_fallback(report: OddsReport) -> str:
+    """The chart in words, for screen readers and clients that hide images."""
+    total, chance = report.mode
+    groups = [
+        f"{low}: {p * 100:.1f} %" if low == high else f"{low}–{high}: {p * 100:.1f} %"
+        for low, high, p in report.groups
+    ]
+    text = f"Most likely total {total} ({chance * 100:.2f} %). " + "; ".join(groups) + "."
+    return text[:_FIELD]
+
+
+def odds_card(report: OddsReport, *, chart: hikari.Resourceish | None) -> hikari.Embed:
+    """`/odds`: mean, spread, range, the chance of the target, percentiles, chart and its text."""
+    title = f"Odds of {report.expression}"
+    if report.repeat > 1:
+        title += f" (each of {report.repeat} results)"
+    embed = hikari.Embed(title=title[:256], colour=COLOUR)
+    notes = []
+    if report.truncated > 0:
+        notes.append(
+            f"Explosions are worked out until the rest is below {report.truncated:.1g} in chance."
+        )
+    if report.refused > 0:
+        notes.append(f"{report.refused * 100:.3g} % of rolls hit a limit and give no total.")
+    if notes:
+        embed.description = " ".join(notes)
+    embed.add_field("Mean", f"{report.mean:,.2f}", inline=True)
+    embed.add_field("Standard deviation", f"{report.stdev:,.2f}", inline=True)
+    embed.add_field("Range", f"{report.low:,} to {report.high:,}", inline=True)
+    if report.target is not None and report.at_least is not None:
+        embed.add_field(
+            f"Chance of {report.target:,} or more", format_chance(report.at_least), inline=True
+        )
+    embed.add_field(
+        "Percentiles",
+        " · ".join(f"{pct} %: {total:,}" for pct, total in report.percentiles),
+    )
+    embed.add_field("The chart in words", odds_fallback(report))
+    if chart is not None:
+        embed.set_image(chart)
+    return embed

@@ -1,0 +1,20 @@
+"""Fixtures: the real Nazh app against the loopback Discord (from tests/bot) and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from nazh.app import NazhApp
+from nazh.loopback import LoopbackDiscord
+from tests.bot.conftest import StartApp, emu, start_app
+from tests.storage.conftest import postgres_server, postgres_url
+
+__all__ = ("emu", "postgres_server", "postgres_url", "start_app")
+
+
+@pytest.fixture
+async def app(emu: LoopbackDiscord, start_app: StartApp) -> NazhApp:
+    """Nazh with every plugin loaded, once /stats and /odds are synced."""
+    started = await start_app()
+    await emu.wait_commands({"stats", "odds"})
+    return started
