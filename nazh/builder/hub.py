@@ -54,14 +54,22 @@ class BuilderHub(lightbulb.Loadable):
         if self._miru is None:
             raise RuntimeError("the builder hub is not loaded")
         user = invocation.user
-        previous = self.live.pop(user.id, None)
+        previous = self.live.get(user.id)
+        view = BuilderView(self, user, invocation, timeout=self.timeout)
+        self.live[user.id] = view
         if previous is not None:
             previous.stop()
-        view = BuilderView(self, user, invocation, timeout=self.timeout)
-        await invocation.respond(view.render(), components=view, ephemeral=ephemeral)
-        message_id = await invocation.fetch_response_id()
-        self._miru.start_view(view, bind_to=message_id)
-        self.live[user.id] = view
+        try:
+            await invocation.respond(view.render(), components=view, ephemeral=ephemeral)
+            message_id = await invocation.fetch_response_id()
+        except BaseException:
+            view.stop()
+            raise
+        view.shown = True
+        if view.stopped:
+            await view.show_ended()
+        else:
+            self._miru.start_view(view, bind_to=message_id)
         if previous is not None:
             await previous.end("replaced by a newer builder")
         return view

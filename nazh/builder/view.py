@@ -162,6 +162,11 @@ class BuilderView(miru.View):
         self.state = state or Build()
         self.modal: SidesModal | None = None
         self.ended: str | None = None
+        """Why the builder ended, once it has."""
+        self.stopped = False
+        """Whether it stopped answering (it may not have said so on the message yet)."""
+        self.shown = False
+        """Whether its message was sent."""
         self._editor: miru.ViewContext | miru.ModalContext | None = None
         self._die = _DieSelect(
             options=[miru.SelectOption("d20", "20")],
@@ -332,23 +337,26 @@ class BuilderView(miru.View):
     async def on_timeout(self) -> None:
         minutes = round((self.timeout or 0) / 60)
         idle = f"{minutes} minutes" if minutes >= 1 else f"{self.timeout:g} seconds"
-        await self._mark(f"expired after {idle} idle; use `/build` for a new one")
+        if self.ended is None:
+            # miru stops a timed-out view itself once this returns; stopping it here would
+            # cancel the very task this runs in.
+            self.ended = f"expired after {idle} idle; use `/build` for a new one"
+            await self.show_ended()
 
     async def end(self, why: str) -> None:
         """Stop answering, disable every control and say why on the message."""
         if self.ended is not None:
             return
-        self.stop()
-        await self._mark(why)
-
-    async def _mark(self, why: str) -> None:
-        # miru stops a timed-out view itself once on_timeout returns; stopping it here would
-        # cancel the very task this runs in.
-        if self.ended is not None:
-            return
         self.ended = why
+        self.stop()
+        if self.shown:
+            await self.show_ended()
+
+    async def show_ended(self) -> None:
+        """Show on the message that this builder ended, with its controls disabled."""
         for item in self.children:
             item.disabled = True
+        why = self.ended or "replaced by a newer builder"
         text = ended(self.state, summarize(self.state), why)
         try:
             if self._editor is not None:
@@ -359,6 +367,7 @@ class BuilderView(miru.View):
             _LOGGER.debug("could not mark an ended builder: %s", error)
 
     def stop(self) -> None:
+        self.stopped = True
         if self.modal is not None:
             self.modal.stop()
             self.modal = None
