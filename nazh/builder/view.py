@@ -307,12 +307,16 @@ class BuilderView(miru.View):
         invocation = ComponentInvocation(self.hub.services, context)
         await rolling.roll(invocation, self.state.notation, private=private)
 
-    async def ask_sides(self, context: miru.ViewContext) -> None:
-        """Open the modal that asks for any die size."""
+    def new_modal(self) -> SidesModal:
+        """A fresh any-size modal for this builder, replacing the one it had open."""
         if self.modal is not None:
             self.modal.stop()
         self.modal = SidesModal(self, timeout=self.timeout or 600.0)
-        await context.respond_with_modal(self.modal)
+        return self.modal
+
+    async def ask_sides(self, context: miru.ViewContext) -> None:
+        """Open the modal that asks for any die size."""
+        await context.respond_with_modal(self.new_modal())
 
     async def got_sides(self, context: miru.ModalContext, text: str) -> None:
         """Pick the die size typed in the modal, or explain why it isn't one."""
