@@ -194,22 +194,22 @@ def bot_card(info: BotInfo) -> hikari.Embed:
     return embed
 
 
+def _one_in(p: Fraction) -> str:
+    digits = math.log10(p.denominator) - math.log10(p.numerator)
+    return f"about 1 in {round(1 / float(p)):,}" if digits < 15 else f"about 1 in 10^{digits:.0f}"
+
+
 def format_chance(p: Fraction) -> str:
     """A probability for people: ``35.88 %``, ``0.0013 % (about 1 in 77,000)``, ``impossible``."""
     if p <= 0:
         return "impossible"
     if p >= 1:
         return "certain (100 %)"
-    if p >= Fraction(1, 10**4):
-        percent = float(p) * 100
-        text = f"{percent:.2f} %"
-        if text in ("0.00 %", "100.00 %"):
-            text = f"{percent:.4g} %"
-        return text
-    digits = math.log10(p.denominator) - math.log10(p.numerator)
-    if digits < 15:
-        return f"{float(p) * 100:.2g} % (about 1 in {round(1 / float(p)):,})"
-    return f"about 1 in 10^{digits:.0f}"
+    if p < Fraction(1, 10**4):
+        one_in = _one_in(p)
+        return one_in if "^" in one_in else f"{float(p) * 100:.2g} % ({one_in})"
+    text = f"{float(p) * 100:.2f} %"
+    return f"> 99.99 % (misses {_one_in(1 - p)})" if text == "100.00 %" else text
 
 
 def odds_fallback(report: OddsReport) -> str:
