@@ -33,6 +33,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _directory(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
 async def _wait_ready(process: asyncio.subprocess.Process, port: int) -> None:
     async with aiohttp.ClientSession() as http:
         for _ in range(600):
@@ -65,7 +70,6 @@ async def _start_bot(
     bots: list[asyncio.subprocess.Process],
     **extra: str,
 ) -> asyncio.subprocess.Process:
-    data_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = {
         **os.environ,
@@ -154,7 +158,7 @@ async def test_two_shard_processes_on_one_postgresql_lose_no_increment(
         processes = [
             await _start_bot(
                 emu,
-                tmp_path / f"shard{shard}",
+                _directory(tmp_path / f"shard{shard}"),
                 bots,
                 NAZH_DATABASE_URL=postgres_url,
                 NAZH_SHARD_COUNT="2",
