@@ -23,8 +23,15 @@ def _lines(build: Build, summary: Summary | None) -> list[str]:
         return ["Pick a die below to start."]
     lines = [f"`{build.notation}`"]
     if summary is not None:
-        average = "n/a" if summary.mean is None else _number(summary.mean)
+        average = "too costly to work out" if summary.mean is None else _number(summary.mean)
         lines.append(f"Range {summary.minimum:,} to {summary.maximum:,} · average {average}")
+        if build.target is not None:
+            chance = (
+                "too costly to work out"
+                if summary.chance is None
+                else f"{_number(summary.chance * 100)}%"
+            )
+            lines.append(f"Chance of {build.target:,} or more: **{chance}**")
     term = build.term
     if term is not None:
         lines.append(f"Selected: **{term.notation}**")

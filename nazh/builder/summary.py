@@ -1,69 +1,52 @@
-"""What the builder shows about a build besides its notation: range and average."""
+"""What the builder shows about a build besides its notation: range, average, chance of a target.
+
+Averages and chances are exact, from `nazh.dice.odds`, when the odds are cheap enough to work
+out on a click (`ODDS_WORK`); otherwise they are left out and the range alone is shown.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import math
+import functools
 
-from nazh.builder.model import Build, Term
-from nazh.dice import FATE
+from nazh import dice
+from nazh.builder.model import Build
+from nazh.dice.odds import Distribution, distribution
+from nazh.dice.odds.cost import estimate
 
-__all__ = ("MAX_EXACT_WORK", "Summary", "summarize", "term_mean")
+__all__ = ("ODDS_WORK", "Summary", "summarize")
 
-MAX_EXACT_WORK = 200_000
-"""Sides times dice beyond which the average of a keep-highest/lowest term is not worked out."""
+ODDS_WORK = 2e6
+"""Most estimated work (`nazh.dice.odds.cost` units, roughly 5 ms per million) per click."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Summary:
-    """The range of a build's total and its average (None where it is not worked out)."""
+    """The range of a build's total, its average and P(total >= target), where worked out."""
 
     minimum: int
     maximum: int
     mean: float | None
+    chance: float | None
+
+
+@functools.lru_cache(maxsize=32)
+def _odds(expression: dice.Expression) -> Distribution | None:
+    try:
+        if estimate(expression.root).work > ODDS_WORK:
+            return None
+        return distribution(expression)
+    except dice.DiceError:
+        return None
 
 
 def summarize(build: Build) -> Summary | None:
-    """The build's range (from the engine's bounds) and average; None for an empty build."""
+    """The build's range (from the engine's bounds), average and chance; None when empty."""
     expression = build.expression()
     if expression is None:
         return None
-    means = [term_mean(term) for term in build.terms]
-    mean = None if None in means else sum(m for m in means if m is not None) + build.modifier
-    return Summary(expression.minimum, expression.maximum, mean)
-
-
-def term_mean(term: Term) -> float | None:
-    """The exact average of one term (exploding chains taken as unbounded), or None when a keep
-    on exploding dice or a very large keep makes it costly."""
-    if term.sides == FATE:
-        return 0.0 if not term.keep else _kept_mean(term, -1, 1)
-    if term.explode:
-        if term.keep:
-            return None
-        return term.count * (term.sides + 1) / 2 * term.sides / (term.sides - 1)
-    if not term.keep:
-        return term.count * (term.sides + 1) / 2
-    return _kept_mean(term, 1, term.sides)
-
-
-def _kept_mean(term: Term, low: int, high: int) -> float | None:
-    faces = high - low + 1
-    if faces * term.count > MAX_EXACT_WORK:
-        return None
-    n = term.count
-    if term.keep > 0:
-        return _top_mean(n, term.keep, low, faces)
-    return n * (low + high) / 2 - _top_mean(n, n + term.keep, low, faces)
-
-
-def _top_mean(n: int, k: int, low: int, faces: int) -> float:
-    """E[sum of the k highest of n uniform dice on low..low+faces-1]."""
-    if k == 0:
-        return 0.0
-    total = k * low
-    for step in range(1, faces):
-        p = (faces - step) / faces
-        q = 1 - p
-        total += sum(min(j, k) * math.comb(n, j) * p**j * q ** (n - j) for j in range(1, n + 1))
-    return total
+    odds = _odds(expression)
+    if odds is None:
+        return Summary(expression.minimum, expression.maximum, None, None)
+    chance = None if build.target is None else float(odds.at_least(build.target))
+    return Summary(expression.minimum, expression.maximum, float(odds.mean()), chance)

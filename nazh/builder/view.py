@@ -20,12 +20,13 @@ from nazh.invocation import ComponentInvocation, Invocation
 if TYPE_CHECKING:
     from nazh.builder.hub import BuilderHub
 
-__all__ = ("KEEP_CHOICES", "BuilderView", "SidesModal")
+__all__ = ("KEEP_CHOICES", "BuilderModal", "BuilderView", "SidesModal", "TargetModal")
 
 _LOGGER = logging.getLogger(__name__)
 
 KEEP_CHOICES = 12
 """Most dice a keep-highest or keep-lowest option offers (2 x 12 + 'keep all' = 25 options)."""
+_MAX_DIGITS = 13
 OTHER = "other"
 """The die select's value that opens the any-size modal."""
 
@@ -78,7 +79,7 @@ class _DieSelect(miru.TextSelect):
         assert isinstance(self.view, BuilderView)
         value = self.values[0]
         if value == OTHER:
-            await self.view.ask_sides(context)
+            await self.view.ask(context, SidesModal)
         else:
             await self.view.take(context, Step(Op.DIE, int(value)))
 
@@ -89,12 +90,27 @@ class _KeepSelect(miru.TextSelect):
         await self.view.take(context, Step(Op.KEEP, int(self.values[0])))
 
 
-class SidesModal(miru.Modal, title="Roll a die of any size"):
-    """Asks for a die size; answers its builder.
+class BuilderModal(miru.Modal):
+    """A modal that asks its builder for one number.
 
     miru 4.3.1 forgets to drop a finished modal from the client's modal table (its
     ``_remove_handler`` looks in the view table), so `stop` drops it here.
     """
+
+    def __init__(self, builder: BuilderView, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.builder: BuilderView | None = builder
+
+    def stop(self) -> None:
+        client = self._client
+        super().stop()
+        self.builder = None
+        if client is not None:
+            client._modals.pop(self.custom_id, None)  # pyright: ignore[reportPrivateUsage]
+
+
+class SidesModal(BuilderModal, title="Roll a die of any size"):
+    """Asks for a die size."""
 
     sides = miru.TextInput(
         label="Sides",
@@ -105,20 +121,31 @@ class SidesModal(miru.Modal, title="Roll a die of any size"):
         custom_id="sides",
     )
 
-    def __init__(self, builder: BuilderView, *, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.stateer: BuilderView | None = builder
+    async def callback(self, context: miru.ModalContext, /) -> None:
+        if self.builder is not None:
+            await self.builder.got_sides(context, self.sides.value or "")
+
+
+class TargetModal(BuilderModal, title="Chance to reach a total"):
+    """Asks for the total the player wants to reach (blank clears it)."""
+
+    target = miru.TextInput(
+        label="Total to reach",
+        placeholder="for example 15; leave empty to clear",
+        max_length=14,
+        required=False,
+        custom_id="target",
+    )
 
     async def callback(self, context: miru.ModalContext, /) -> None:
-        if self.stateer is not None:
-            await self.stateer.got_sides(context, self.sides.value or "")
+        if self.builder is not None:
+            await self.builder.got_target(context, self.target.value or "")
 
-    def stop(self) -> None:
-        client = self._client
-        super().stop()
-        self.stateer = None
-        if client is not None:
-            client._modals.pop(self.custom_id, None)  # pyright: ignore[reportPrivateUsage]
+
+class _TargetButton(miru.Button):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.ask(context, TargetModal)
 
 
 def _keep_label(keep: int) -> str:
@@ -160,7 +187,7 @@ class BuilderView(miru.View):
         self.owner = owner
         self.opener = opener
         self.state = state or Build()
-        self.modal: SidesModal | None = None
+        self.modal: BuilderModal | None = None
         self.ended: str | None = None
         """Why the builder ended, once it has."""
         self.stopped = False
@@ -175,7 +202,10 @@ class BuilderView(miru.View):
             row=0,
         )
         self._keep = _KeepSelect(
-            options=[miru.SelectOption("Keep all", "0")], custom_id="build:keep", row=2
+            options=[miru.SelectOption("Keep all", "0")],
+            custom_id="build:keep",
+            placeholder="Keep some dice",
+            row=2,
         )
         self._buttons = [
             _StepButton("build:fewer", Step(Op.FEWER), _selected_label("−"), 1),
@@ -197,7 +227,8 @@ class BuilderView(miru.View):
         ]
         for item in (self._die, *self._buttons[:5], self._keep, *self._buttons[5:]):
             self.add_item(item)
-        for item in (self._undo, *self._rolls):
+        self._target = _TargetButton(label="Target…", custom_id="build:target", row=4)
+        for item in (self._undo, *self._rolls, self._target):
             self.add_item(item)
 
     @staticmethod
@@ -220,10 +251,12 @@ class BuilderView(miru.View):
             if reason is not None and not (button.step.op is Op.CLEAR and state.empty):
                 unavailable.append((button.label_for(state), reason))
         self._undo.disabled = not state.can_undo
-        for button in self._rolls:
+        for button in (*self._rolls, self._target):
             button.disabled = state.empty
+        target = state.target
+        self._target.label = "Target…" if target is None else f"Target: {target:,}"
         if state.empty:
-            unavailable.append(("Roll", "nothing to roll yet"))
+            unavailable.append(("Roll, Target", "nothing to roll yet"))
         return describe(state, summarize(state), dict.fromkeys(unavailable))
 
     def _die_options(self, unavailable: list[tuple[str, str]]) -> list[miru.SelectOption]:
@@ -245,7 +278,6 @@ class BuilderView(miru.View):
         term = self.state.term
         if term is None or term.count < 2:
             self._keep.options = [miru.SelectOption("Keep all", "0", is_default=True)]
-            self._keep.placeholder = "Keep some dice"
             self._keep.disabled = True
             if term is not None:
                 unavailable.append(("Keep", f"roll two or more {term.label} to keep some"))
@@ -257,7 +289,6 @@ class BuilderView(miru.View):
             for keep in choices
             if self.state.check(Step(Op.KEEP, keep)) is None or keep == term.keep
         ]
-        self._keep.placeholder = None
         self._keep.disabled = False
 
     # -- actions ---------------------------------------------------------------------------------
@@ -307,34 +338,57 @@ class BuilderView(miru.View):
         invocation = ComponentInvocation(self.hub.services, context)
         await rolling.roll(invocation, self.state.notation, private=private)
 
-    def new_modal(self) -> SidesModal:
-        """A fresh any-size modal for this builder, replacing the one it had open."""
+    def new_modal(self, kind: type[BuilderModal]) -> BuilderModal:
+        """A fresh modal of `kind` for this builder, replacing the one it had open."""
         if self.modal is not None:
             self.modal.stop()
-        self.modal = SidesModal(self, timeout=self.timeout or 600.0)
+        self.modal = kind(self, timeout=self.timeout or 600.0)
         return self.modal
 
-    async def ask_sides(self, context: miru.ViewContext) -> None:
-        """Open the modal that asks for any die size."""
-        await context.respond_with_modal(self.new_modal())
+    async def ask(self, context: miru.ViewContext, kind: type[BuilderModal]) -> None:
+        """Open a modal of `kind` (any die size, target total)."""
+        await context.respond_with_modal(self.new_modal(kind))
 
     async def got_sides(self, context: miru.ModalContext, text: str) -> None:
         """Pick the die size typed in the modal, or explain why it isn't one."""
+        cleaned = text.lower().strip().removeprefix("d")
+        number = await self._number(context, cleaned, "a die size", low=1)
+        if number is not None:
+            await self.take(context, Step(Op.DIE, number))
+
+    async def got_target(self, context: miru.ModalContext, text: str) -> None:
+        """Set (or, blank, clear) the total whose chance the message shows."""
+        if not text.strip():
+            self.modal = None
+            await self.take(context, Step(Op.TARGET, None))
+            return
+        number = await self._number(context, text, "a total")
+        if number is not None:
+            await self.take(context, Step(Op.TARGET, number))
+
+    async def _number(
+        self, context: miru.ModalContext, text: str, what: str, *, low: int | None = None
+    ) -> int | None:
         self.modal = None
         if self.ended is not None:
-            return
-        cleaned = text.strip().lower().removeprefix("d").replace(",", "").replace("_", "")
-        if not cleaned.isdigit():
+            return None
+        cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+        digits = cleaned.removeprefix("-")
+        if (
+            not digits.isdigit()
+            or len(digits) > _MAX_DIGITS
+            or (low is not None and int(cleaned) < low)
+        ):
+            floor = "" if low is None else f" from {low:,}"
             await context.respond(
-                f"`{text.strip()[:20]}` isn't a die size: type a whole number of sides "
-                f"from 1 to {MAX_SIDES:,}.",
+                f"`{text.strip()[:20]}` isn't {what}: type a whole number{floor}.",
                 flags=hikari.MessageFlag.EPHEMERAL,
                 mentions_everyone=False,
                 user_mentions=False,
                 role_mentions=False,
             )
-            return
-        await self.take(context, Step(Op.DIE, int(cleaned)))
+            return None
+        return int(cleaned)
 
     # -- ending ----------------------------------------------------------------------------------
 

@@ -70,7 +70,7 @@ async def test_building_2d20kh1_plus_1d4_plus_5_by_clicks(
     message = await open_builder(emu, app)
     assert "Pick a die below to start." in message.content
     assert enabled(message) == {"build:die"} | {f"build:mod{d:+d}" for d in (-5, -1, 1, 5)}
-    assert "Roll: nothing to roll yet" in message.content
+    assert "Roll, Target: nothing to roll yet" in message.content
 
     picked = await emu.select(message, "build:die", ["20"])
     assert picked.callback_type == 7
@@ -144,7 +144,11 @@ async def test_other_size_modal_accepts_a_size_and_explains_a_bad_one(
     assert opened.modal is not None
     assert [c["custom_id"] for row in opened.components for c in row["components"]] == ["sides"]
 
-    for typed, hint in (("seven", "isn't a die size"), ("1000001", "1,000,000 sides")):
+    for typed, hint in (
+        ("seven", "isn't a die size"),
+        ("0", "whole number from 1"),
+        ("1000001", "1,000,000 sides"),
+    ):
         bad = await emu.submit_modal(opened, {"sides": typed})
         assert bad.callback_type == 4
         assert bad.ephemeral
@@ -162,6 +166,31 @@ async def test_other_size_modal_accepts_a_size_and_explains_a_bad_one(
     await emu.click(message, "build:more")
     assert notation(message.content) == "1d6 + 2d7"
     assert app.miru._modals == {}  # miru 4.3.1 leaves finished modals here without our workaround
+
+
+async def test_target_shows_the_exact_chance_of_reaching_it(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    message = await open_builder(emu, app)
+    await emu.select(message, "build:die", ["20"])
+    opened = await emu.click(message, "build:target")
+    assert opened.callback_type == 9
+    bad = await emu.submit_modal(opened, {"target": "lots"})
+    assert bad.ephemeral
+    assert "isn't a total" in bad.content
+    assert "Chance" not in message.content
+    opened = await emu.click(message, "build:target")
+    await emu.submit_modal(opened, {"target": "15"})
+    assert "Chance of 15 or more: **30%**" in message.content
+    await emu.click(message, "build:advantage")
+    assert "Chance of 15 or more: **51%**" in message.content
+    labels = {cid: c.get("label") for cid, c in controls(message.components).items()}
+    assert labels["build:target"] == "Target: 15"
+    opened = await emu.click(message, "build:target")
+    await emu.submit_modal(opened, {"target": ""})
+    assert "Chance" not in message.content
+    assert notation(message.content) == "2d20kh1"
+    assert app.miru._modals == {}
 
 
 async def test_undo_and_clear(emu: LoopbackDiscord, app: NazhApp) -> None:

@@ -10,7 +10,7 @@ import pytest
 from nazh import dice
 from nazh.builder import Build, Op, Step, StepRefused, Term
 from nazh.builder.model import MAX_HISTORY, MAX_TERMS
-from nazh.builder.summary import summarize, term_mean
+from nazh.builder.summary import summarize
 from nazh.dice import FATE
 
 
@@ -137,46 +137,44 @@ def test_a_modifier_alone_is_a_build() -> None:
     assert (summary.minimum, summary.maximum, summary.mean) == (-5, -5, -5)
 
 
-def _brute_mean(term: Term) -> Fraction:
-    faces = range(-1, 2) if term.sides == FATE else range(1, term.sides + 1)
-    total = Fraction(0)
-    outcomes = list(itertools.product(faces, repeat=term.count))
-    for outcome in outcomes:
-        ordered = sorted(outcome, reverse=term.keep > 0)
-        kept = ordered[: abs(term.keep)] if term.keep else ordered
-        total += sum(kept)
-    return total / len(outcomes)
+def brute_force(build: Build) -> list[int]:
+    """Every equally likely total of a build, by enumerating every face of every die."""
+    pools: list[list[int]] = []
+    for term in build.terms:
+        faces = range(-1, 2) if term.sides == FATE else range(1, term.sides + 1)
+        sums = []
+        for outcome in itertools.product(faces, repeat=term.count):
+            ordered = sorted(outcome, reverse=term.keep > 0)
+            sums.append(sum(ordered[: abs(term.keep)] if term.keep else ordered))
+        pools.append(sums)
+    return [sum(parts) + build.modifier for parts in itertools.product(*pools)]
 
 
 @pytest.mark.parametrize(
-    "term",
+    "terms",
     [
-        Term(20, 2, 1),
-        Term(20, 2, -1),
-        Term(6, 4, 3),
-        Term(6, 4, -2),
-        Term(8, 3),
-        Term(FATE, 4),
-        Term(FATE, 3, 2),
-        Term(10, 1),
+        (Term(20, 2, 1), Term(4)),
+        (Term(20, 2, -1),),
+        (Term(6, 4, 3), Term(FATE, 3, 2)),
+        (Term(6, 4, -2),),
+        (Term(8, 3), Term(FATE, 4)),
     ],
 )
-def test_term_means_match_brute_force(term: Term) -> None:
-    mean = term_mean(term)
-    assert mean is not None
-    assert mean == pytest.approx(float(_brute_mean(term)), abs=1e-9)
-
-
-def test_exploding_mean_matches_the_geometric_series() -> None:
-    mean = term_mean(Term(6, 2, explode=True))
-    expected = 2 * sum(Fraction(7, 2) * Fraction(1, 6) ** k for k in range(200))
-    assert mean == pytest.approx(float(expected))
-
-
-def test_costly_averages_are_left_out() -> None:
-    assert term_mean(Term(6, 3, 2, explode=True)) is None
-    assert term_mean(Term(1_000_000, 3, 1)) is None
-    summary = summarize(Build((Term(1_000_000, 3, 1), Term(6)), selected=0))
+def test_average_and_chance_match_brute_force(terms: tuple[Term, ...]) -> None:
+    build = Build(terms, modifier=5, selected=0, target=14)
+    totals = brute_force(build)
+    summary = summarize(build)
     assert summary is not None
-    assert summary.mean is None
-    assert summary.maximum == 1_000_006
+    assert (summary.minimum, summary.maximum) == (min(totals), max(totals))
+    assert summary.mean == pytest.approx(float(Fraction(sum(totals), len(totals))))
+    reaching = Fraction(sum(t >= 14 for t in totals), len(totals))
+    assert summary.chance == pytest.approx(float(reaching))
+
+
+def test_costly_odds_are_left_out_but_the_range_stays() -> None:
+    build = Build((Term(1_000_000, 3, 1), Term(6)), selected=0, target=10)
+    summary = summarize(build)
+    assert summary is not None
+    assert (summary.mean, summary.chance) == (None, None)
+    assert (summary.minimum, summary.maximum) == (2, 1_000_006)
+    assert summarize(Build((Term(6, 2, explode=True),), selected=0)) is not None
