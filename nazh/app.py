@@ -29,8 +29,8 @@ __all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
 
 _LOGGER = logging.getLogger("nazh")
 
-BASE_INTENTS = hikari.Intents.GUILDS | hikari.Intents.GUILD_MESSAGES
-"""Slash commands, guild bookkeeping, and prefix commands that mention the bot."""
+BASE_INTENTS = hikari.Intents.GUILDS | hikari.Intents.GUILD_MESSAGES | hikari.Intents.DM_MESSAGES
+"""Slash commands, guild bookkeeping, prefix commands in DMs and those that mention the bot."""
 PREFIX_INTENTS = BASE_INTENTS | hikari.Intents.MESSAGE_CONTENT
 """Adds the privileged message content intent that ``!roll`` needs."""
 

@@ -68,13 +68,6 @@ class OddsReport:
     """PNG bar chart, if asked for."""
 
 
-def _probabilities(dist: Distribution) -> list[tuple[int, float]]:
-    # Dividing the integer weights directly: building a Fraction per total (dist.items()) costs
-    # a big-integer gcd each, seconds for 1000d100. Distribution has no public accessor for them.
-    denom = dist._denom
-    return [(total, weight / denom) for total, weight in dist._counts.items()]
-
-
 def _shown_range(dist: Distribution) -> tuple[int, int]:
     if len(dist) <= MAX_BARS:
         return dist.min(), dist.max()
@@ -102,7 +95,7 @@ def compute_odds(text: str, target: int | None = None, *, chart: bool = True) ->
         raise OddsError(str(error).partition("\n")[0], "limit") from None
     except DiceError as error:
         raise OddsError(str(error).partition("\n")[0], "invalid") from None
-    points = _probabilities(dist)
+    points = dist.floats()
     low, high = _shown_range(dist)
     mode = max(points, key=lambda point: point[1])
     title = dist.text if dist.repeat == 1 else f"{dist.text} (each of {dist.repeat} results)"

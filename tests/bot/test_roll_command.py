@@ -99,6 +99,12 @@ async def test_prefix_roll_alias_and_mention(emu: LoopbackDiscord, app: NazhApp)
     assert bad.message.message_reference is not None
 
 
+async def test_prefix_rolls_work_in_direct_messages(emu: LoopbackDiscord, app: NazhApp) -> None:
+    reply = await emu.send_message("!roll 2d10 in private", dm=True)
+    assert "in private" in reply.content
+    assert 2 <= total_of(reply.content) <= 20
+
+
 async def test_messages_from_bots_and_other_text_are_ignored(
     emu: LoopbackDiscord, app: NazhApp
 ) -> None:

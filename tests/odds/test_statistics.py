@@ -53,3 +53,11 @@ def test_bad_percentile_is_refused() -> None:
 def test_a_roll_that_never_gives_a_total_is_an_error() -> None:
     with pytest.raises(DiceError):
         distribution("1d6/(1d1-1)")
+
+
+def test_floats_match_the_exact_probabilities() -> None:
+    dist = distribution("3d6kh2+1")
+    floats = dist.floats()
+    assert [total for total, _ in floats] == list(dist)
+    for total, chance in floats:
+        assert chance == float(dist[total])

@@ -64,6 +64,11 @@ class Distribution(Mapping[int, Fraction]):
             f"truncated {float(self.truncated):.3g}>"
         )
 
+    def floats(self) -> list[tuple[int, float]]:
+        """Every (total, probability) as floats, ascending; cheap where exact Fractions are not."""
+        denom = self._denom
+        return [(total, weight / denom) for total, weight in self._counts.items()]
+
     # -- statistics --------------------------------------------------------------------------
 
     @property
