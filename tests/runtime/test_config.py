@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from nazh.config import DEFAULT_API_URL, ConfigError, load_settings, read_environment
 
@@ -128,3 +130,12 @@ def test_the_command_exits_with_one_line_and_no_traceback(
     assert lines[0].startswith(expected)
     assert "Traceback" not in result.stderr
     assert TOKEN not in result.stderr + result.stdout
+
+
+def test_env_example_documents_every_key_with_a_valid_value() -> None:
+    root = Path(__file__).resolve().parents[2]
+    example = {k: v or "" for k, v in dotenv_values(root / ".env.example").items()}
+    source = (root / "nazh" / "config.py").read_text()
+    read = set(re.findall(r'"((?:NAZH_|DISCORD_|LOG_|PORT)[A-Z_]*)"', source))
+    assert read == set(example)
+    load_settings({**example, "DISCORD_TOKEN": TOKEN})
