@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import hikari
 import lightbulb
@@ -17,6 +17,27 @@ if TYPE_CHECKING:
 __all__ = ("ComponentInvocation", "Invocation", "MessageInvocation", "SlashInvocation", "Source")
 
 Source = Literal["slash", "prefix", "component"]
+
+
+_NO_MENTIONS: dict[str, Any] = {
+    "mentions_everyone": False,
+    "user_mentions": False,
+    "role_mentions": False,
+}
+
+
+def _parts(
+    embeds: Sequence[hikari.Embed],
+    components: Sequence[hikari.api.ComponentBuilder],
+    attachments: Sequence[hikari.Resourceish],
+) -> dict[str, Any]:
+    """Message parts as hikari takes them, with every mention disabled."""
+    return {
+        "embeds": list(embeds) if embeds else hikari.UNDEFINED,
+        "components": list(components) if components else hikari.UNDEFINED,
+        "attachments": list(attachments) if attachments else hikari.UNDEFINED,
+        **_NO_MENTIONS,
+    }
 
 
 class Invocation(abc.ABC):
@@ -99,13 +120,8 @@ class SlashInvocation(Invocation):
     ) -> hikari.Snowflake | None:
         await self.context.respond(
             content if content is not None else hikari.UNDEFINED,
-            embeds=list(embeds) if embeds else hikari.UNDEFINED,
-            components=list(components) if components else hikari.UNDEFINED,
-            attachments=list(attachments) if attachments else hikari.UNDEFINED,
             ephemeral=ephemeral,
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_parts(embeds, components, attachments),
         )
         return None
 
@@ -121,9 +137,7 @@ class SlashInvocation(Invocation):
         await self.context.interaction.edit_initial_response(
             content,
             components=list(components),
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_NO_MENTIONS,
         )
 
 
@@ -152,15 +166,10 @@ class MessageInvocation(Invocation):
         sent = await self.services.bot.rest.create_message(
             self.channel_id,
             content if content is not None else hikari.UNDEFINED,
-            embeds=list(embeds) if embeds else hikari.UNDEFINED,
-            components=list(components) if components else hikari.UNDEFINED,
-            attachments=list(attachments) if attachments else hikari.UNDEFINED,
             reply=self.message,
             reply_must_exist=False,
             mentions_reply=False,
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_parts(embeds, components, attachments),
         )
         if self.sent is None:
             self.sent = sent.id
@@ -182,9 +191,7 @@ class MessageInvocation(Invocation):
             await self.fetch_response_id(),
             content,
             components=list(components),
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_NO_MENTIONS,
         )
 
 
@@ -211,13 +218,8 @@ class ComponentInvocation(Invocation):
     ) -> hikari.Snowflake | None:
         await self.context.respond(
             content if content is not None else hikari.UNDEFINED,
-            embeds=list(embeds) if embeds else hikari.UNDEFINED,
-            components=list(components) if components else hikari.UNDEFINED,
-            attachments=list(attachments) if attachments else hikari.UNDEFINED,
             flags=hikari.MessageFlag.EPHEMERAL if ephemeral else hikari.MessageFlag.NONE,
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_parts(embeds, components, attachments),
         )
         return None
 
@@ -235,7 +237,5 @@ class ComponentInvocation(Invocation):
         await self.context.edit_response(
             content,
             components=list(components),
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
+            **_NO_MENTIONS,
         )
