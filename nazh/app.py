@@ -15,7 +15,7 @@ import miru
 
 from nazh import __version__
 from nazh.config import Settings
-from nazh.extensions import PluginManager, available_plugins
+from nazh.extensions import PluginError, PluginManager, available_plugins
 from nazh.health import HealthServer, StartupError
 from nazh.metrics import Metrics
 from nazh.prefix import PrefixRouter
@@ -202,7 +202,10 @@ class NazhApp:
         self.bot.subscribe(hikari.MessageCreateEvent, self.router.on_message)
         self.bot.subscribe(hikari.StoppingEvent, self.client.stop)
         for name in self.plugins:
-            await self.plugin_manager.load(name)
+            try:
+                await self.plugin_manager.load(name)
+            except PluginError as error:
+                _LOGGER.error("%s; starting without it (see /admin plugins)", error)
 
     @property
     def _storage(self) -> Storage:
