@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 import tempfile
 import threading
@@ -61,6 +62,8 @@ class LoopThread:
         self._thread = threading.Thread(target=self._run, name="nazh-sandbox", daemon=True)
 
     def _run(self) -> None:
+        # Signals go to the main thread, so Ctrl-C interrupts the prompt rather than the loop.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 

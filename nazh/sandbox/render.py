@@ -17,6 +17,7 @@ Lookup = Callable[[int], str | None]
 _BUTTON, _STRING_SELECT, _TEXT_INPUT, _LABEL = 2, 3, 4, 18
 _SELECTS = {3: "choose", 5: "pick a user", 6: "pick a role", 7: "pick someone", 8: "pick a channel"}
 _LINK = 5
+_LOADING = 1 << 7
 _INDENT = "  "
 
 
@@ -138,8 +139,9 @@ class ChannelView:
     def message(self, message: StoredMessage, *, edited: bool = False) -> str:
         """A message: a header line, then its content, embeds, attachments and components."""
         if message.loading:
-            return self._header(message, "is thinking…")
-        notes = ["edited"] if edited else []
+            return self._header(message, "") + paint(" is thinking…", Style.DIM, color=self.color)
+        filled = bool(message.history) and bool(message.history[-1].get("flags", 0) & _LOADING)
+        notes = ["edited"] if edited and not filled else []
         if message.ephemeral:
             notes.append("only you can see this")
         lines = [self._header(message, " · ".join(notes))]

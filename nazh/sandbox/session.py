@@ -15,16 +15,30 @@ __all__ = ("Sandbox",)
 
 Json = dict[str, Any]
 
+_SAY_WAIT = 1.0
+
 
 class Sandbox:
     """The emulator, the bot connected to it, and the console user (the application's owner)."""
 
-    __slots__ = ("app", "data_dir", "emulator", "events", "prefix")
+    __slots__ = ("app", "data_dir", "emulator", "events", "plugins", "prefix")
 
-    def __init__(self, data_dir: Path, *, prefix: str = "!") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        prefix: str = "!",
+        plugins: Sequence[str] | None = None,
+        validate: bool = False,
+    ) -> None:
+        """``plugins`` defaults to every plugin; ``validate`` checks request bodies against
+        Discord's OpenAPI spec where it is found (slower to start)."""
         self.data_dir = data_dir
         self.prefix = prefix
-        self.emulator = LoopbackDiscord(guilds=1, users=3, openapi=False, max_wait=10.0)
+        self.plugins = plugins
+        self.emulator = LoopbackDiscord(
+            guilds=1, users=3, openapi=None if validate else False, max_wait=10.0
+        )
         self.app: NazhApp | None = None
         self.events: asyncio.Queue[LiveEvent] | None = None
 
@@ -48,7 +62,7 @@ class Sandbox:
             data_dir=self.data_dir,
             prefix=self.prefix,
         )
-        self.app = NazhApp(settings, health=False)
+        self.app = NazhApp(settings, plugins=self.plugins, health=False)
         await self.app.start()
         await self.emulator.wait_ready()
         await self.emulator.wait_commands()
@@ -64,8 +78,11 @@ class Sandbox:
         return await self.emulator.slash(path, options, user=self.user)
 
     async def say(self, text: str) -> Outcome:
-        """Post a message in the channel as the console user."""
-        return await self.emulator.send_message(text, user=self.user)
+        """Post a message in the channel as the console user.
+
+        Most messages get no reply, so this waits briefly; later replies still arrive as events.
+        """
+        return await self.emulator.send_message(text, user=self.user, max_wait=_SAY_WAIT)
 
     async def click(self, message_id: int, custom_id: str) -> Outcome:
         """Press a button on a bot message."""

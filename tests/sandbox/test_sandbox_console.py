@@ -1,0 +1,153 @@
+"""The console in-process: scripted input, a real bot, components, a modal and edits."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sandbox_support import strip_ansi
+
+from nazh.sandbox.console import Console, LoopThread
+from nazh.sandbox.session import Sandbox
+
+
+@pytest.fixture
+def running(widgets_plugins: Path, tmp_path: Path) -> Iterator[tuple[Sandbox, LoopThread]]:
+    runner = LoopThread()
+    runner.start()
+    sandbox = Sandbox(tmp_path / "data", plugins=("admin", "roll", "widgets"), validate=True)
+    runner.call(sandbox.start())
+    yield sandbox, runner
+    runner.call(sandbox.stop())
+    runner.stop()
+    assert sandbox.emulator.violations == []
+
+
+def _transcript(
+    sandbox: Sandbox, runner: LoopThread, script: str, *, color: bool = False
+) -> list[str]:
+    out = io.StringIO()
+    console = Console(
+        sandbox, runner, color=color, source=io.StringIO(script), out=out, interactive=False
+    )
+    console.run()
+    return out.getvalue().splitlines()
+
+
+def _after(lines: list[str], typed: str) -> list[str]:
+    """The lines printed after the prompt line with ``typed`` up to the next prompt."""
+    start = lines.index(f"#general › {typed}") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#general › ")), None)
+    return lines[start : end if end is not None else len(lines)]
+
+
+def test_components_are_numbered_clicked_selected_and_edits_shown(
+    running: tuple[Sandbox, LoopThread],
+) -> None:
+    sandbox, runner = running
+    script = "/widgets\nclick 1\nselect 4\nselect 4 d8\nclick 3\nclick 9\nclick 4\nquit\n"
+
+    lines = _transcript(sandbox, runner, script)
+
+    assert _after(lines, "/widgets") == [
+        "Nazh",
+        "  Pick one",
+        "  ▌ Widgets",
+        "  ▌ A test panel",
+        "  ▌ Die: d20",
+        "  ▌ made for tests",
+        "  [1] Roll  [2] Form  [3] Off (disabled)",
+        "  [4] d20 ▾",
+    ]
+    assert _after(lines, "click 1")[:2] == ["Nazh (edited)", "  Rolled a 4"]
+    assert _after(lines, "click 1")[-2:] == [
+        "  [1] Roll  [2] Form  [3] Off (disabled)",
+        "  [4] d20 ▾",
+    ]
+    assert _after(lines, "select 4") == [
+        "Options:",
+        "  d4 - 4 sides",
+        "  d8 - 8 sides",
+        "  d20 - 20 sides",
+    ]
+    assert _after(lines, "select 4 d8")[:2] == ["Nazh (edited)", "  Die: d8"]
+    assert _after(lines, "click 3") == ["error: component 'w:off' is disabled"]
+    assert _after(lines, "click 9") == ["error: there is no component 9 (1 to 4)"]
+    assert _after(lines, "click 4") == ["error: 4 is a menu: select 4 VALUE"]
+    assert lines[-1] == "Bye."
+
+
+def test_a_modal_asks_for_its_fields_in_turn(running: tuple[Sandbox, LoopThread]) -> None:
+    sandbox, runner = running
+
+    lines = _transcript(sandbox, runner, "/widgets\nclick 2\nAragorn\n\nquit\n")
+
+    assert _after(lines, "click 2") == [
+        "▣ Character",
+        "  Name: Aragorn",
+        "  Level (optional, default 1): ",
+        "Nazh (only you can see this)",
+        "  Created Aragorn at level 1",
+    ]
+
+
+def test_slash_forms_prefix_and_errors(running: tuple[Sandbox, LoopThread]) -> None:
+    sandbox, runner = running
+    script = (
+        "/roll expression:2d6+3 fire private:true\n"
+        "/roll 1d20 sneak\n"
+        "!r 3d6\n"
+        "/roll 1d\n"
+        "/roll private:maybe\n"
+        "/admin\n"
+        "/admin reload roll\n"
+        "/nope\n"
+        "click\n"
+        "just chatting\n"
+        "quit\n"
+    )
+
+    lines = _transcript(sandbox, runner, script)
+
+    private = _after(lines, "/roll expression:2d6+3 fire private:true")
+    assert private[0] == "Nazh (only you can see this)"
+    assert private[1] == "  @The Owner 🎲"
+    assert private[2].startswith("  fire: 2d6 (")
+    assert _after(lines, "/roll 1d20 sneak")[0] == "Nazh"
+    assert _after(lines, "/roll 1d20 sneak")[2].startswith("  sneak: 1d20 (")
+    assert _after(lines, "!r 3d6")[2].startswith("  3d6 (")
+    assert _after(lines, "/roll 1d")[:2] == [
+        "Nazh (only you can see this)",
+        "  I couldn't roll that: unexpected end of input at column 3, expected the number "
+        "of sides, like d20",
+    ]
+    assert _after(lines, "/roll private:maybe") == [
+        "error: option private takes true or false, not 'maybe'"
+    ]
+    assert _after(lines, "/admin") == [
+        "error: /admin needs one of: plugins | reload | load | unload | sync"
+    ]
+    assert _after(lines, "/admin reload roll") == [
+        "Nazh is thinking…",
+        "Nazh (only you can see this)",
+        "  Reloaded roll and synced the commands.",
+    ]
+    assert _after(lines, "/nope") == [
+        "error: there is no command /nope; the bot has /admin, /roll, /widgets"
+    ]
+    assert _after(lines, "click") == ["error: usage: click N (the number shown next to a button)"]
+    assert _after(lines, "just chatting") == []
+
+
+def test_colour_marks_styles(running: tuple[Sandbox, LoopThread]) -> None:
+    sandbox, runner = running
+
+    lines = _transcript(sandbox, runner, "/roll 4d6kh3\nquit\n", color=True)
+
+    text = "\n".join(lines)
+    assert "\x1b[9m" in text
+    assert "\x1b[1;36m" in text
+    plain = [strip_ansi(line) for line in lines]
+    assert any(line.startswith("  4d6kh3 (") for line in plain)
