@@ -1,4 +1,8 @@
-"""Validation of REST request bodies against Discord's OpenAPI 3.1 specification."""
+"""Validation of REST request bodies against Discord's OpenAPI 3.1 specification.
+
+Validators are compiled by `jsonschema-rs` (a development dependency); without it, or without
+the spec file, validation is off and `OpenAPIValidator.loaded` is false.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,25 @@ import functools
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+try:
+    import jsonschema_rs
+except ImportError:  # a plain install without the dev extra
+    jsonschema_rs = None
 
 __all__ = ("OpenAPIValidator", "default_spec_path")
 
 _SPEC_URI = "urn:discord-openapi"
 _PARAM = re.compile(r"\{[^/]+\}")
+_UNIONS = ("anyOf", "oneOf")
+_CHOICES = ("const", "enum")
 _MAX_MESSAGE = 400
 _MAX_INSTANCE = 40
+
+_Path = list[str | int]
 
 
 def default_spec_path() -> Path:
@@ -31,49 +40,23 @@ def default_spec_path() -> Path:
     return repo_root.parent / "shared" / "discord-api" / "openapi.json"
 
 
-class _Operation:
-    """One operation's body validator, plus per-`type` validators when its schema is a union
-    whose branches each fix `type` (interaction callbacks): validating only the branch the
-    body names is faster and reports that branch's errors."""
-
-    __slots__ = ("by_type", "method", "template", "validator")
-
-    def __init__(
-        self,
-        method: str,
-        template: str,
-        validator: Draft202012Validator | None,
-        by_type: dict[Any, Draft202012Validator],
-    ) -> None:
-        self.method = method
-        self.template = template
-        self.validator = validator
-        self.by_type = by_type
-
-    def validator_for(self, body: Any) -> Draft202012Validator | None:
-        if self.by_type and isinstance(body, dict):
-            kind = body.get("type")
-            if isinstance(kind, int) and not isinstance(kind, bool) and kind in self.by_type:
-                return self.by_type[kind]
-        return self.validator
-
-
 class OpenAPIValidator:
-    """Maps a request to its spec operation and validates the JSON body (validators cached)."""
+    """Maps a request to its spec operation and validates the JSON body."""
 
-    __slots__ = ("_cache", "_routes", "_spec", "path")
+    __slots__ = ("_routes", "_spec", "path")
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._spec: dict[str, Any] | None = _load(path) if path is not None else None
-        self._cache: dict[tuple[str, str], _Operation] = {}
+        self._spec: dict[str, Any] | None = (
+            _load(path) if path is not None and jsonschema_rs is not None else None
+        )
         self._routes: dict[int, list[tuple[re.Pattern[str], str]]] = {}
         if self._spec is not None:
             self._index(self._spec["paths"])
 
     @property
     def loaded(self) -> bool:
-        """Whether a spec was found and loaded (validation is off otherwise)."""
+        """Whether a spec was loaded and can be checked against (validation is off otherwise)."""
         return self._spec is not None
 
     def template_for(self, path: str) -> str | None:
@@ -85,24 +68,16 @@ class OpenAPIValidator:
 
     def validate(self, method: str, path: str, body: Any) -> list[str]:
         """Problems with a request body, as readable strings (empty when valid or unknown)."""
-        if self._spec is None:
+        if self._spec is None or self.path is None:
             return []
         template = self.template_for(path)
         if template is None:
             return []
-        validator = self._operation(method.lower(), template).validator_for(body)
-        if validator is None:
+        validator = _compile(self.path, method.lower(), template)
+        if validator is None or validator.is_valid(body):
             return []
-        error = best_match(validator.iter_errors(body))
-        if error is None:
-            return []
-        message = error.message
-        shown = repr(error.instance)
-        if len(shown) > _MAX_INSTANCE:
-            message = message.replace(shown, f"{shown[:_MAX_INSTANCE]}... ({len(shown)} chars)")
-        if len(message) > _MAX_MESSAGE:
-            message = message[:_MAX_MESSAGE] + "..."
-        return [f"{error.json_path}: {message}"]
+        where, message = _deepest(list(validator.iter_errors(body)))
+        return [f"{_json_path(where)}: {_shorten(message)}"]
 
     def _index(self, paths: dict[str, Any]) -> None:
         entries = sorted(paths, key=lambda t: (len(_PARAM.findall(t)), -len(t)))
@@ -114,40 +89,105 @@ class OpenAPIValidator:
             )
             self._routes.setdefault(template.count("/"), []).append((re.compile(regex), template))
 
-    def _operation(self, method: str, template: str) -> _Operation:
-        key = (method, template)
-        operation = self._cache.get(key)
-        if operation is None:
-            assert self._spec is not None
-            spec_op = self._spec["paths"][template].get(method) or {}
-            content = (spec_op.get("requestBody") or {}).get("content") or {}
-            schema = (content.get("application/json") or {}).get("schema")
-            validator = None
-            by_type: dict[Any, Draft202012Validator] = {}
-            if schema is not None:
-                registry = _registry(self.path)
-                validator = Draft202012Validator(_rebase(schema), registry=registry)
-                for ref, kinds in self._branches_by_type(schema):
-                    branch = Draft202012Validator({"$ref": _SPEC_URI + ref}, registry=registry)
-                    by_type.update(dict.fromkeys(kinds, branch))
-            operation = self._cache[key] = _Operation(method, template, validator, by_type)
-        return operation
 
-    def _branches_by_type(self, schema: dict[str, Any]) -> list[tuple[str, list[Any]]]:
-        """($ref, allowed `type` values) of each branch of a union schema, if all fix `type`."""
-        assert self._spec is not None
-        branches = schema.get("anyOf") or schema.get("oneOf") or []
-        found: list[tuple[str, list[Any]]] = []
-        for branch in branches:
-            ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
-            if not ref.startswith("#/components/schemas/"):
-                return []
-            target = self._spec["components"]["schemas"].get(ref.rsplit("/", 1)[1], {})
-            kinds = ((target.get("properties") or {}).get("type") or {}).get("enum")
-            if not kinds:
-                return []
-            found.append((ref, kinds))
-        return found
+def _explain(error: Any) -> tuple[_Path, str]:
+    """Where and what is wrong, descending from a failed union into the branch the body meant:
+    branches whose `type` tag disagrees with the body's are dropped, then the one that got
+    furthest into the body wins (type mismatches and more errors count against a branch)."""
+    where: _Path = list(error.instance_path)
+    kind = error.kind
+    if kind.name not in _UNIONS:
+        return where, _without_long_instance(error.message, error.instance)
+    branches: list[list[Any]] = [branch for branch in kind.context if branch]
+    instance = error.instance
+    tag: _Path = [*where, "type"]
+    tags = [[e for e in branch if _is_choice_at(e, tag)] for branch in branches]
+    if any(tags):
+        matching = [branch for branch, wrong in zip(branches, tags, strict=True) if not wrong]
+        if not matching:
+            allowed = _choices(e for wrong in tags for e in wrong)
+            return tag, f"{_dump(instance['type'])} is not one of {allowed}"
+        branches = matching
+    errors = [e for branch in branches for e in branch]
+    if errors and all(_is_choice_at(e, where) for e in errors):
+        return where, f"{_dump(instance)} is not one of {_choices(errors)}"
+    if errors and all(e.kind.name == "type" and list(e.instance_path) == where for e in errors):
+        types = dict.fromkeys(t for e in errors for t in e.kind.types)
+        return where, f"{_dump(instance)} is not of type {' or '.join(types)}"
+    if not branches:
+        return where, error.message
+    explained = [
+        ([_explain(e) for e in branch], all(e.kind.name == "type" for e in branch))
+        for branch in branches
+    ]
+    best, _ = max(
+        explained,
+        key=lambda scored: (
+            max(len(w) for w, _ in scored[0]),
+            not scored[1],
+            -len(scored[0]),
+        ),
+    )
+    return max(best, key=lambda found: len(found[0]))
+
+
+def _deepest(errors: list[Any]) -> tuple[_Path, str]:
+    return max((_explain(error) for error in errors), key=lambda found: len(found[0]))
+
+
+def _is_choice_at(error: Any, where: _Path) -> bool:
+    return error.kind.name in _CHOICES and list(error.instance_path) == where
+
+
+def _choices(errors: Any) -> str:
+    """The allowed values named by const/enum errors, in order, without repeats."""
+    allowed: list[Any] = []
+    for error in errors:
+        kind = error.kind
+        values: Sequence[Any] = kind.options if kind.name == "enum" else [kind.expected_value]
+        allowed.extend(value for value in values if value not in allowed)
+    return f"[{', '.join(_dump(value) for value in allowed)}]"
+
+
+def _without_long_instance(message: str, instance: Any) -> str:
+    """The message with a long rendering of the offending value cut short."""
+    for shown in {_compact(instance, sort_keys=False), _compact(instance, sort_keys=True)}:
+        if len(shown) > _MAX_INSTANCE and shown in message:
+            return message.replace(shown, f"{shown[:_MAX_INSTANCE]}... ({len(shown)} chars)")
+    return message
+
+
+def _compact(value: Any, *, sort_keys: bool) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+
+
+def _dump(value: Any) -> str:
+    shown = _compact(value, sort_keys=False)
+    return shown if len(shown) <= _MAX_INSTANCE else f"{shown[:_MAX_INSTANCE]}..."
+
+
+def _shorten(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "..."
+
+
+def _json_path(where: _Path) -> str:
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where)
+
+
+@functools.cache
+def _compile(path: Path, method: str, template: str) -> Any:
+    """The operation's body validator (None when it takes no JSON body), shared by emulators."""
+    spec = _load(path)
+    assert spec is not None
+    assert jsonschema_rs is not None
+    operation = spec["paths"][template].get(method) or {}
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    schema = (content.get("application/json") or {}).get("schema")
+    if schema is None:
+        return None
+    return jsonschema_rs.Draft202012Validator(
+        _rebase(schema), registry=_registry(path), validate_formats=False
+    )
 
 
 def _rebase(schema: Any) -> Any:
@@ -180,7 +220,6 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 @functools.cache
-def _registry(path: Path | None) -> Registry[Any]:
-    spec = _load(path) if path is not None else None
-    resource = Resource.from_contents(spec or {}, default_specification=DRAFT202012)
-    return Registry().with_resource(_SPEC_URI, resource)
+def _registry(path: Path) -> Any:
+    assert jsonschema_rs is not None
+    return jsonschema_rs.Registry([(_SPEC_URI, _load(path) or {})])

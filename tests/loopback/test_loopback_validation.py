@@ -10,7 +10,7 @@ import aiohttp
 import hikari
 import pytest
 
-from nazh.loopback import LoopbackDiscord, Outcome
+from nazh.loopback import LoopbackDiscord, Outcome, openapi
 from nazh.loopback.limits import check_callback, check_message
 from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
 
@@ -94,7 +94,7 @@ async def test_too_long_content_is_caught_by_spec_and_limits(
     route = "POST /interactions/{interaction_id}/{interaction_token}/callback"
     assert len(emu.violations) == 2
     assert emu.violations[0].startswith(f"{route}: $.data.content: ")
-    assert "is too long" in emu.violations[0]
+    assert "is longer than 2000 characters" in emu.violations[0]
     assert emu.violations[1] == f"{route}: content is 2001 characters (max 2000)"
 
 
@@ -151,10 +151,10 @@ def test_validator_maps_paths_and_reports_schema_errors(mini_spec: Path) -> None
     )
     assert validator.validate("POST", callback, {"type": 4, "data": {"content": "ok"}}) == []
     assert validator.validate("POST", callback, {"type": "four"}) == [
-        "$.type: 'four' is not of type 'integer'"
+        '$.type: "four" is not of type "integer"'
     ]
     assert validator.validate("POST", callback, {"data": {}}) == [
-        "$: 'type' is a required property"
+        '$: "type" is a required property'
     ]
     assert validator.validate("POST", "/not/a/route", {"anything": 1}) == []
     assert validator.validate("GET", "/channels/1/messages", None) == []
@@ -174,6 +174,102 @@ def test_validator_off_without_spec(tmp_path: Path) -> None:
 
     assert not validator.loaded
     assert validator.validate("POST", "/channels/1/messages", {"tts": "yes"}) == []
+
+
+def test_validator_off_without_jsonschema_rs(
+    mini_spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(openapi, "jsonschema_rs", None)
+    validator = OpenAPIValidator(mini_spec)
+
+    assert not validator.loaded
+    assert validator.validate("POST", "/channels/1/messages", {"content": 5}) == []
+
+
+def _union_spec(tmp_path: Path) -> Path:
+    """Messages whose components are tagged unions, shaped like Discord's."""
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    schemas = {
+        "Button": {
+            "type": "object",
+            "required": ["type", "style"],
+            "properties": {
+                "type": {"type": "integer", "enum": [2]},
+                "style": {"oneOf": [{"const": 1}, {"const": 2}]},
+                "label": {"type": ["string", "null"], "maxLength": 80},
+            },
+        },
+        "Select": {
+            "type": "object",
+            "required": ["type", "options"],
+            "properties": {
+                "type": {"type": "integer", "enum": [3]},
+                "options": {"type": "array", "maxItems": 25},
+            },
+        },
+        "ActionRow": {
+            "type": "object",
+            "required": ["type", "components"],
+            "properties": {
+                "type": {"type": "integer", "enum": [1]},
+                "components": {"type": "array", "items": {"anyOf": [ref("Button"), ref("Select")]}},
+            },
+        },
+        "Message": {
+            "type": "object",
+            "properties": {
+                "components": {
+                    "anyOf": [{"type": "array", "items": ref("ActionRow")}, {"type": "null"}]
+                }
+            },
+        },
+    }
+    spec = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/channels/{channel_id}/messages": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": ref("Message")}}}
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    path = tmp_path / "unions.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_union_errors_name_the_branch_the_body_meant(tmp_path: Path) -> None:
+    validator = OpenAPIValidator(_union_spec(tmp_path))
+    button = {"type": 2, "style": 1, "label": "ok"}
+    select = {"type": 3, "options": []}
+
+    def problems(*components: dict[str, object]) -> list[str]:
+        body = {"components": [_row(button, select), _row(*components)]}
+        return validator.validate("POST", "/channels/1/messages", body)
+
+    assert problems(button, select) == []
+    assert problems(button, {**button, "style": 9}) == [
+        "$.components[1].components[1].style: 9 is not one of [1, 2]"
+    ]
+    assert problems({**button, "type": 7}) == [
+        "$.components[1].components[0].type: 7 is not one of [2, 3]"
+    ]
+    assert problems({**select, "options": [{}] * 26}) == [
+        "$.components[1].components[0].options: [{},{},{},{},{},{},{},{},{},{},{},{},{},... "
+        "(79 chars) has more than 25 items"
+    ]
+    assert problems({**button, "label": "x" * 81}) == [
+        f'$.components[1].components[0].label: "{"x" * 39}... (83 chars) '
+        "is longer than 80 characters"
+    ]
+    assert validator.validate("POST", "/channels/1/messages", {"components": 5}) == [
+        "$.components: 5 is not of type array or null"
+    ]
 
 
 def test_spec_location_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
