@@ -13,10 +13,18 @@ from urllib.parse import urlsplit
 import dotenv
 from hikari.applications import get_token_id
 
-__all__ = ("DEFAULT_API_URL", "ConfigError", "Settings", "load_settings", "read_environment")
+__all__ = (
+    "DEFAULT_API_URL",
+    "ConfigError",
+    "Settings",
+    "load_settings",
+    "read_environment",
+    "validate_prefix",
+)
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+_PREFIX_FORBIDDEN = "`\\*_~|<>@#:"
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 
 _T = TypeVar("_T")
@@ -91,7 +99,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         token=token,
         port=_get(env, "PORT", 8080, _port),
         health_host=_get(env, "NAZH_HEALTH_HOST", "0.0.0.0", _host),
-        prefix=_get(env, "NAZH_PREFIX", "!", _prefix),
+        prefix=_get(env, "NAZH_PREFIX", "!", validate_prefix),
         owner_ids=frozenset(_get(env, "NAZH_OWNER_IDS", (), _snowflakes)),
         guild_ids=_get(env, "NAZH_GUILD_IDS", (), _snowflakes),
         api_url=_get(env, "NAZH_DISCORD_API_URL", DEFAULT_API_URL, _http_url),
@@ -126,9 +134,13 @@ def _host(raw: str) -> str:
     return raw
 
 
-def _prefix(raw: str) -> str:
-    if len(raw) > 5 or any(c.isspace() for c in raw):
-        raise ValueError("expected 1 to 5 characters without spaces, like ! or ?")
+def validate_prefix(raw: str) -> str:
+    """``raw`` if it can serve as a command prefix, else :class:`ValueError` saying why."""
+    if not 0 < len(raw) <= 5 or any(c.isspace() or c in _PREFIX_FORBIDDEN for c in raw):
+        raise ValueError(
+            "expected 1 to 5 characters without spaces or any of "
+            f"{' '.join(_PREFIX_FORBIDDEN)}, like ! or ?"
+        )
     return raw
 
 

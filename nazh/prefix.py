@@ -87,18 +87,19 @@ class PrefixRouter:
         """Every routed name and its command."""
         return dict(self._commands)
 
-    def prefixes(self) -> tuple[str, ...]:
-        """The prefixes that address the bot: the configured one and a mention of it."""
+    async def prefixes(self, guild_id: hikari.Snowflake | None) -> tuple[str, ...]:
+        """The prefixes that address the bot: a mention of it, and the guild's or the default."""
         me = self.services.bot.get_me()
         mentions = (f"<@{me.id}>", f"<@!{me.id}>") if me is not None else ()
-        return (*mentions, self.services.settings.prefix)
+        custom = await self.services.storage.get_prefix(guild_id) if guild_id else None
+        return (*mentions, custom or self.services.settings.prefix)
 
     async def on_message(self, event: hikari.MessageCreateEvent) -> None:
         """Dispatch a message to its prefix command, if it is one."""
         message = event.message
         if event.author.is_bot or message.webhook_id is not None or not message.content:
             return
-        found = split_command(message.content, self.prefixes())
+        found = split_command(message.content, await self.prefixes(message.guild_id))
         if found is None:
             return
         name, args = found
