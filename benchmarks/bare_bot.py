@@ -34,6 +34,7 @@ async def main() -> None:
         ),
         logs=None,
         banner=None,
+        suppress_optimization_warning=True,
     )
     guilds = [int(g) for g in os.environ["NAZH_GUILD_IDS"].split(",")]
     client = lightbulb.client_from_app(bot, default_enabled_guilds=guilds)

@@ -2,10 +2,9 @@
 
 A click's answer is the edited builder message (an UPDATE callback carries it); a ``/roll``'s is
 the posted result. Both run interleaved against the same bot in one run. By default the
-emulator's OpenAPI validation is off, so the figures are the bot's; ``--openapi`` turns it on
-(the emulator then spends far longer validating a message with components than a plain one).
+emulator's OpenAPI validation is off, so the figures are the bot's; ``--openapi`` turns it on.
 
-    .venv/bin/python -m benchmarks.builder [--rounds 400] [--openapi]
+    .venv/bin/python benchmarks/builder.py [--rounds 400] [--openapi]
 """
 
 from __future__ import annotations
