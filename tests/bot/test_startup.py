@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +14,9 @@ import pytest
 from nazh.app import NazhApp
 from nazh.extensions import PluginState
 from nazh.loopback import LoopbackDiscord
+from nazh.storage import MIGRATIONS, Storage
 from tests.bot.conftest import settings_for
+from tests.runtime.test_config import TOKEN
 
 
 async def test_a_plugin_that_fails_to_load_does_not_stop_the_bot(
@@ -30,3 +36,28 @@ async def test_a_plugin_that_fails_to_load_does_not_stop_the_bot(
         await app.stop()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == ["there is no plugin named 'nosuch'; starting without it (see /admin plugins)"]
+
+
+async def test_a_newer_database_stops_the_command_with_one_line(tmp_path: Path) -> None:
+    storage = await Storage.open(None, data_dir=tmp_path)
+    await storage.close()
+    with sqlite3.connect(tmp_path / "nazh.sqlite3") as db:
+        db.execute("UPDATE schema_version SET version = 999")
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": TOKEN,
+        "NAZH_DATA_DIR": str(tmp_path),
+        "NAZH_DATABASE_URL": "",
+        "NAZH_DISCORD_API_URL": "http://127.0.0.1:9/api/v10",
+        "PORT": "0",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "nazh", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 1
+    assert lines == [
+        f"nazh: error: database schema is version 999 but this Nazh knows up to "
+        f"{len(MIGRATIONS)}; upgrade Nazh"
+    ]
