@@ -8,6 +8,7 @@ import hikari
 
 from nazh import dice
 from nazh.commands.roll import error_message
+from nazh.dice.odds import check_odds
 from nazh.invocation import Invocation
 from nazh.stats.cards import odds_card
 from nazh.stats.odds import OddsError, compute_odds
@@ -21,6 +22,11 @@ DEFER_AFTER = 1.0
 """Seconds to wait for the odds before telling Discord the answer will take a while."""
 CHART_FILENAME = "odds.png"
 _USAGE = "Tell me what to work out, like `4d6kh3`, or `4d6kh3 15` for the chance of 15 or more."
+
+
+def _too_costly(reason: str) -> str:
+    first = reason.partition("\n")[0].rstrip(".")
+    return f"{first[:1].upper()}{first[1:]}. Try fewer or smaller dice."
 
 
 def split_target(text: str) -> tuple[str, int | None]:
@@ -62,7 +68,11 @@ async def odds(
         await invocation.respond(_USAGE, ephemeral=True)
         return
     try:
-        dice.parse(text)
+        check_odds(text)
+    except dice.LimitError as error:
+        metrics.commands.labels("odds", invocation.source, "limit").inc()
+        await invocation.respond(_too_costly(str(error)), ephemeral=True)
+        return
     except dice.DiceError as error:
         metrics.commands.labels("odds", invocation.source, "invalid").inc()
         await invocation.respond(error_message(error), ephemeral=True)
@@ -78,7 +88,7 @@ async def odds(
     except OddsError as error:
         metrics.commands.labels("odds", invocation.source, error.reason).inc()
         reply = (
-            f"That is too much for exact odds: {error}"
+            _too_costly(str(error))
             if error.reason == "limit"
             else f"I couldn't work out those odds: {error}"
         )

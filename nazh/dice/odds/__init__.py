@@ -15,10 +15,18 @@ from .compile import total_weights
 from .cost import check_cost
 from .distribution import Distribution
 
-__all__ = ("Distribution", "distribution")
+__all__ = ("Distribution", "check_odds", "distribution")
 
 BUDGET_TOLERANCE = Fraction(1, 10**9)
 """Largest chance of exceeding the dice limit that is reported as truncation, not refused."""
+
+
+def check_odds(source: str | Expression) -> Expression:
+    """Parse `source` and run the pre-flight estimate only: `LimitError` if exact odds are too
+    costly. Cheap enough to run on the event loop before handing the work to a worker."""
+    expression = parse(source) if isinstance(source, str) else source
+    check_cost(expression.root)
+    return expression
 
 
 def distribution(source: str | Expression) -> Distribution:
@@ -27,8 +35,7 @@ def distribution(source: str | Expression) -> Distribution:
     Raise `ParseError`/`LimitError` like `parse`, `LimitError` if exact odds would take too
     long or the roll too often exceeds the dice limit, and `DiceError` if it never gives a total.
     """
-    expression = parse(source) if isinstance(source, str) else source
-    check_cost(expression.root)
+    expression = check_odds(source)
     overrun = budget_overrun(expression)
     weights = total_weights(expression.root)
     if not weights.counts:
