@@ -374,8 +374,9 @@ class BuilderView(miru.View):
             return None
         cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
         digits = cleaned.removeprefix("-")
+        # str.isdigit() also accepts superscripts such as "²", which int() cannot read.
         if (
-            not digits.isdigit()
+            not (digits.isascii() and digits.isdigit())
             or len(digits) > _MAX_DIGITS
             or (low is not None and int(cleaned) < low)
         ):

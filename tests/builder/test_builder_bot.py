@@ -311,3 +311,22 @@ async def test_roll_rate_limit_answers_through_the_builder(
     second = await emu.click(message, "build:roll")
     assert second.ephemeral
     assert second.content.startswith("Slow down a little")
+
+
+@pytest.mark.parametrize(("field", "typed"), [("sides", "²"), ("sides", "d¹²"), ("target", "1⁵")])
+async def test_modals_refuse_digits_int_cannot_read(
+    emu: LoopbackDiscord, app: NazhApp, field: str, typed: str
+) -> None:
+    message = await open_builder(emu, app)
+    await emu.select(message, "build:die", ["6"])
+    if field == "sides":
+        opened = await emu.select(message, "build:die", ["other"])
+    else:
+        opened = await emu.click(message, "build:target")
+
+    answer = await emu.submit_modal(opened, {field: typed})
+
+    assert answer.callback_type == 4
+    assert answer.ephemeral
+    assert "type a whole number" in answer.content
+    assert notation(message.content) == "1d6"
