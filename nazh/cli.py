@@ -11,7 +11,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from nazh import __version__
 from nazh.config import ConfigError, load_settings, read_environment
@@ -30,6 +30,15 @@ examples:
 """
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: its only short option is ``-h``, so ``-d20`` or ``-1d4`` is dice."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string.startswith("-") and not arg_string.startswith("--") and arg_string != "-h":
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nazh",
@@ -38,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"nazh {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=_CommandParser
+    )
     commands.add_parser(
         "run",
         help="run the bot on Discord (settings from the environment or .env)",

@@ -138,3 +138,34 @@ def test_a_terminal_gets_colour_unless_no_color() -> None:
     assert "\x1b[1;36m" in colored
     assert "\x1b" not in plain
     _check_4d6kh3(plain.strip())
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-d20", "--seed", "4"], ["-d20"]),
+        (["-1d4+2", "fire", "--seed", "4"], ["-1d4+2 fire"]),
+        (["--seed", "4", "1d20", "-d4"], ["1d20 -d4"]),
+        (["--seed", "4", "--", "-1d4"], ["-1d4"]),
+        (["--seed=4", "-5"], ["-5"]),
+    ],
+)
+def test_a_leading_minus_is_notation_not_an_option(
+    args: list[str], expected: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["roll", *args])
+
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    main(["roll", "--seed", "4", *expected])
+    assert capsys.readouterr().out == out
+
+
+def test_roll_still_takes_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["roll", "-h"])
+    assert exited.value.code == 0
+    assert "--seed" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        main(["roll", "1d20", "--colour", "never"])
+    assert exited.value.code == 2
