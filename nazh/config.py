@@ -25,6 +25,7 @@ __all__ = (
 DEFAULT_API_URL = "https://discord.com/api/v10"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 _PREFIX_FORBIDDEN = "`\\*_~|<>@#:"
+_DATABASE_HINT = "expected sqlite:///path/to/file.db or postgresql://user@host:5432/db"
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 
 _T = TypeVar("_T")
@@ -177,9 +178,19 @@ def _http_url(raw: str) -> str:
 
 
 def _database_url(raw: str) -> str:
-    scheme = urlsplit(raw).scheme.split("+", 1)[0]
-    if scheme not in ("sqlite", "postgresql", "postgres"):
-        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user@host:5432/db")
+    # Imported here: SQLAlchemy is heavy and only needed when the setting is present.
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from nazh.storage.urls import resolve_url
+
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise ValueError(_DATABASE_HINT) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql", "postgres"):
+        raise ValueError(_DATABASE_HINT)
+    resolve_url(url, Path())
     return raw
 
 

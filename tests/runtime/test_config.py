@@ -64,6 +64,9 @@ def test_every_key_is_read() -> None:
         ("NAZH_GUILD_IDS", "-5", "NAZH_GUILD_IDS is invalid"),
         ("NAZH_DISCORD_API_URL", "discord.com", "NAZH_DISCORD_API_URL is invalid"),
         ("NAZH_DATABASE_URL", "mysql://x", "NAZH_DATABASE_URL is invalid"),
+        ("NAZH_DATABASE_URL", "postgresql:/u:secret@h/d", "NAZH_DATABASE_URL is invalid"),
+        ("NAZH_DATABASE_URL", "postgresql://u@h:port/d", "NAZH_DATABASE_URL is invalid"),
+        ("NAZH_DATABASE_URL", "sqlite+pysqlite:///x.db", "NAZH_DATABASE_URL is invalid"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL is invalid"),
         ("NAZH_ROLL_RATE", "0/10", "NAZH_ROLL_RATE is invalid"),
     ],
@@ -74,6 +77,7 @@ def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> N
     message = str(caught.value)
     assert message.startswith(expected)
     assert "\n" not in message
+    assert "secret" not in message
 
 
 def test_missing_token_explains_how_and_mentions_the_sandbox() -> None:
