@@ -361,7 +361,8 @@ class Storage:
             self._pending_recent.pop(user_id, None)
             self._recent_cache.pop(user_id, None)
             async with self._engine.begin() as connection:
-                for table in (face_counts, die_totals, user_totals, recent_rolls):
+                # The order `write_pending` locks rows in, so a flush elsewhere cannot deadlock us.
+                for table in (user_totals, die_totals, face_counts, recent_rolls):
                     await connection.execute(delete(table).where(table.c.user_id == user_id))
 
     async def ping(self) -> bool:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy.exc import DBAPIError
 
@@ -280,3 +281,36 @@ async def test_forget_user_deletes_stored_and_pending_data(
     assert (other.rolls, other.nat1) == (3, 3)
     assert await storage.recent(200) == ["2d4"]
     assert (await storage.totals()).rolls == 7
+
+
+async def test_forget_user_cannot_deadlock_with_another_process_flushing(
+    postgres_url: str,
+) -> None:
+    storage = await Storage.open(postgres_url, flush_interval=3600)
+    other = await asyncpg.connect(postgres_url)
+    try:
+        storage.record_roll(guild_id=1, user_id=100, dice=[(20, 20)])
+        await storage.flush()
+        # Another process's flush: it locks rows in `write_pending`'s order, tables then keys.
+        flushing = other.transaction()
+        await flushing.start()
+        await other.execute("UPDATE bot_totals SET rolls = rolls + 1")
+        await other.execute("UPDATE user_totals SET rolls = rolls + 1 WHERE user_id = 100")
+        forgetting = asyncio.create_task(storage.forget_user(100))
+        for _ in range(200):
+            waiting = await other.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.02)
+        assert waiting, "forget_user never waited for the other flush"
+        await other.execute("UPDATE die_totals SET n = n + 1 WHERE user_id = 100")
+        await other.execute("UPDATE face_counts SET n = n + 1 WHERE user_id = 100")
+        await flushing.commit()
+        await asyncio.wait_for(forgetting, timeout=10)
+        assert (await storage.user_stats(100, guild_id=None)).rolls == 0
+    finally:
+        await other.close()
+        await storage.close()
