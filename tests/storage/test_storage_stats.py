@@ -297,6 +297,7 @@ async def test_forget_user_cannot_deadlock_with_another_process_flushing(
         await other.execute("UPDATE bot_totals SET rolls = rolls + 1")
         await other.execute("UPDATE user_totals SET rolls = rolls + 1 WHERE user_id = 100")
         forgetting = asyncio.create_task(storage.forget_user(100))
+        waiting = 0
         for _ in range(200):
             waiting = await other.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
