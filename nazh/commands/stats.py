@@ -67,7 +67,14 @@ async def stats_me(
     stats = await services.storage.user_stats(target.id, guild_id=here)
     label = "In this server" if here is not None else "Everywhere (all servers and DMs)"
     await invocation.respond(
-        embeds=[user_card(stats, target.global_name or target.username, label)]
+        embeds=[
+            user_card(
+                stats,
+                target.global_name or target.username,
+                label,
+                own=target.id == invocation.user.id,
+            )
+        ]
     )
     services.metrics.commands.labels("stats", invocation.source, "ok").inc()
 

@@ -53,8 +53,11 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun if n == 1 else plural}"
 
 
-def user_card(stats: UserStats, name: str, scope: str) -> hikari.Embed:
-    """`/stats me`: rolls, dice by size, the d20 story and a fairness verdict per die."""
+def user_card(stats: UserStats, name: str, scope: str, *, own: bool = True) -> hikari.Embed:
+    """`/stats me`: rolls, dice by size, the d20 story and a fairness verdict per die.
+
+    ``own``: the reader is the player ("Your d20"), not someone else ("Their d20").
+    """
     embed = hikari.Embed(title=f"Roll statistics of {name}"[:256], colour=COLOUR)
     if stats.rolls == 0:
         embed.description = f"{scope}: no rolls yet. Roll something with `/roll 1d20`!"
@@ -72,22 +75,24 @@ def user_card(stats: UserStats, name: str, scope: str) -> hikari.Embed:
             f"Natural 1s: **{stats.nat1:,}** (expected {expected:,.1f})\n"
             f"Average: **{mean:.2f}** (a fair d20 averages {_D20_MEAN})",
         )
-    embed.add_field("Fairness", _fairness_lines(stats))
+    embed.add_field("Fairness", _fairness_lines(stats, "Your" if own else "Their"))
     return embed
 
 
-def _fairness_lines(stats: UserStats) -> str:
+def _fairness_lines(stats: UserStats, whose: str) -> str:
     lines: list[str] = []
     waiting: list[str] = []
     by_use = sorted(stats.faces.items(), key=lambda item: (item[0] != 20, -sum(item[1].values())))
     for sides, counts in by_use:
+        if len(counts) < 2:
+            continue
         verdict = fairness_of(counts)
         if verdict is None:
             needed = rolls_needed(len(counts))
             waiting.append(f"{die_name(sides)} {sum(counts.values()):,}/{needed:,}")
             continue
         lines.append(
-            f"Your {die_name(sides)} is {verdict.verdict} "
+            f"{whose} {die_name(sides)} is {verdict.verdict} "
             f"(χ² = {verdict.statistic:.1f}, {verdict.dof} df, p = {_p_value(verdict.p_value)})"
         )
     lines = lines[:_MAX_FAIRNESS_LINES]

@@ -116,9 +116,24 @@ async def test_thousands_of_rolls_get_a_fairness_verdict(
     assert "Roll statistics of" in other.embeds[0]["title"]
     assert description(other) == "In this server: 3,000 rolls, 6,000 dice"
     lines = fields(other)["Fairness"].splitlines()
-    assert lines[0].startswith("Your d20 is loaded?")
+    assert lines[0].startswith("Their d20 is loaded?")
     assert "p = < 0.001" in lines[0]
-    assert lines[1].startswith("Your d6 is ")
+    assert lines[1].startswith("Their d6 is ")
+
+
+async def test_a_one_sided_die_is_not_waiting_for_a_fairness_verdict(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    assert app.storage is not None
+    user = emu.users[0]
+    for _ in range(40):
+        app.storage.record_roll(guild_id=emu.guild_id, user_id=user.id, dice=[(1, 1), (6, 3)])
+
+    outcome = await emu.slash("stats me", user=user)
+
+    fairness = fields(outcome)["Fairness"]
+    assert fairness.startswith("Your d6 is ")
+    assert "d1" not in fairness
 
 
 async def test_server_ranks_players_with_enough_d20s(emu: LoopbackDiscord, app: NazhApp) -> None:
