@@ -145,7 +145,10 @@ class NazhApp:
         if self.health is not None:
             await self.health.stop()
         if self.storage is not None:
-            await self.storage.close()
+            try:
+                await self.storage.close()
+            except Exception as error:
+                _LOGGER.error("could not save the last roll statistics: %s", _first_line(error))
         _LOGGER.info("Nazh stopped")
 
     async def run(self) -> None:
@@ -277,5 +280,9 @@ async def _open_storage(settings: Settings) -> Storage:
     except SchemaTooNewError as error:
         raise StartupError(str(error)) from None
     except Exception as error:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StartupError(f"cannot open the database {where}: {detail}") from None
+        raise StartupError(f"cannot open the database {where}: {_first_line(error)}") from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,38 @@
+"""Shutting down: statistics are saved last, and a failure to save them is one logged line."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nazh.app import NazhApp
+from nazh.loopback import LoopbackDiscord
+from tests.bot.conftest import settings_for
+
+
+async def test_a_database_lost_at_shutdown_is_logged_not_raised(
+    emu: LoopbackDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = NazhApp(settings_for(emu, tmp_path), plugins=("roll",), health=False)
+    await app.start()
+    try:
+        await emu.wait_commands({"roll"})
+        outcome = await emu.slash("roll", {"expression": "1d20"})
+        assert "1d20 (" in outcome.content
+        with sqlite3.connect(tmp_path / "nazh.sqlite3") as db:
+            db.execute("ALTER TABLE face_counts RENAME TO face_counts_away")
+        storage = app.storage
+        assert storage is not None
+        storage.record_roll(guild_id=None, user_id=1, dice=[(6, 6)])
+    finally:
+        await app.stop()
+    await app.stop()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "nazh"]
+    assert len(errors) == 1
+    message = errors[0].getMessage()
+    assert "statistics" in message
+    assert "\n" not in message
+    assert errors[0].exc_info is None
