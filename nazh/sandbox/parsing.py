@@ -26,6 +26,9 @@ Json = dict[str, Any]
 _SUBCOMMAND, _GROUP = 1, 2
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
+_SNOWFLAKE_KINDS = {6, 7, 8, 9}
+"""User, channel, role and mentionable options: an id, or a mention such as ``<@2>``."""
+_SNOWFLAKE = re.compile(r"<(?:@!?|@&|#)(\d+)>|(\d+)")
 
 
 class ConsoleError(Exception):
@@ -163,6 +166,13 @@ def _convert(option: Json, value: str) -> Any:
             return float(value)
     except ValueError:
         raise ConsoleError(f"option {name} takes a number, not {value[:40]!r}") from None
+    if kind in _SNOWFLAKE_KINDS:
+        found = _SNOWFLAKE.fullmatch(value)
+        if found is None:
+            raise ConsoleError(
+                f"option {name} takes an id or a mention like <@2>, not {value[:40]!r}"
+            )
+        return int(found[1] or found[2])
     if kind == 5:
         folded = value.casefold()
         if folded not in _TRUE | _FALSE:

@@ -36,7 +36,12 @@ _ADMIN: dict[str, Any] = {
         {"name": "reload", "type": 1, "options": [{"name": "plugin", "type": 3, "required": True}]},
     ],
 }
-_COMMANDS = [_ROLL, _ADMIN]
+_STATS: dict[str, Any] = {
+    "name": "stats",
+    "type": 1,
+    "options": [{"name": "user", "type": 6}, {"name": "channel", "type": 7}],
+}
+_COMMANDS = [_ROLL, _ADMIN, _STATS]
 
 
 @pytest.mark.parametrize(
@@ -95,6 +100,9 @@ def test_an_unclosed_marker_stays_literal() -> None:
         ("/roll 1d20 note:private", Slash("roll", {"expression": "1d20 note:private"})),
         ("/admin reload roll", Slash("admin reload", {"plugin": "roll"})),
         ("/admin plugins", Slash("admin plugins", {})),
+        ("/stats user:2", Slash("stats", {"user": 2})),
+        ("/stats user:<@2>", Slash("stats", {"user": 2})),
+        ("/stats user:<@!2> channel:<#7>", Slash("stats", {"user": 2, "channel": 7})),
     ],
 )
 def test_lines_become_actions(line: str, action: object) -> None:
@@ -104,11 +112,13 @@ def test_lines_become_actions(line: str, action: object) -> None:
 @pytest.mark.parametrize(
     ("line", "error"),
     [
-        ("/fly", "there is no command /fly; the bot has /admin, /roll"),
+        ("/fly", "there is no command /fly; the bot has /admin, /roll, /stats"),
         ("/admin", "/admin needs one of: plugins | reload"),
         ("/admin plugins extra", "/admin plugins takes no options"),
         ("/roll 1d20 private:maybe", "option private takes true or false, not 'maybe'"),
         ("/roll 1d20 times:lots", "option times takes a number, not 'lots'"),
+        ("/stats user:Bob", "option user takes an id or a mention like <@2>, not 'Bob'"),
+        ("/stats user:<@2", "option user takes an id or a mention like <@2>, not '<@2'"),
         ("click", "usage: click N (the number shown next to a button)"),
         ("click 0", "usage: click N (the number shown next to a button)"),
         ("select x d8", "usage: select N VALUE (the number shown next to a menu)"),
