@@ -224,7 +224,9 @@ class Storage:
             batch.merge(self._pending)
             self._pending = batch
             for user_id, stamps in self._pending_recent.items():
-                recents.setdefault(user_id, {}).update(stamps)
+                merged = {**recents.get(user_id, {}), **stamps}
+                newest = sorted(merged.items(), key=lambda item: item[1])[-RECENT_LIMIT:]
+                recents[user_id] = dict(newest)
             self._pending_recent = recents
             self._failed_flushes += 1
             raise
@@ -290,6 +292,8 @@ class Storage:
         pending = self._pending_recent.setdefault(user_id, {})
         pending.pop(expression, None)
         pending[expression] = stamp
+        if len(pending) > RECENT_LIMIT:
+            del pending[next(iter(pending))]
         cached = self._recent_cache.get(user_id)
         if cached is not None:
             if expression in cached:

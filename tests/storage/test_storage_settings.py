@@ -1,10 +1,12 @@
 """Saved recent rolls, guild prefixes and the readiness ping."""
 
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage, resolve_url
 from nazh.storage.engine import create_engine
@@ -96,3 +98,44 @@ async def test_ping_reports_an_unreachable_database(tmp_path: Path) -> None:
         assert not await storage.ping()
     finally:
         await storage.close()
+
+
+async def test_unflushed_recent_rolls_stay_bounded_per_user(storage: Storage) -> None:
+    expression = "1d20+" + "1" * 900
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(5000):
+            storage.remember_recent(7, f"{expression}{n}")
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200 * RECENT_LIMIT * len(expression) // 100
+    await storage.flush()
+    assert await storage.recent(7) == [
+        f"{expression}{n}" for n in range(4999, 4999 - RECENT_LIMIT, -1)
+    ]
+
+
+async def test_recent_rolls_kept_through_a_failed_flush_are_the_newest(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        await db_scalar("ALTER TABLE recent_rolls RENAME TO recent_away")
+        for count in range(1, 21):
+            storage.remember_recent(3, f"{count}d6")
+        with pytest.raises(DBAPIError):
+            await storage.flush()
+        for count in (*range(21, 31), 5):
+            storage.remember_recent(3, f"{count}d6")
+        await db_scalar("ALTER TABLE recent_away RENAME TO recent_rolls")
+        await storage.flush()
+    finally:
+        await storage.close()
+    reopened = await Storage.open(db_url, flush_interval=3600)
+    try:
+        expected = ["5d6", *(f"{count}d6" for count in range(30, 5, -1))][:RECENT_LIMIT]
+        assert await reopened.recent(3) == expected
+    finally:
+        await reopened.close()
