@@ -163,7 +163,13 @@ def roll_once(expression: str, *, seed: int | None, color: bool) -> int:
         if hint:
             print(textwrap.indent(hint, "  "), file=sys.stderr)
         return 2
-    print(to_terminal(result.render(max_length=_TERMINAL_LENGTH), color=color))
+    try:
+        print(to_terminal(result.render(max_length=_TERMINAL_LENGTH), color=color), flush=True)
+    except BrokenPipeError:
+        # The reader left (`nazh roll 1d6 | head -0`); point stdout at nothing so the exit
+        # flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

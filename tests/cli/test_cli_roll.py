@@ -169,3 +169,21 @@ def test_roll_still_takes_its_options(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit) as exited:
         main(["roll", "1d20", "--colour", "never"])
     assert exited.value.code == 2
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nazh", "roll", "1000d6"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(writer)
+    _, err = process.communicate(timeout=30)
+
+    assert err == ""
+    assert process.returncode == 1
