@@ -91,7 +91,18 @@ class PrefixRouter:
         """The prefixes that address the bot: a mention of it, and the guild's or the default."""
         me = self.services.bot.get_me()
         mentions = (f"<@{me.id}>", f"<@!{me.id}>") if me is not None else ()
-        custom = await self.services.storage.get_prefix(guild_id) if guild_id else None
+        if not guild_id:
+            return (*mentions, self.services.settings.prefix)
+        try:
+            custom = await self.services.storage.get_prefix(guild_id)
+        except Exception as error:
+            # Guessing the prefix could answer a server that chose another; mentions are safe.
+            _LOGGER.warning(
+                "cannot read the prefix of guild %s, serving mentions only: %s",
+                guild_id,
+                str(error).strip().partition("\n")[0],
+            )
+            return mentions
         return (*mentions, custom or self.services.settings.prefix)
 
     async def on_message(self, event: hikari.MessageCreateEvent) -> None:

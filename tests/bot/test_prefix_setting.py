@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
 from nazh.app import NazhApp
 from nazh.loopback import LoopbackDiscord
 
@@ -35,3 +41,16 @@ async def test_bad_prefixes_are_refused_kindly(emu: LoopbackDiscord, app: NazhAp
         outcome = await emu.slash("prefix", {"value": bad}, user=emu.owner)
         assert outcome.content.startswith("That prefix won't work"), bad
     assert "prefix is `!`" in (await emu.slash("prefix")).content
+
+
+async def test_mentions_still_work_while_the_prefix_cannot_be_read(
+    emu: LoopbackDiscord, app: NazhApp, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with sqlite3.connect(tmp_path / "nazh.sqlite3") as db:
+        db.execute("ALTER TABLE guild_settings RENAME TO guild_settings_away")
+    mention = await emu.send_message(f"<@{emu.bot_user.id}> roll 1d6", mentions=[emu.bot_user])
+    assert "1d6 (" in mention.content
+    assert any("prefix" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    with sqlite3.connect(tmp_path / "nazh.sqlite3") as db:
+        db.execute("ALTER TABLE guild_settings_away RENAME TO guild_settings")
+    assert "1d4 (" in (await emu.send_message("!roll 1d4")).content
