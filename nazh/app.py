@@ -157,11 +157,25 @@ class NazhApp:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self._closing.set)
         try:
-            await self.start()
+            starting = asyncio.ensure_future(self.start())
+            closing = asyncio.ensure_future(self._closing.wait())
             try:
-                await self._closing.wait()
+                await asyncio.wait({starting, closing}, return_when=asyncio.FIRST_COMPLETED)
+                if not starting.done():
+                    starting.cancel()
+                    await asyncio.wait({starting})
+                    if not starting.cancelled():
+                        starting.result()
+                    await self.stop()
+                    return
+                starting.result()
+                try:
+                    await closing
+                finally:
+                    await self.stop()
             finally:
-                await self.stop()
+                starting.cancel()
+                closing.cancel()
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -36,3 +37,17 @@ async def test_a_database_lost_at_shutdown_is_logged_not_raised(
     assert "statistics" in message
     assert "\n" not in message
     assert errors[0].exc_info is None
+
+
+async def test_a_stop_request_during_a_stalled_start_shuts_down_promptly(
+    emu: LoopbackDiscord, tmp_path: Path
+) -> None:
+    emu.fail_next("PUT", "/applications/*/guilds/*/commands", retry_after=60, count=100)
+    app = NazhApp(settings_for(emu, tmp_path), plugins=("roll",), health=False)
+    running = asyncio.create_task(app.run())
+    await emu.wait_ready()
+    await asyncio.sleep(0.5)
+    assert not running.done()
+    app.request_stop()
+    await asyncio.wait_for(running, timeout=10)
+    assert 0 not in emu.connected_shards
