@@ -119,7 +119,8 @@ def _pieces(node: Node, slots: dict[int, int]) -> Pieces:
     frame = set_text(node, ["\0"])
     opening, closing = frame.split("\0")
     items = [_merge(_pieces(item, slots)) for item in node.items]
-    if not node.braces and len(node.items) == 1 and not node.modifiers:
+    if not node.braces:
+        # the one-item frame carries the comma of `(x,)`, which the dice lists make needless
         closing = closing.removeprefix(",")
     return [_SetPiece(slots[id(node)], opening, items, closing)]
 
