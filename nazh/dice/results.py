@@ -15,6 +15,7 @@ from .trace import (
     SUCCESS,
     DieFlag,
     Entry,
+    PoolInfo,
 )
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def _find_critical(result: RollResult) -> tuple[bool, bool]:
     for position, (info, (faces, _, flags)) in enumerate(
         zip(result.source.pools, result.trace, strict=True)
     ):
-        if info is None or info.crit is None or faces is None:
+        if info is None or info.crit is None or faces is None or _in_dropped_item(result, info):
             continue
         for index, face in enumerate(faces):
             if flags is None or not flags[index] & INACTIVE:
@@ -249,3 +250,11 @@ def _find_critical(result: RollResult) -> tuple[bool, bool]:
     assert info.crit is not None
     assert info.fumble is not None
     return info.crit(found[1]), info.fumble(found[1])
+
+
+def _in_dropped_item(result: RollResult, info: PoolInfo) -> bool:
+    """Whether the pool lies in a set item that its set dropped."""
+    trace = result.trace
+    return any(
+        flags[position] & DROPPED for slot, position in info.within if (flags := trace[slot][2])
+    )

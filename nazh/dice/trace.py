@@ -17,6 +17,7 @@ from .ast import (
     Node,
     Selector,
     Set,
+    children,
     face_range,
     traced_nodes,
 )
@@ -87,9 +88,11 @@ def predicate(selector: Selector) -> Predicate:
 class PoolInfo:
     """Static facts about one `Dice` node that rendering and crit detection need."""
 
-    __slots__ = ("compound", "counting", "crit", "fate", "fumble", "sides")
+    __slots__ = ("compound", "counting", "crit", "fate", "fumble", "sides", "within")
 
-    def __init__(self, node: Dice) -> None:
+    def __init__(self, node: Dice, within: tuple[tuple[int, int], ...] = ()) -> None:
+        self.within = within
+        """`(trace index, item position)` of each set item the pool is in, outermost first."""
         self.sides = node.sides
         self.fate = node.sides == FATE
         self.compound = any(isinstance(m, Explode) and m.mode == "compound" for m in node.modifiers)
@@ -107,4 +110,17 @@ class PoolInfo:
 
 def pool_infos(root: Node) -> list[PoolInfo | None]:
     """One `PoolInfo` per trace entry (None for sets)."""
-    return [PoolInfo(node) if not isinstance(node, Set) else None for node in traced_nodes(root)]
+    nodes = traced_nodes(root)
+    slots = {id(node): index for index, node in enumerate(nodes)}
+    infos: list[PoolInfo | None] = [None] * len(nodes)
+    pending: list[tuple[Node, tuple[tuple[int, int], ...]]] = [(root, ())]
+    while pending:
+        node, within = pending.pop()
+        if isinstance(node, Dice):
+            infos[slots[id(node)]] = PoolInfo(node, within)
+        elif isinstance(node, Set):
+            slot = slots[id(node)]
+            pending.extend((item, (*within, (slot, i))) for i, item in enumerate(node.items))
+        else:
+            pending.extend((child, within) for child in children(node))
+    return infos

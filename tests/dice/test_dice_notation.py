@@ -219,6 +219,10 @@ def test_success_count_plays_in_arithmetic_and_sums_across_pools() -> None:
         ("1d20+1d6", [20, 1], True, False),
         ("1d6", [6], False, False),
         ("1d12cs12", [12], True, False),
+        ("{1d20, 1d20}kh1", [20, 3], True, False),
+        ("{1d20+5, 1d20+5}kl1", [20, 1], False, True),
+        ("{1d20, 1d20 + 1d20}kh1", [2, 20, 1], False, False),
+        ("({1d20, 1d20}kh1, 30)kh1", [20, 3], False, False),
     ],
 )
 def test_crit_and_fumble_for_a_single_kept_crit_die(
