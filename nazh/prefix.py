@@ -49,13 +49,9 @@ def split_command(content: str, prefixes: tuple[str, ...]) -> tuple[str, str] | 
     """``("roll", "4d6kh3 fireball")`` from ``"!roll 4d6kh3 fireball"``, or None if no prefix."""
     for prefix in prefixes:
         if content.startswith(prefix):
-            rest = content[len(prefix) :].lstrip()
-            name, _, args = rest.partition(" ")
-            if "\n" in name:
-                name, _, more = name.partition("\n")
-                args = f"{more} {args}".strip()
-            if name:
-                return name.lower(), args.strip()
+            parts = content[len(prefix) :].split(maxsplit=1)
+            if parts:
+                return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""
     return None
 
 

@@ -19,6 +19,8 @@ PREFIXES = ("<@42>", "<@!42>", "!")
         ("<@42> roll 2d6", ("roll", "2d6")),
         ("<@!42>roll 2d6", ("roll", "2d6")),
         ("!roll\n1d20 attack", ("roll", "1d20 attack")),
+        ("!roll\t1d20", ("roll", "1d20")),
+        ("!roll  2d6 \n fire", ("roll", "2d6 \n fire")),
         ("!stats", ("stats", "")),
     ],
 )
