@@ -17,6 +17,7 @@ class ParseError(DiceError):
     """The input is not valid notation.
 
     `column` is 1-based; `hint` is two lines, an excerpt of the input and a caret under the column.
+    The excerpt shows backticks as U+02CB (a look-alike) so that the hint can sit in a code block.
     """
 
     def __init__(self, reason: str, text: str, column: int, expected: str | None = None) -> None:
@@ -35,7 +36,9 @@ def _caret_hint(text: str, column: int) -> str:
     index = column - 1
     start = max(0, index - _WINDOW)
     end = min(len(text), index + _WINDOW)
-    excerpt = "".join(" " if c.isspace() or not c.isprintable() else c for c in text[start:end])
+    excerpt = "".join(
+        " " if c.isspace() or not c.isprintable() else c for c in text[start:end]
+    ).replace("`", "\u02cb")
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return f"{prefix}{excerpt}{suffix}\n{' ' * (len(prefix) + index - start)}^"

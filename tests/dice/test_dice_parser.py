@@ -137,7 +137,16 @@ def test_parse_errors_point_at_the_column(text: str, column: int, start: str | N
     assert error.column == column
     excerpt, caret = error.hint.splitlines()
     assert caret == " " * (column - 1) + "^"
-    assert excerpt == text
+    assert excerpt == text.replace("`", "\u02cb")
+
+
+def test_error_hints_cannot_close_the_code_block_they_are_shown_in() -> None:
+    text = "1d20+```\n# big **bold** @everyone"
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    excerpt, caret = caught.value.hint.splitlines()
+    assert "`" not in excerpt
+    assert excerpt[caret.index("^")] == "\u02cb"
 
 
 def test_error_hints_never_echo_huge_input() -> None:
