@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from nazh.dice import LimitError
-from nazh.dice.odds import distribution
+from nazh.dice.odds import check_odds, distribution
 
 
 @pytest.mark.parametrize("text", ["3d6!", "2d10!!", "4d6!p", "5d4!>=3", "2d20!+3"])
@@ -44,3 +44,17 @@ def test_huge_inputs_are_refused_up_front(text: str) -> None:
 def test_a_roll_that_usually_exceeds_the_dice_limit_is_refused() -> None:
     with pytest.raises(LimitError, match="dice limit"):
         distribution("990d6ro<6")
+
+
+@pytest.mark.parametrize(
+    "text", ["7d12rr1ra6", "8d10ro1ra6", "15d6ra6ro<3", "5d20rr1ra6", "12d6ro1ra6"]
+)
+def test_rerolls_on_a_pool_with_an_added_die_are_refused_up_front(text: str) -> None:
+    # Each takes the exact kernel several seconds, near the plugin's time limit.
+    with pytest.raises(LimitError, match="too large for exact odds"):
+        check_odds(text)
+
+
+@pytest.mark.parametrize("text", ["7d12ra6", "4d6rr1ra6", "3d6kh2!", "4d6kh3kl2"])
+def test_cheap_pools_with_an_added_die_or_two_selections_are_accepted(text: str) -> None:
+    check_odds(text)

@@ -156,7 +156,12 @@ def _dice(node: Dice) -> _Size:
         span = min(span, 2 * (n + 1) * (1 + extra / max(sides, 1)))
         runs = min(runs, span)
     if general:
-        return _multiset(n, sides, span, bits, work, states=states)
+        expanding = sum(
+            1
+            for s in steps
+            if isinstance(s, Explode) or (isinstance(s, Reroll) and s.mode != "add")
+        )
+        return _multiset(n, sides, span, bits, work, states=states, expanding=expanding)
     if ranked:
         keep = ranked[0]
         amount = keep.selector.value
@@ -180,11 +185,16 @@ def _multisets(count: int, kinds: float) -> float:
     return math.comb(count + int(kinds) - 1, count)
 
 
-def _multiset(n: int, sides: int, span: float, bits: float, work: float, *, states: float) -> _Size:
+def _multiset(
+    n: int, sides: int, span: float, bits: float, work: float, *, states: float, expanding: int
+) -> _Size:
+    """The multiset kernel; each reroll or explosion step (`expanding`) merges, die by die, up
+    to `sides` outcomes into every state's growing multisets, with big-integer weights."""
     states = max(states, _multisets(n, sides))
     if states > MULTISET_STATES:
         raise LimitError(_TOO_LARGE)
-    return _Size(n * span, n * bits, work + states * n * 200)
+    work += states * n * 200 + expanding * states * n * n * sides * (n * bits / 64 + 1) * 5
+    return _Size(n * span, n * bits, work)
 
 
 def _set(node: Set) -> _Size:
