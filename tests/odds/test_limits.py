@@ -58,3 +58,13 @@ def test_rerolls_on_a_pool_with_an_added_die_are_refused_up_front(text: str) -> 
 @pytest.mark.parametrize("text", ["7d12ra6", "4d6rr1ra6", "3d6kh2!", "4d6kh3kl2"])
 def test_cheap_pools_with_an_added_die_or_two_selections_are_accepted(text: str) -> None:
     check_odds(text)
+
+
+@pytest.mark.parametrize("text", ["10d6!p!", "30d6!p!!", "2d6!!!"])
+def test_stacked_explosions_are_refused_before_any_work(text: str) -> None:
+    with pytest.raises(LimitError, match="too large for exact odds"):
+        check_odds(text)
+
+
+def test_a_single_explosion_is_still_worked_out() -> None:
+    assert check_odds("3d6!").text == "3d6!"

@@ -114,6 +114,10 @@ def matching_faces(selector: Selector | None, low: int, high: int) -> int:
 
 
 def _dice(node: Dice) -> _Size:
+    if sum(isinstance(m, Explode) for m in node.modifiers) > 1:
+        # A second explosion also explodes the first one's extra dice: the work compounds
+        # beyond what this estimate models, so such pools are refused outright.
+        raise LimitError(_TOO_LARGE)
     low, high = face_range(node.sides)
     sides = high - low + 1
     n = node.count
