@@ -14,7 +14,7 @@ from ..ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
 from ..errors import LimitError
 from ..expression import Expression
 from ..limits import MAX_CHAIN
-from .pool import PoolModel, chain_depth
+from .pool import PoolModel, chain_depth, repeat_chain
 from .weights import Weights
 
 __all__ = ("budget_overrun",)
@@ -115,20 +115,17 @@ class _Draws:
         if isinstance(step, Reroll):
             if step.mode == "once":
                 return Weights.total([stop, again])
-            return _chain(stop, Weights({1: matching}, sides, matching), MAX_CHAIN)
+            return repeat_chain(
+                stop, Weights({1: matching}, sides, matching), MAX_CHAIN, roller_limit=True
+            )
         depth = chain_depth(matching, sides, model.count)
         if step.mode == "compound":
-            counted = _chain(
+            counted = repeat_chain(
                 Weights({1: sides - matching}, sides, sides - matching),
                 Weights({1: matching}, sides, matching),
                 depth,
+                roller_limit=True,
             )
             return counted.plus(self.draws(following, face))
-        return self.draws(following, face).plus(_chain(stop, again, depth))
-
-
-def _chain(first: Weights, again: Weights, depth: int) -> Weights:
-    result = Weights.nothing(refused=True)
-    for _ in range(depth):
-        result = Weights.total([first, again.plus(result)])
-    return result
+        chained = repeat_chain(stop, again, depth, roller_limit=True)
+        return self.draws(following, face).plus(chained)

@@ -12,6 +12,9 @@ __all__ = ("convolve", "keep_ranked", "power", "runs")
 _NAIVE_PRODUCT = 4096
 """Below this many coefficient products a plain double loop beats packing into integers."""
 
+_SQUARING_RUNS = 4
+"""`power` squares instead when the weights have more runs than this times the bits of `n`."""
+
 
 def runs(weights: list[int]) -> list[tuple[int, int, int]]:
     """Maximal runs of equal non-zero weights from index 1: `(first, last, weight)`."""
@@ -34,21 +37,25 @@ def power(weights: list[int], n: int, limit: int | None = None) -> list[int]:
 
     J.C.P. Miller's recurrence `P * A' = n * P' * A` gives each coefficient from the previous
     `len(weights)` ones; runs of equal weights are summed through prefix sums, so a uniform die
-    costs a few big-integer operations per coefficient. With `limit`, only coefficients up to
-    that degree are computed.
+    costs a few big-integer operations per coefficient. Weights with many distinct runs (an
+    exploding die) and few copies go by repeated squaring with `convolve` instead. With `limit`,
+    only coefficients up to that degree are computed.
     """
     degree = len(weights) - 1
     if n == 0:
         return [1]
     if degree == 0:
         return [weights[0] ** n]
+    blocks = runs(weights)
+    if len(blocks) > _SQUARING_RUNS * n.bit_length():
+        result = _squaring(weights, n)
+        return result if limit is None else result[: limit + 1]
     size = degree * n + 1
     end = size if limit is None else min(size, limit + 1)
     symmetric = limit is None and weights == weights[::-1]
     if symmetric:
         end = min(end, size // 2 + 1)
     first = weights[0]
-    blocks = runs(weights)
     coefficients = [first**n]
     sums = [0, coefficients[0]]
     moments = [0, 0]
@@ -74,6 +81,19 @@ def power(weights: list[int], n: int, limit: int | None = None) -> list[int]:
         mirrored = coefficients[: size - len(coefficients)]
         coefficients.extend(reversed(mirrored))
     return coefficients
+
+
+def _squaring(weights: list[int], n: int) -> list[int]:
+    result: list[int] | None = None
+    base = weights
+    while True:
+        if n & 1:
+            result = base if result is None else convolve(result, base)
+        n >>= 1
+        if not n:
+            assert result is not None
+            return result
+        base = convolve(base, base)
 
 
 def _slot_bytes(largest: int) -> int:

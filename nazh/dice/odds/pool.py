@@ -39,7 +39,7 @@ from ..limits import MAX_CHAIN
 from .kernels import keep_ranked
 from .weights import Weights
 
-__all__ = ("PoolModel", "chain_depth", "pool_weights")
+__all__ = ("PoolModel", "chain_depth", "pool_weights", "repeat_chain", "select_ranked")
 
 CHAIN_TAIL = 1e-11
 """Chance, per die, of an explosion chain longer than the depth worked out."""
@@ -132,12 +132,40 @@ def _survives(step: Keep | Drop, value: int) -> bool:
     return step.selector.matches(value) == isinstance(step, Keep)
 
 
-def _chain(first: Weights, again: Weights, depth: int, *, roller_limit: bool) -> Weights:
+def repeat_chain(first: Weights, again: Weights, depth: int, *, roller_limit: bool) -> Weights:
     """`C(depth)` with `C(r) = first + again * C(r - 1)` and `C(0)` refused or unworked."""
-    result = Weights.nothing(refused=roller_limit)
+    start = Weights.nothing(refused=roller_limit)
+    if len(again.counts) == 1:
+        return _point_chain(first, again, depth, start)
+    result = start
     for _ in range(depth):
         result = Weights.total([first, again.plus(result)])
     return result
+
+
+def _point_chain(first: Weights, again: Weights, depth: int, start: Weights) -> Weights:
+    """`repeat_chain` for a single-valued `again`, unrolled: `sum(again**j * first)`."""
+    ((step, weight),) = again.counts.items()
+    step_denom = again.denom
+    denom = 1
+    for _ in range(depth):
+        denom = math.lcm(first.denom, step_denom * denom)
+    counts: dict[int, int] = {}
+    alive = 0
+    scale = denom // first.denom
+    power = alive_power = 1
+    for j in range(depth):
+        factor = power * scale
+        offset = j * step
+        for value, count in first.counts.items():
+            key = value + offset
+            counts[key] = counts.get(key, 0) + count * factor
+        alive += alive_power * first.alive * scale
+        power *= weight
+        alive_power *= again.alive
+        scale //= step_denom
+    alive += alive_power * start.alive * (denom // step_denom**depth)
+    return Weights(counts, denom, alive)
 
 
 def pool_weights(model: PoolModel) -> Weights:
@@ -226,11 +254,11 @@ class _Backward:
             found = Weights.total([stop, again])
         elif isinstance(step, Reroll):
             again = Weights({0: model.matching(step)}, sides, model.matching(step))
-            found = _chain(stop, again, MAX_CHAIN, roller_limit=True)
+            found = repeat_chain(stop, again, MAX_CHAIN, roller_limit=True)
         else:
             again = Weights.total(w for f, w in fresh if model.matches(step, f)).scaled(1, sides)
             depth = model.depth(step)
-            found = _chain(stop, again, depth, roller_limit=depth == MAX_CHAIN)
+            found = repeat_chain(stop, again, depth, roller_limit=depth == MAX_CHAIN)
         self.chains[index] = found
         return found
 
@@ -255,7 +283,7 @@ def _compound_extra(model: PoolModel, step: Explode) -> Weights:
     again = Weights({f: 1 for f in model.faces if model.matches(step, f)}, sides, 0)
     again.alive = again.mass
     depth = model.depth(step)
-    return _chain(stop, again, depth, roller_limit=depth == MAX_CHAIN)
+    return repeat_chain(stop, again, depth, roller_limit=depth == MAX_CHAIN)
 
 
 # -- ranked route ---------------------------------------------------------------------------
@@ -311,7 +339,7 @@ def _fresh_reroll(model: PoolModel, step: Reroll) -> Weights:
         return Weights(dict.fromkeys(model.faces, 1), sides, sides)
     matching = model.matching(step)
     again = Weights({0: matching}, sides, matching)
-    return _chain(stop, again, MAX_CHAIN, roller_limit=True)
+    return repeat_chain(stop, again, MAX_CHAIN, roller_limit=True)
 
 
 def _ranked_pool(
