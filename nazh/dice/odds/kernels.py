@@ -12,6 +12,9 @@ __all__ = ("convolve", "keep_ranked", "power", "runs")
 _NAIVE_PRODUCT = 4096
 """Below this many coefficient products a plain double loop beats packing into integers."""
 
+_WIDEN_BYTES = 4096
+"""`keep_ranked` packs its states narrower than the result once the result is this large."""
+
 _SQUARING_RUNS = 4
 """`power` squares instead when the weights have more runs than this times the bits of `n`."""
 
@@ -135,49 +138,78 @@ def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, lis
     A descending-outcome dynamic programme: `state[m]` holds, as one integer with a slot per
     partial score, the weight of `m` dice (`m < k`) landing on the outcomes seen so far; when
     an outcome completes the `k` best dice the rest of the pool is summed out in closed form.
+    States never exceed `total ** (k - 1)`, so for a large result they use narrower slots and
+    are widened only when added in.
     """
     if not 0 < k <= n:
         raise ValueError("keep between 1 and the pool size")
     ranked = [(weight, score) for weight, score in ranked if weight]
-    lowest = min(score for _, score in ranked)
-    highest = max(score for _, score in ranked)
-    total = sum(weight for weight, _ in ranked)
+    scores = [score for _, score in ranked]
+    lowest = min(scores)
+    highest = max(scores)
+    total = sum([weight for weight, _ in ranked])
     width = _slot_bytes(total**n)
     bits = 8 * width
+    spread = highest - lowest
+    narrow = width
+    if width * (k * spread + 1) > _WIDEN_BYTES:
+        narrow = _slot_bytes(total ** (k - 1))
+    narrow_bits = 8 * narrow
     choose = [comb(n, m) for m in range(k)]
+    fewer_rows = [[comb(n - m, c) for c in range(k - m)] for m in range(k)]
+    pascal = [[comb(j, c) for c in range(j + 1)] for j in range(k)]
     state = [0] * k
     state[0] = 1
     result = 0
     below = total
+    exponent = n - k + 1
     for weight, score in ranked:
         below -= weight
         offset = score - lowest
-        everything = (weight + below) ** (n - k + 1)
+        everything = (weight + below) ** exponent
+        tail = below**exponent
+        weights = [1] * k
+        belows = [1] * k
+        for c in range(1, k):
+            weights[c] = weights[c - 1] * weight
+            belows[c] = belows[c - 1] * below
         for m in range(k - 1, -1, -1):
             current = state[m]
             if current:
-                rest = n - m
                 need = k - m
-                # Weight of at least `need` of the `rest` remaining dice landing here, the
+                # Weight of at least `need` of the `n - m` remaining dice landing here, the
                 # others below: everything minus the cases with fewer here.
-                fewer = sum(comb(rest, c) * weight**c * below ** (rest - c) for c in range(need))
-                here = everything - fewer
+                row = fewer_rows[m]
+                fewer = 0
+                for c in range(need):
+                    fewer += row[c] * weights[c] * belows[need - 1 - c]
+                here = everything - fewer * tail
                 if here:
+                    if narrow != width:
+                        current = _widen(current, narrow, width, m * spread + 1)
                     result += (current * (choose[m] * here)) << (bits * need * offset)
             everything *= weight + below
         if below == 0:
             break
-        shift = bits * offset
+        shift = narrow_bits * offset
         for j in range(k - 1, 0, -1):
             acc = state[j]
-            factor = 1
+            row = pascal[j]
             for c in range(1, j + 1):
-                factor *= weight
                 source = state[j - c]
                 if source:
-                    scale = comb(j, c) * factor
+                    scale = row[c] * weights[c]
                     moved = source if scale == 1 else source * scale
                     acc += moved << (shift * c) if shift else moved
             state[j] = acc
-    span = k * (highest - lowest) + 1
+    span = k * spread + 1
     return k * lowest, _unpack(result, width, span)
+
+
+def _widen(packed: int, narrow: int, width: int, count: int) -> int:
+    """`packed` with `count` slots of `narrow` bytes, re-packed into slots of `width` bytes."""
+    data = packed.to_bytes(narrow * count, "little")
+    out = bytearray(width * count)
+    for byte in range(narrow):
+        out[byte::width] = data[byte::narrow]
+    return int.from_bytes(out, "little")
