@@ -21,17 +21,17 @@ class Expression:
     """
 
     __slots__ = (
+        "_counting",
+        "_pools",
+        "_template",
         "body",
         "comment",
-        "counting",
         "maximum",
         "minimum",
-        "pools",
         "program",
         "repeat",
         "root",
         "spare",
-        "template",
         "text",
     )
 
@@ -42,16 +42,37 @@ class Expression:
         self.body = node_text(root)
         self.text = f"{repeat}#{self.body}" if repeat > 1 else self.body
         self.minimum, self.maximum = bounds(root)
-        traced = traced_nodes(root)
-        self.pools: list[PoolInfo | None] = pool_infos(root)
-        self.counting = [
-            any(isinstance(m, CountSuccesses) for m in node.modifiers) for node in traced
-        ]
-        dice = sum(node.count for node in traced if isinstance(node, Dice))
+        dice = sum(node.count for node in traced_nodes(root) if isinstance(node, Dice))
         self.spare = MAX_DICE - dice * repeat
         """Dice that rerolls and explosions may still draw across all repetitions."""
         self.program: Program = compile_program(root)
-        self.template = Template(root, self.pools, self.counting)
+        self._pools: list[PoolInfo | None] | None = None
+        self._counting: list[bool] | None = None
+        self._template: Template | None = None
+
+    @property
+    def pools(self) -> list[PoolInfo | None]:
+        """Per traced node (see `traced_nodes`), what a pool's dice show; None for a set."""
+        if self._pools is None:
+            self._pools = pool_infos(self.root)
+        return self._pools
+
+    @property
+    def counting(self) -> list[bool]:
+        """Per traced node, whether it counts successes."""
+        if self._counting is None:
+            self._counting = [
+                any(isinstance(m, CountSuccesses) for m in node.modifiers)
+                for node in traced_nodes(self.root)
+            ]
+        return self._counting
+
+    @property
+    def template(self) -> Template:
+        """The rendering template, built on first use (exact odds never render)."""
+        if self._template is None:
+            self._template = Template(self.root, self.pools, self.counting)
+        return self._template
 
     @classmethod
     def from_text(cls, text: str) -> "Expression":
