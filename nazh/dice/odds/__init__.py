@@ -41,11 +41,14 @@ def distribution(source: str | Expression) -> Distribution:
     if not weights.counts:
         raise DiceError("that roll never gives a total")
     denom = weights.denom
+    truncated = Fraction(weights.alive - weights.mass, denom)
+    if overrun:
+        truncated += overrun
     return Distribution(
         weights.counts,
         denom,
         refused=Fraction(denom - weights.alive, denom),
-        truncated=Fraction(weights.alive - weights.mass, denom) + overrun,
+        truncated=truncated,
         text=expression.text,
         repeat=expression.repeat,
     )
