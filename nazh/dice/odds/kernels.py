@@ -41,8 +41,8 @@ def power(weights: list[int], n: int, limit: int | None = None) -> list[int]:
     J.C.P. Miller's recurrence `P * A' = n * P' * A` gives each coefficient from the previous
     `len(weights)` ones; runs of equal weights are summed through prefix sums, so a uniform die
     costs a few big-integer operations per coefficient. Weights with many distinct runs (an
-    exploding die) and few copies go by repeated squaring with `convolve` instead. With `limit`,
-    only coefficients up to that degree are computed.
+    exploding die) and few copies go by repeated squaring of one packed integer instead. With
+    `limit`, only coefficients up to that degree are computed.
     """
     degree = len(weights) - 1
     if n == 0:
@@ -87,16 +87,18 @@ def power(weights: list[int], n: int, limit: int | None = None) -> list[int]:
 
 
 def _squaring(weights: list[int], n: int) -> list[int]:
-    result: list[int] | None = None
-    base = weights
+    """`P ** n` by repeated squaring, packed once into slots wide enough for the result."""
+    width = _slot_bytes(sum(weights) ** n)
+    base = _pack(weights, width)
+    result = 1
+    exponent = n
     while True:
-        if n & 1:
-            result = base if result is None else convolve(result, base)
-        n >>= 1
-        if not n:
-            assert result is not None
-            return result
-        base = convolve(base, base)
+        if exponent & 1:
+            result *= base
+        exponent >>= 1
+        if not exponent:
+            return _unpack(result, width, (len(weights) - 1) * n + 1)
+        base *= base
 
 
 def _slot_bytes(largest: int) -> int:
