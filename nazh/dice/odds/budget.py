@@ -25,13 +25,15 @@ TOLERANCE = 1e-9
 
 def budget_overrun(expression: Expression) -> Fraction:
     """A bound on the chance that the roll exceeds the dice limit; `LimitError` if not small."""
-    units: list[tuple[Weights, int]] = []
-    for node in traced_nodes(expression.root):
-        if isinstance(node, Dice) and any(isinstance(m, Reroll | Explode) for m in node.modifiers):
-            units.extend(_pool_draws(PoolModel(node)))
-    if not units:
-        return Fraction(0)
+    models = [
+        PoolModel(node)
+        for node in traced_nodes(expression.root)
+        if isinstance(node, Dice) and any(isinstance(m, Reroll | Explode) for m in node.modifiers)
+    ]
     repeat = expression.repeat
+    if repeat * sum(_most_draws(model) for model in models) <= expression.spare:
+        return Fraction(0)
+    units = [unit for model in models for unit in _pool_draws(model)]
     most = repeat * sum(max(unit.counts, default=0) * n for unit, n in units)
     if most <= expression.spare:
         return Fraction(0)
@@ -57,6 +59,26 @@ def _chernoff(units: list[tuple[Weights, int]], repeat: int, spare: int) -> floa
             log_bound += copies * (top + math.log(sum(math.exp(x - top) for x in exponents)))
         best = min(best, log_bound)
     return math.exp(best) * 1.01 if best > -700 else 0.0
+
+
+def _most_draws(model: PoolModel) -> int:
+    """An upper bound on the extra dice a pool draws, without working out their distribution."""
+    per_die = per_pool = 0
+    for step in reversed(model.steps):
+        if isinstance(step, Reroll):
+            if step.mode == "add":
+                per_pool += 1 + per_die
+            elif step.mode == "once":
+                per_die += 1
+            else:
+                per_die += MAX_CHAIN
+        elif isinstance(step, Explode):
+            depth = model.depth(step)
+            if step.mode == "compound":
+                per_die += depth
+            else:
+                per_die += depth * (1 + per_die)
+    return model.count * per_die + per_pool
 
 
 def _pool_draws(model: PoolModel) -> list[tuple[Weights, int]]:
