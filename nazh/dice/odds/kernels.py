@@ -15,6 +15,9 @@ _NAIVE_PRODUCT = 4096
 _WIDEN_BYTES = 4096
 """`keep_ranked` packs its states narrower than the result once the result is this large."""
 
+_PRODUCT_BYTES = 512
+"""`keep_ranked` raises its states to powers by multiplication up to this many bytes."""
+
 _SQUARING_RUNS = 4
 """`power` squares instead when the weights have more runs than this times the bits of `n`."""
 
@@ -138,18 +141,20 @@ def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, lis
     `sum(weight) ** n`.
 
     A descending-outcome dynamic programme: `state[m]` holds, as one integer with a slot per
-    partial score, the weight of `m` dice (`m < k`) landing on the outcomes seen so far; when
-    an outcome completes the `k` best dice the rest of the pool is summed out in closed form.
-    States never exceed `total ** (k - 1)`, so for a large result they use narrower slots and
-    are widened only when added in.
+    partial score, the weight of `m` dice (`m < k`) landing on the outcomes seen so far (the
+    `m`-th power of their polynomial); when an outcome completes the `k` best dice the rest of
+    the pool is summed out in closed form. States never exceed `total ** (k - 1)`, so for a
+    large result they use narrower slots and are widened only when added in.
     """
     if not 0 < k <= n:
         raise ValueError("keep between 1 and the pool size")
     ranked = [(weight, score) for weight, score in ranked if weight]
-    scores = [score for _, score in ranked]
-    lowest = min(scores)
-    highest = max(scores)
-    total = sum([weight for weight, _ in ranked])
+    lowest = highest = ranked[0][1]
+    total = 0
+    for weight, score in ranked:
+        total += weight
+        lowest = min(lowest, score)
+        highest = max(highest, score)
     width = _slot_bytes(total**n)
     bits = 8 * width
     spread = highest - lowest
@@ -158,49 +163,53 @@ def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, lis
         narrow = _slot_bytes(total ** (k - 1))
     narrow_bits = 8 * narrow
     choose = [comb(n, m) for m in range(k)]
-    fewer_rows = [[comb(n - m, c) for c in range(k - m)] for m in range(k)]
-    pascal = [[comb(j, c) for c in range(j + 1)] for j in range(k)]
+    rising = [comb(n - m, k - m) for m in range(k)]
+    # Small states are powers of the seen outcomes' polynomial, larger ones are extended term
+    # by term with the binomial theorem (cheaper than multiplying long integers).
+    by_product = narrow * (k * spread + 1) <= _PRODUCT_BYTES
+    pascal = [] if by_product else [[comb(j, c) for c in range(j + 1)] for j in range(k)]
     state = [0] * k
     state[0] = 1
+    seen = 0
     result = 0
     below = total
     exponent = n - k + 1
     for weight, score in ranked:
         below -= weight
         offset = score - lowest
-        everything = (weight + below) ** exponent
+        at_or_below = weight + below
         tail = below**exponent
-        weights = [1] * k
-        belows = [1] * k
-        for c in range(1, k):
-            weights[c] = weights[c - 1] * weight
-            belows[c] = belows[c - 1] * below
+        # Weight of at least `k - m` of the `n - m` remaining dice landing here, the others
+        # below, for `m` from `k - 1` down: each step adds one die (Pascal's rule).
+        here = at_or_below**exponent - tail
         for m in range(k - 1, -1, -1):
             current = state[m]
-            if current:
-                need = k - m
-                # Weight of at least `need` of the `n - m` remaining dice landing here, the
-                # others below: everything minus the cases with fewer here.
-                row = fewer_rows[m]
-                fewer = 0
-                for c in range(need):
-                    fewer += row[c] * weights[c] * belows[need - 1 - c]
-                here = everything - fewer * tail
-                if here:
-                    if narrow != width:
-                        current = _widen(current, narrow, width, m * spread + 1)
-                    result += (current * (choose[m] * here)) << (bits * need * offset)
-            everything *= weight + below
+            if current and here:
+                if narrow != width:
+                    current = _widen(current, narrow, width, m * spread + 1)
+                result += (current * (choose[m] * here)) << (bits * (k - m) * offset)
+            if m:
+                tail *= weight
+                here = at_or_below * here - rising[m] * tail
         if below == 0:
             break
         shift = narrow_bits * offset
+        if by_product:
+            seen += weight << shift
+            power = 1
+            for m in range(1, k):
+                power *= seen
+                state[m] = power
+            continue
         for j in range(k - 1, 0, -1):
             acc = state[j]
             row = pascal[j]
+            factor = 1
             for c in range(1, j + 1):
+                factor *= weight
                 source = state[j - c]
                 if source:
-                    scale = row[c] * weights[c]
+                    scale = row[c] * factor
                     moved = source if scale == 1 else source * scale
                     acc += moved << (shift * c) if shift else moved
             state[j] = acc
