@@ -36,8 +36,13 @@ class Distribution(Mapping[int, Fraction]):
         text: str = "",
         repeat: int = 1,
     ) -> None:
-        self._totals = sorted(total for total, weight in counts.items() if weight)
-        self._counts = {total: counts[total] for total in self._totals}
+        totals = sorted(counts)
+        ordered = {total: counts[total] for total in totals}
+        if 0 in ordered.values():
+            ordered = {total: weight for total, weight in ordered.items() if weight}
+            totals = list(ordered)
+        self._totals = totals
+        self._counts = ordered
         self._denom = denom
         self.refused = refused
         self.truncated = truncated
