@@ -274,7 +274,10 @@ async def test_a_new_builder_replaces_the_previous_one(emu: LoopbackDiscord, app
     assert app.miru._modals == {}
     sent = await emu.send_message("!build", user=user)
     assert sent.message is not None
-    await asyncio.sleep(0.05)
+    for _ in range(100):
+        if "(replaced by a newer builder)" in second.content:
+            break
+        await asyncio.sleep(0.02)
     assert "(replaced by a newer builder)" in second.content
     assert hub.live[user.id].owner.id == user.id
     assert len(hub.live) == 1
