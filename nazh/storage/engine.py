@@ -1,12 +1,15 @@
 """Creating the async engine, with the SQLite settings Nazh relies on."""
 
+import asyncio
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ("SQLITE_BUSY_TIMEOUT_MS", "create_engine")
+__all__ = ("SQLITE_BUSY_TIMEOUT_MS", "create_engine", "use_wal")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -14,9 +17,9 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def create_engine(url: URL) -> AsyncEngine:
     """Create the engine for an async driver URL (see `resolve_url`).
 
-    SQLite files get their directory created, WAL journaling, a busy timeout, and transactions
-    opened with ``BEGIN IMMEDIATE`` so that DDL is transactional and writers queue on the busy
-    timeout instead of failing on a lock upgrade.
+    SQLite files get their directory created, a busy timeout, and transactions opened with
+    ``BEGIN IMMEDIATE`` so that DDL is transactional and writers queue on the busy timeout instead
+    of failing on a lock upgrade. Call `use_wal` once before the first transaction.
     """
     if url.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
@@ -33,7 +36,6 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None
     # The driver must not open transactions itself: `_begin_immediate` does it for every one.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -41,3 +43,27 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None
 
 def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def use_wal(engine: AsyncEngine) -> None:
+    """Switch an SQLite file database to WAL journaling (persistent; a no-op for PostgreSQL).
+
+    Switching needs the file to itself, and SQLite answers "locked" at once rather than wait when
+    another connection is mid-transaction, so this retries without blocking the event loop for up
+    to the busy timeout.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        while True:
+            try:
+                await (await driver.execute("PRAGMA journal_mode=WAL")).close()
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(0.02)

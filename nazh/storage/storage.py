@@ -12,7 +12,7 @@ from typing import Self
 from sqlalchemy import URL, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from nazh.storage.engine import create_engine
+from nazh.storage.engine import create_engine, use_wal
 from nazh.storage.errors import StorageClosedError
 from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
@@ -109,6 +109,7 @@ class Storage:
         """
         engine = create_engine(resolve_url(url, data_dir))
         try:
+            await use_wal(engine)
             version = await migrate(engine)
             storage = cls(engine, schema_version=version, flush_interval=flush_interval)
         except BaseException:

@@ -1,5 +1,6 @@
 """Database URL normalisation and SQLite connection settings."""
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from nazh.storage import Storage, resolve_url
-from nazh.storage.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine
+from nazh.storage.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine, use_wal
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,24 @@ async def test_sqlite_connections_wait_on_locks(tmp_path: Path) -> None:
     finally:
         await engine.dispose()
     assert timeout == SQLITE_BUSY_TIMEOUT_MS
+
+
+async def test_wal_switch_waits_for_a_writer_to_finish(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x INTEGER)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    engine = create_engine(resolve_url(f"sqlite:///{path}", tmp_path))
+    try:
+        switching = asyncio.create_task(use_wal(engine))
+        await asyncio.sleep(0.3)
+        assert not switching.done()
+        writer.execute("COMMIT")
+        await asyncio.wait_for(switching, 5)
+    finally:
+        writer.close()
+        await engine.dispose()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert connection.execute("SELECT x FROM t").fetchall() == [(1,)]
