@@ -4,6 +4,7 @@ Each expression runs in a fresh Python process for each library (imports done be
 clock starts, nothing cached), so both are measured cold; Nazh's time includes parsing the text.
 Each cell is the median of `--runs` fresh processes. icepool's `1000d6` needs a raised
 recursion limit and can take many seconds; it runs under a timeout and is marked if it hits it.
+A second table times, cold, the refusal of inputs too costly for exact odds.
 
     .venv/bin/python benchmarks/dice_odds.py [--timeout SECONDS]
 """
@@ -35,6 +36,22 @@ result = distribution({text!r})
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({{"seconds": elapsed, "peak": peak, "totals": len(result)}}))
+"""
+
+REFUSED = ["500d1000kh250", "1000d1000", "200d100kh100", "500d6!", "12d6ro1ra6"]
+"""Inputs too costly for exact odds: the pre-flight estimate must refuse each in under 10 ms."""
+
+_REFUSAL = """
+import json, time
+from nazh.dice import LimitError
+from nazh.dice.odds import distribution
+start = time.perf_counter()
+try:
+    distribution({text!r})
+except LimitError:
+    print(json.dumps({{"seconds": time.perf_counter() - start}}))
+else:
+    raise SystemExit({text!r} + " was not refused")
 """
 
 _ICEPOOL = """
@@ -107,6 +124,12 @@ def main() -> None:
         print(f"{text:<12} {nazh_ms:>9.2f} {icepool_text:>11} {ratio_text:>8}  {peaks[-1]:.0f}")
     print(f"median ratio {statistics.median(ratios):.1f}x, smallest ratio {min(ratios):.1f}x")
     print(f"peak memory of any Nazh process {max(peaks):.0f} MB")
+    print()
+    print(f"{'refused':<14} {'nazh ms':>9}  (pre-flight estimate, target < 10 ms)")
+    for text in REFUSED:
+        refused = _median(_REFUSAL.format(text=text), 60, args.runs)
+        assert refused is not None
+        print(f"{text:<14} {refused['seconds'] * 1000:>9.2f}")
 
 
 if __name__ == "__main__":
