@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import errno
+import logging
 import time
 from collections.abc import Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -17,6 +19,29 @@ __all__ = ("HealthServer", "Readiness", "StartupError")
 
 Readiness = Callable[[], str | None]
 """Returns None when the bot is ready to serve, else the reason it is not."""
+
+
+_log = logging.getLogger("nazh.health")
+
+
+class _MalformedRequests(logging.Filter):
+    """Turns aiohttp's traceback for an unparsable request into one debug line.
+
+    aiohttp already answers such a request with a 400; a port scanner or a confused client
+    should not fill the error log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            summary = error.message.strip().splitlines()[0].rstrip(":") if error.message else "?"
+            _log.debug("answered a malformed HTTP request with %s: %s", error.code, summary)
+            return False
+        return True
+
+
+_server_log = logging.getLogger("nazh.health.server")
+_server_log.addFilter(_MalformedRequests())
 
 
 class StartupError(Exception):
@@ -43,7 +68,7 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=_server_log)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 
 import aiohttp
@@ -60,3 +62,39 @@ async def test_a_port_in_use_is_a_clear_startup_error() -> None:
         server = HealthServer("127.0.0.1", port, readiness=lambda: None, metrics=Metrics())
         with pytest.raises(StartupError, match=f"port {port} is already in use"):
             await server.start()
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        b"GET /\x00 HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nX: " + b"a" * 20_000 + b"\r\n\r\n",
+    ],
+)
+async def test_malformed_requests_get_a_400_and_one_debug_line(
+    request_bytes: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server = HealthServer("127.0.0.1", 0, readiness=lambda: None, metrics=Metrics())
+    await server.start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(request_bytes)
+        await writer.drain()
+        status_line = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{server.port}/") as response,
+        ):
+            assert response.status == 200
+    finally:
+        await server.stop()
+    assert status_line.split(b" ")[1] == b"400"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "nazh.health"]
+    assert line.startswith("answered a malformed HTTP request with 400: ")
+    assert "\n" not in line
