@@ -194,6 +194,9 @@ class Console:
             self.error(str(error).strip("'\""))
         except TimeoutError:
             self.error("the bot did not answer in time")
+        except Exception as error:
+            logging.getLogger("nazh.sandbox").exception("the console failed on %r", action)
+            self.error(f"that failed unexpectedly ({type(error).__name__}: {error}); carrying on")
         self.runner.call(self._drain())
 
     def write(self, text: str) -> None:

@@ -151,3 +151,21 @@ def test_colour_marks_styles(running: tuple[Sandbox, LoopThread]) -> None:
     assert "\x1b[1;36m" in text
     plain = [strip_ansi(line) for line in lines]
     assert any(line.startswith("  4d6kh3 (") for line in plain)
+
+
+def test_an_unexpected_failure_is_reported_and_the_console_carries_on(
+    running: tuple[Sandbox, LoopThread], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox, runner = running
+
+    async def broken_say(_: Sandbox, text: str) -> None:
+        raise RuntimeError(f"emulator lost {text!r}")
+
+    monkeypatch.setattr(Sandbox, "say", broken_say)
+    lines = _transcript(sandbox, runner, "!roll 1d20\n/roll 1d4\nquit\n")
+
+    assert _after(lines, "!roll 1d20") == [
+        "error: that failed unexpectedly (RuntimeError: emulator lost '!roll 1d20'); carrying on"
+    ]
+    assert _after(lines, "/roll 1d4")[2].startswith("  1d4 (")
+    assert lines[-1] == "Bye."
