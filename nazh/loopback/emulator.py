@@ -24,7 +24,7 @@ from nazh.loopback.snowflakes import SnowflakeFactory
 from nazh.loopback.state import LiveEvent, State
 from nazh.loopback.world import Guild, User, World
 
-__all__ = ("LoopbackDiscord",)
+__all__ = ("USER_MESSAGE_LIMIT", "LoopbackDiscord")
 
 Json = dict[str, Any]
 
@@ -34,6 +34,9 @@ _MESSAGE_CONTENT = 1 << 15
 _SELECT_TYPES = (3, 5, 6, 7, 8)
 _SYNC_QUIET = 0.1
 _DEFAULT = object()
+
+USER_MESSAGE_LIMIT = 4000
+"""Longest message a user can post (2000 characters without Nitro)."""
 
 
 class LoopbackDiscord:
@@ -747,6 +750,10 @@ class LoopbackDiscord:
         DIRECT_MESSAGES) is needed, and without MESSAGE_CONTENT the content is blank unless the
         message mentions the bot or is a DM. `outcome.payload` is what was dispatched.
         """
+        if len(content) > USER_MESSAGE_LIMIT:
+            raise LoopbackError(
+                f"a user message is limited to {USER_MESSAGE_LIMIT} characters (with Nitro)"
+            )
         author = self.world.other_bot if bot else user
         author, guild, channel = self._place(author, guild_id, channel_id, dm=dm)
         message = self._builder.user_message(content, author, guild, channel, reply_to=reply_to)

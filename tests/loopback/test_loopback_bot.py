@@ -84,6 +84,8 @@ async def test_driver_refuses_what_discord_would_not_send(
         await emu.slash("admin")
     with pytest.raises(LoopbackError, match="no synced slash command"):
         await emu.slash("echo", {"text": "x"}, dm=True)
+    with pytest.raises(LoopbackError, match="limited to 4000 characters"):
+        await emu.send_message("!" + "x" * 4000)
 
 
 async def test_autocomplete_returns_the_choices(
