@@ -12,9 +12,18 @@ import lightbulb
 from nazh.invocation import Invocation, MessageInvocation
 from nazh.services import Services
 
-__all__ = ("PrefixCommand", "PrefixHandler", "PrefixRouter", "split_command")
+__all__ = (
+    "BARE_MENTION_COMMAND",
+    "PrefixCommand",
+    "PrefixHandler",
+    "PrefixRouter",
+    "split_command",
+)
 
 _LOGGER = logging.getLogger(__name__)
+
+BARE_MENTION_COMMAND = "help"
+"""The command a message that only mentions the bot runs."""
 
 PrefixHandler = Callable[[Invocation, str], Awaitable[None]]
 """Called with the invocation and the text after the command name."""
@@ -106,9 +115,13 @@ class PrefixRouter:
         message = event.message
         if event.author.is_bot or message.webhook_id is not None or not message.content:
             return
-        found = split_command(message.content, await self.prefixes(message.guild_id))
+        prefixes = await self.prefixes(message.guild_id)
+        found = split_command(message.content, prefixes)
         if found is None:
-            return
+            bare = message.content.strip()
+            if not bare.startswith("<@") or bare not in prefixes:
+                return
+            found = (BARE_MENTION_COMMAND, "")
         name, args = found
         command = self._commands.get(name)
         if command is None:

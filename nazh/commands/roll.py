@@ -13,7 +13,7 @@ MAX_MESSAGE = 2000
 _MAX_CHOICE = 100
 _USAGE = (
     "Tell me what to roll, like `1d20+5 attack`, `4d6kh3` or `2d20kh1`. "
-    "Every form is listed in the README's notation reference."
+    "`/help notation` lists every form."
 )
 
 

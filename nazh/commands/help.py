@@ -1,0 +1,105 @@
+"""``/help [topic]`` and ``!help``: what Nazh does and how to write a roll, inside Discord."""
+
+from __future__ import annotations
+
+import logging
+
+import hikari
+
+from nazh.invocation import Invocation
+
+__all__ = ("TOPICS", "help_card", "show_help")
+
+_LOGGER = logging.getLogger(__name__)
+
+COLOUR = hikari.Colour(0x5865F2)
+
+_COMMANDS = """\
+**Rolling**
+`/roll 1d20+5 attack` or `{p}roll 1d20+5 attack` (also `{p}r`): roll, with a comment
+`/build` or `{p}build`: build a roll with buttons, no notation needed
+`/odds 4d6kh3 15` or `{p}odds 4d6kh3 15`: exact odds, with a chart
+
+**Statistics**
+`/stats me` or `{p}stats`: your rolls, nat 20s and 1s, and how fair your d20 is
+`/stats server`, `/stats bot`: this server's luck; the bot's health
+`/stats forget-me`: delete everything Nazh keeps about you
+
+**Settings**
+`/prefix`: this server's prefix for message commands (now `{p}`); managers can change it
+Mentioning me works as a prefix everywhere: `@Nazh roll 1d20`.
+
+More: `/help notation`, `/help builder`, `/help stats`."""
+
+_NOTATION = """\
+**Dice** `1d20` `3d6` `d%` (1-100) `4dF` (Fate) · `+ - * /` and parentheses; `/` rounds down
+**Keep/drop** `4d6kh3` keep highest 3 (`k3` too) · `2d20kl1` · `4d6dl1` · `4d6k>4` keep above 4
+**Rerolls** `2d6rr<2` until none below 2 · `2d6ro1` once · `3d6ra6` a 6 adds a die
+**Explode** `3d6!` on the maximum · `3d6!>4` · `3d6!!` compound · `3d6!p` penetrate
+**Clamp** `4d6mi2` at least 2 · `4d6ma5` at most 5
+**Successes** `10d10>=7` count 7+ · `f1` minus the 1s · `1d20cs>19` crits on 19-20
+**Sets** `(1d4, 2d6, 3)kh1` the highest total · `{{1d6, 1d6}}>3` totals above 3
+**Advantage** `1d20+5 adv`, `1d20 dis`, or `2d20kh1+5`
+**Repeat** `6#4d6kh3` six rolls, one line each
+**Labels** `2d6[fire] + 1d4[cold]` · text after the roll is its comment
+
+Limits: 1,000 dice, 1,000,000 sides, 20 repetitions, 1,000 characters a roll."""
+
+_BUILDER = """\
+`/build` (or `{p}build`) opens a builder that writes the notation for you:
+- pick a die from the menu (*Other size…* for any size), then −/+ for how many
+- *Advantage* / *Disadvantage* for a d20, keep the highest or lowest few, make dice explode
+- add a modifier with −5 −1 +1 +5; *Target…* shows the chance to reach a total
+- *Roll* posts to the channel, *Roll privately* shows only you; the builder stays open
+- *Undo* steps back and *Clear* starts over; a greyed-out control says why
+
+A builder closes after 10 idle minutes, and opening a new one closes your old one."""
+
+_STATS = """\
+Every roll you make is counted (rolls in DMs count under *everywhere*).
+`/stats me [user] [scope]`: rolls, dice by size, nat 20s and 1s against the expected count, \
+your average d20 against 10.5, and a chi-square fairness verdict once there are enough rolls
+`/stats server`: total rolls, the most active players, the luckiest and unluckiest d20s \
+(after 30 d20s each)
+`/odds 2d20kh1+5 15`: mean, spread, range, your chance of 15 or more, percentiles, a chart
+`/stats forget-me`: delete your statistics and saved rolls, after you confirm"""
+
+TOPICS: dict[str, tuple[str, str]] = {
+    "commands": ("Nazh: commands", _COMMANDS),
+    "notation": ("Nazh: dice notation", _NOTATION),
+    "builder": ("Nazh: the dice builder", _BUILDER),
+    "stats": ("Nazh: statistics and odds", _STATS),
+}
+"""Each topic's embed title and text; ``{p}`` stands for the server's prefix."""
+
+
+def help_card(topic: str, prefix: str) -> hikari.Embed:
+    """The help embed of one of `TOPICS`."""
+    title, text = TOPICS[topic]
+    embed = hikari.Embed(title=title, description=text.format(p=prefix), colour=COLOUR)
+    embed.set_footer("Topics: " + ", ".join(TOPICS))
+    return embed
+
+
+async def show_help(invocation: Invocation, topic: str | None) -> None:
+    """Answer with the help of `topic` (all commands when None), privately where possible."""
+    name = (topic or "commands").strip().casefold() or "commands"
+    if name not in TOPICS:
+        await invocation.respond(
+            f"I have help on {', '.join(f'`{t}`' for t in TOPICS)}.", ephemeral=True
+        )
+        return
+    prefix = await _prefix_of(invocation)
+    await invocation.respond(embeds=[help_card(name, prefix)], ephemeral=True)
+
+
+async def _prefix_of(invocation: Invocation) -> str:
+    services = invocation.services
+    default = services.settings.prefix
+    if invocation.guild_id is None:
+        return default
+    try:
+        return await services.storage.get_prefix(invocation.guild_id) or default
+    except Exception as error:
+        _LOGGER.warning("cannot read the prefix for /help, showing the default: %s", error)
+        return default
