@@ -60,6 +60,7 @@ class LoopbackDiscord:
         max_wait: float = 5.0,
         rate_limit: tuple[int, float] = (50, 1.0),
         interaction_deadline: float | None = 3.0,
+        token_lifetime: float = 15 * 60,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -69,6 +70,7 @@ class LoopbackDiscord:
         False to turn schema validation off. reject_invalid: answer invalid bodies with 400 (as
         Discord does) besides recording them in `violations`. settle/max_wait: defaults of the
         driver calls (quiet period after the bot's last request / longest wait).
+        token_lifetime: seconds an interaction token stays usable for edits and follow-ups.
         """
         self.settle = settle
         self.max_wait = max_wait
@@ -93,6 +95,7 @@ class LoopbackDiscord:
             shard_count=shards,
             rate_limiter=RateLimiter(*rate_limit),
             interaction_deadline=interaction_deadline,
+            token_lifetime=token_lifetime,
         )
         self._gateway = Gateway(
             self._state, token=self.token, shard_count=shards, heartbeat_interval=heartbeat_interval
@@ -148,6 +151,15 @@ class LoopbackDiscord:
     def gateway_url(self) -> str:
         """The websocket URL GET /gateway/bot hands out."""
         return self._gateway.url
+
+    @property
+    def token_lifetime(self) -> float:
+        """Seconds an interaction token stays usable for edits and follow-ups (Discord: 900)."""
+        return self._rest.token_lifetime
+
+    @token_lifetime.setter
+    def token_lifetime(self, seconds: float) -> None:
+        self._rest.token_lifetime = seconds
 
     @property
     def application_id(self) -> int:

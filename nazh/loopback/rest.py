@@ -91,6 +91,7 @@ class RestApi:
         "shard_count",
         "state",
         "token",
+        "token_lifetime",
     )
 
     def __init__(
@@ -101,12 +102,14 @@ class RestApi:
         shard_count: int,
         rate_limiter: RateLimiter,
         interaction_deadline: float | None,
+        token_lifetime: float,
     ) -> None:
         self.state = state
         self.token = token
         self.shard_count = shard_count
         self.rate_limiter = rate_limiter
         self.interaction_deadline = interaction_deadline
+        self.token_lifetime = token_lifetime
         self.faults: list[Fault] = []
         self.gateway_url = ""
         self._routes: list[_Route] = []
@@ -506,6 +509,8 @@ class RestApi:
             or outcome is None
         ):
             raise _ApiError(404, "Unknown Webhook", 10015)
+        if time.monotonic() - outcome.dispatched_at > self.token_lifetime:
+            raise _ApiError(401, "Invalid Webhook Token", 50027)
         return outcome
 
     def _hook_message(self, call: _Call) -> tuple[Outcome, StoredMessage]:

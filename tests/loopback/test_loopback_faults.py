@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from collections.abc import Callable
@@ -192,3 +193,15 @@ async def test_zlib_stream_frames_share_one_inflater(emu: LoopbackDiscord) -> No
     ]
     assert payloads[4]["d"] is False
     assert len(payloads[2]["d"]["members"]) == len(emu.world.members)
+
+
+async def test_interaction_tokens_expire(emu: LoopbackDiscord, bot: hikari.GatewayBot) -> None:
+    emu.token_lifetime = 0.3
+    outcome = await emu.slash("echo", {"text": "soon stale"})
+    url = f"{emu.rest_url}/webhooks/{emu.application_id}/{outcome.token}/messages/@original"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(url) as fresh:
+            assert fresh.status == 200
+        await asyncio.sleep(0.35)
+        async with http.get(url) as stale:
+            assert (stale.status, (await stale.json())["code"]) == (401, 50027)
