@@ -9,10 +9,13 @@ from nazh.builder.view import BuilderView
 from nazh.invocation import Invocation
 from nazh.services import Services
 
-__all__ = ("IDLE_TIMEOUT", "BuilderHub")
+__all__ = ("IDLE_TIMEOUT", "TOKEN_LIFETIME", "BuilderHub")
 
 IDLE_TIMEOUT = 600.0
 """Seconds a builder waits for a click before it expires."""
+
+TOKEN_LIFETIME = 900.0
+"""Seconds Discord keeps an interaction token usable for editing its message."""
 
 
 class BuilderHub(lightbulb.Loadable):
@@ -22,11 +25,13 @@ class BuilderHub(lightbulb.Loadable):
     ``miru_client.get_type_dependency(BuilderHub)`` finds it) and ends every builder on unload.
     """
 
-    __slots__ = ("_miru", "_services", "live", "timeout")
+    __slots__ = ("_miru", "_services", "live", "timeout", "token_lifetime")
 
     def __init__(self, timeout: float = IDLE_TIMEOUT) -> None:
         self.timeout = timeout
         """Idle seconds before a builder expires (applies to builders opened afterwards)."""
+        self.token_lifetime = TOKEN_LIFETIME
+        """Seconds an interaction token can edit a builder message."""
         self.live: dict[int, BuilderView] = {}
         """The live builder of each player, by user id."""
         self._miru: miru.Client | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -195,6 +196,8 @@ class BuilderView(miru.View):
         self.shown = False
         """Whether its message was sent."""
         self._editor: miru.ViewContext | miru.ModalContext | None = None
+        self._edited_at = time.monotonic()
+        """When the interaction whose token edits the message arrived (the opener's at first)."""
         self._die = _DieSelect(
             options=[miru.SelectOption("d20", "20")],
             custom_id="build:die",
@@ -332,11 +335,25 @@ class BuilderView(miru.View):
         """Update the builder message in answer to `context`."""
         await context.edit_response(self.render(), components=self, user_mentions=False)
         self._editor = context
+        self._edited_at = time.monotonic()
 
     async def roll(self, context: miru.ViewContext, *, private: bool) -> None:
-        """Roll the build through `/roll`'s engine, rendering and statistics."""
+        """Roll the build through `/roll`'s engine, rendering and statistics.
+
+        When the token that edits the builder would run out before the builder expires (a player
+        who only rolls, for minutes), this click updates the message to take over with its fresh
+        token and the roll follows up.
+        """
+        if self._token_running_out():
+            await self.show(context)
         invocation = ComponentInvocation(self.hub.services, context)
         await rolling.roll(invocation, self.state.notation, private=private)
+
+    def _token_running_out(self) -> bool:
+        if self.opener.source == "prefix":
+            return False
+        spare = self.hub.token_lifetime - (time.monotonic() - self._edited_at)
+        return spare < 1.1 * (self.timeout or 0)
 
     def new_modal(self, kind: type[BuilderModal]) -> BuilderModal:
         """A fresh modal of `kind` for this builder, replacing the one it had open."""
@@ -418,7 +435,7 @@ class BuilderView(miru.View):
         why = self.ended or "replaced by a newer builder"
         text = ended(self.state, summarize(self.state), why)
         try:
-            if self._editor is not None:
+            if self._editor is not None and self.opener.source != "prefix":
                 await self._editor.edit_response(text, components=self, user_mentions=False)
             else:
                 await self.opener.edit_response(text, components=self)

@@ -259,6 +259,33 @@ async def test_idle_builders_expire(emu: LoopbackDiscord, app: NazhApp) -> None:
     assert hub.live == {}
 
 
+async def test_a_builder_only_rolled_for_a_while_still_shows_it_expired(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    # Scaled down: tokens last 2 s (Discord: 15 min), builders expire after 0.8 s idle.
+    hub = hub_of(app)
+    hub.timeout, hub.token_lifetime = 0.8, 2.0
+    emu.token_lifetime = 2.0
+    user = emu.users[0]
+    message = await open_builder(emu, app, user=user)
+    await emu.select(message, "build:die", ["20"], user=user)
+    rolls: list[Outcome] = []
+    for _ in range(3):
+        await asyncio.sleep(0.5)
+        rolls.append(await emu.click(message, "build:roll", user=user))
+    assert [roll.callback_type for roll in rolls[:2]] == [4, 4]
+    refreshed = rolls[2]
+    assert refreshed.callback_type == 7
+    for _ in range(100):
+        if refreshed.followups and "expired" in message.content:
+            break
+        await asyncio.sleep(0.02)
+    assert refreshed.followups[0].content.startswith(f"<@{user.id}> :game_die:\n1d20 (")
+    assert not refreshed.followups[0].ephemeral
+    assert "(expired after 0.8 seconds idle; use `/build` for a new one)" in message.content
+    assert enabled(message) == set()
+
+
 async def test_a_new_builder_replaces_the_previous_one(emu: LoopbackDiscord, app: NazhApp) -> None:
     hub = hub_of(app)
     user = emu.users[0]
