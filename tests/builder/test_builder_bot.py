@@ -286,6 +286,26 @@ async def test_a_builder_only_rolled_for_a_while_still_shows_it_expired(
     assert enabled(message) == set()
 
 
+async def test_a_prefix_builder_expires_with_the_bot_token(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    hub = hub_of(app)
+    hub.timeout = 0.6
+    emu.token_lifetime = 0.3
+    sent = await emu.send_message("!build")
+    message = sent.message
+    assert message is not None
+    await asyncio.sleep(0.05)
+    await emu.select(message, "build:die", ["8"])
+    for _ in range(100):
+        if "expired" in message.content:
+            break
+        await asyncio.sleep(0.02)
+    assert "(expired after 0.6 seconds idle; use `/build` for a new one)" in message.content
+    assert notation(message.content) == "1d8"
+    assert enabled(message) == set()
+
+
 async def test_a_new_builder_replaces_the_previous_one(emu: LoopbackDiscord, app: NazhApp) -> None:
     hub = hub_of(app)
     user = emu.users[0]
