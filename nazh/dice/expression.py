@@ -7,7 +7,7 @@ from .limits import MAX_DICE
 from .parser import parse_input
 from .render import Template
 from .stringify import node_text
-from .trace import PoolInfo, pool_infos
+from .trace import PoolInfo, enclosures, pool_infos
 
 __all__ = ("Expression",)
 
@@ -22,6 +22,7 @@ class Expression:
 
     __slots__ = (
         "_counting",
+        "_enclosing",
         "_pools",
         "_template",
         "body",
@@ -48,6 +49,7 @@ class Expression:
         self.program: Program = compile_program(root)
         self._pools: list[PoolInfo | None] | None = None
         self._counting: list[bool] | None = None
+        self._enclosing: list[tuple[tuple[int, int], ...]] | None = None
         self._template: Template | None = None
 
     @property
@@ -66,6 +68,13 @@ class Expression:
                 for node in traced_nodes(self.root)
             ]
         return self._counting
+
+    @property
+    def enclosing(self) -> list[tuple[tuple[int, int], ...]]:
+        """Per traced node, the `(trace index, item position)` of each set item it lies in."""
+        if self._enclosing is None:
+            self._enclosing = enclosures(self.root)
+        return self._enclosing
 
     @property
     def template(self) -> Template:

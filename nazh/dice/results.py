@@ -15,7 +15,6 @@ from .trace import (
     SUCCESS,
     DieFlag,
     Entry,
-    PoolInfo,
 )
 
 if TYPE_CHECKING:
@@ -174,14 +173,21 @@ class RollResult:
 
     @property
     def successes(self) -> int | None:
-        """Net successes of the success-counting pools and sets, or None if there are none."""
+        """Net successes of the success-counting pools and sets, or None if there are none.
+
+        A pool or set inside a set item that was dropped, or inside a set that counts
+        successes itself (its own count stands for theirs), adds nothing.
+        """
+        source, trace = self.source, self.trace
+        counting = source.counting
         counted: int | None = None
-        for counts, (_, _, flags) in zip(self.source.counting, self.trace, strict=True):
-            if counts and flags is not None:
-                net = sum(
-                    (1 if flag & SUCCESS else 0) - (1 if flag & FAILURE else 0) for flag in flags
-                )
-                counted = net if counted is None else counted + net
+        for counts, within, (_, _, flags) in zip(counting, source.enclosing, trace, strict=True):
+            if not counts or flags is None:
+                continue
+            if any(counting[slot] for slot, _ in within) or _in_dropped_item(trace, within):
+                continue
+            net = sum((1 if flag & SUCCESS else 0) - (1 if flag & FAILURE else 0) for flag in flags)
+            counted = net if counted is None else counted + net
         return counted
 
     def _crit_fumble(self) -> tuple[bool, bool]:
@@ -236,7 +242,12 @@ def _find_critical(result: RollResult) -> tuple[bool, bool]:
     for position, (info, (faces, _, flags)) in enumerate(
         zip(result.source.pools, result.trace, strict=True)
     ):
-        if info is None or info.crit is None or faces is None or _in_dropped_item(result, info):
+        if (
+            info is None
+            or info.crit is None
+            or faces is None
+            or _in_dropped_item(result.trace, info.within)
+        ):
             continue
         for index, face in enumerate(faces):
             if flags is None or not flags[index] & INACTIVE:
@@ -252,9 +263,6 @@ def _find_critical(result: RollResult) -> tuple[bool, bool]:
     return info.crit(found[1]), info.fumble(found[1])
 
 
-def _in_dropped_item(result: RollResult, info: PoolInfo) -> bool:
-    """Whether the pool lies in a set item that its set dropped."""
-    trace = result.trace
-    return any(
-        flags[position] & DROPPED for slot, position in info.within if (flags := trace[slot][2])
-    )
+def _in_dropped_item(trace: list[Entry], within: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a node inside the set items `within` lies in one that its set dropped."""
+    return any(flags[position] & DROPPED for slot, position in within if (flags := trace[slot][2]))

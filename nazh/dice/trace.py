@@ -36,6 +36,7 @@ __all__ = (
     "Entry",
     "PoolInfo",
     "Predicate",
+    "enclosures",
     "pool_infos",
     "predicate",
 )
@@ -110,17 +111,27 @@ class PoolInfo:
 
 def pool_infos(root: Node) -> list[PoolInfo | None]:
     """One `PoolInfo` per trace entry (None for sets)."""
+    return [
+        PoolInfo(node, within) if isinstance(node, Dice) else None
+        for node, within in zip(traced_nodes(root), enclosures(root), strict=True)
+    ]
+
+
+def enclosures(root: Node) -> list[tuple[tuple[int, int], ...]]:
+    """Per trace entry, the `(trace index, item position)` of each set item it lies in,
+    outermost first."""
     nodes = traced_nodes(root)
     slots = {id(node): index for index, node in enumerate(nodes)}
-    infos: list[PoolInfo | None] = [None] * len(nodes)
+    found: list[tuple[tuple[int, int], ...]] = [()] * len(nodes)
     pending: list[tuple[Node, tuple[tuple[int, int], ...]]] = [(root, ())]
     while pending:
         node, within = pending.pop()
         if isinstance(node, Dice):
-            infos[slots[id(node)]] = PoolInfo(node, within)
+            found[slots[id(node)]] = within
         elif isinstance(node, Set):
             slot = slots[id(node)]
+            found[slot] = within
             pending.extend((item, (*within, (slot, i))) for i, item in enumerate(node.items))
         else:
             pending.extend((child, within) for child in children(node))
-    return infos
+    return found

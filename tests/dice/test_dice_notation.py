@@ -204,6 +204,15 @@ def test_success_count_plays_in_arithmetic_and_sums_across_pools() -> None:
     assert one("1d20 + 2", [3]).successes is None
 
 
+def test_successes_leave_out_dropped_set_items_and_counts_a_set_replaces() -> None:
+    kept = one("{4d6>=5, 1d8>=5}kh1", [2, 5, 5, 2, 6])
+    assert (kept.successes, kept.total) == (2, 2)
+    outer = one("{2d6>=4, 1d6>=4}kh1>=1", [5, 5, 6])
+    assert (outer.successes, outer.total) == (1, 1)
+    both = one("{2d6>=4, 1d6>=4} + 1d6>=4", [5, 1, 6, 4])
+    assert (both.successes, both.total) == (3, 3)
+
+
 @pytest.mark.parametrize(
     ("text", "faces", "crit", "fumble"),
     [
