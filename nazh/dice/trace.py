@@ -102,11 +102,18 @@ class PoolInfo:
         self.crit: Predicate | None = None
         self.fumble: Predicate | None = None
         if ranges or node.sides == 20:
+            # A d20 crits on 20 and fumbles on 1 unless told otherwise; other dice only in the
+            # ranges their `cs`/`cf` give.
             bottom, top = face_range(node.sides)
+            natural = node.sides == 20
             success = ranges.get("success")
             failure = ranges.get("failure")
-            self.crit = predicate(success) if success else top.__eq__
-            self.fumble = predicate(failure) if failure else bottom.__eq__
+            self.crit = predicate(success) if success else top.__eq__ if natural else _never
+            self.fumble = predicate(failure) if failure else bottom.__eq__ if natural else _never
+
+
+def _never(_: int) -> bool:
+    return False
 
 
 def pool_infos(root: Node) -> list[PoolInfo | None]:
