@@ -52,6 +52,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE guild_settings (guild_id BIGINT PRIMARY KEY, prefix TEXT)",
         ),
     ),
+    Migration(
+        2,
+        "the last batch each running process flushed, so a retried flush is applied once",
+        (
+            "CREATE TABLE flush_marks (writer TEXT PRIMARY KEY, seq BIGINT NOT NULL,"
+            " updated_at BIGINT NOT NULL)",
+        ),
+    ),
 )
 
 _CREATE_VERSION_TABLE = text(

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TypeVar
 
 __all__ = ("FATE_SIDES", "MAX_FACE_TRACKED_SIDES", "PendingStats")
 
@@ -14,14 +13,12 @@ MAX_FACE_TRACKED_SIDES = 100
 
 _FATE_FACES = frozenset((-1, 0, 1))
 
-_Key = TypeVar("_Key")
-
 
 class PendingStats:
     """Additive counters keyed like the tables they are flushed to (user first, then guild).
 
-    Every counter only ever grows, so two batches combine by addition (`merge`), which is what
-    makes a failed flush safe to put back and concurrent flushes safe to add up in the database.
+    Every counter only ever grows, so concurrent flushes from several processes add up in the
+    database.
     """
 
     __slots__ = ("dice", "dice_rolled", "faces", "rolls", "users")
@@ -72,28 +69,8 @@ class PendingStats:
                 face_key = (user_id, guild_id, sides, face)
                 faces[face_key] = faces.get(face_key, 0) + n
 
-    def merge(self, other: "PendingStats") -> None:
-        """Add every counter of `other` into this batch."""
-        for key, n in other.faces.items():
-            self.faces[key] = self.faces.get(key, 0) + n
-        for key, values in other.dice.items():
-            _add_into(self.dice, key, values)
-        for key, values in other.users.items():
-            _add_into(self.users, key, values)
-        self.rolls += other.rolls
-        self.dice_rolled += other.dice_rolled
-
     def discard_user(self, user_id: int) -> None:
         """Drop everything pending about `user_id` (the bot-wide totals keep their counts)."""
         self.faces = {key: n for key, n in self.faces.items() if key[0] != user_id}
         self.dice = {key: v for key, v in self.dice.items() if key[0] != user_id}
         self.users = {key: v for key, v in self.users.items() if key[0] != user_id}
-
-
-def _add_into(target: dict[_Key, list[int]], key: _Key, values: list[int]) -> None:
-    current = target.get(key)
-    if current is None:
-        target[key] = list(values)
-    else:
-        for index, value in enumerate(values):
-            current[index] += value

@@ -6,6 +6,7 @@ __all__ = (
     "bot_totals",
     "die_totals",
     "face_counts",
+    "flush_marks",
     "guild_settings",
     "metadata",
     "recent_rolls",
@@ -74,4 +75,12 @@ guild_settings = Table(
     metadata,
     Column("guild_id", BigInteger, primary_key=True),
     Column("prefix", Text, nullable=True),
+)
+
+flush_marks = Table(
+    "flush_marks",
+    metadata,
+    Column("writer", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
 )

@@ -5,6 +5,7 @@ import collections
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
@@ -20,6 +21,7 @@ from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
 from nazh.storage.schema import (
     die_totals,
     face_counts,
+    flush_marks,
     guild_settings,
     recent_rolls,
     user_totals,
@@ -41,6 +43,9 @@ PING_TIMEOUT = 2.0
 _CLOSE_FLUSH_ATTEMPTS = 3
 _CLOSE_RETRY_DELAY = 0.2
 
+FLUSH_MARK_TTL = 7 * 24 * 3600
+"""Seconds after which start-up deletes the flush mark of a process that never closed."""
+
 _log = logging.getLogger("nazh.storage")
 
 
@@ -51,6 +56,10 @@ class Storage:
     recorded in memory by `record_roll` and flushed by a background task every `flush_interval`
     seconds as additive upserts, so several processes may share one PostgreSQL database.
     Statistics reads flush first, so they include every roll recorded in this process.
+
+    Each flushed batch is numbered and its number written in the same transaction: a batch
+    whose commit may or may not have landed (an error, a lost connection) is retried as it was,
+    before anything newer, and skipped if its number shows it landed. So it counts exactly once.
     """
 
     __slots__ = (
@@ -70,6 +79,9 @@ class Storage:
         "_prefixes",
         "_recent_cache",
         "_schema_version",
+        "_sequence",
+        "_unsure",
+        "_writer",
     )
 
     def __init__(self, engine: AsyncEngine, *, schema_version: int, flush_interval: float) -> None:
@@ -92,6 +104,9 @@ class Storage:
         self._pending_recent: dict[int, dict[str, int]] = {}
         self._recent_cache: collections.OrderedDict[int, list[str]] = collections.OrderedDict()
         self._prefixes: dict[int, str | None] = {}
+        self._writer = uuid.uuid4().hex
+        self._sequence = 0
+        self._unsure: _Batch | None = None
 
     @classmethod
     async def open(
@@ -111,6 +126,11 @@ class Storage:
         try:
             await use_wal(engine)
             version = await migrate(engine)
+            async with engine.begin() as connection:
+                cutoff = int(time.time()) - FLUSH_MARK_TTL
+                await connection.execute(
+                    delete(flush_marks).where(flush_marks.c.updated_at < cutoff)
+                )
             storage = cls(engine, schema_version=version, flush_interval=flush_interval)
         except BaseException:
             await engine.dispose()
@@ -138,7 +158,8 @@ class Storage:
     @property
     def pending_rolls(self) -> int:
         """Rolls recorded and not flushed yet."""
-        return self._pending.rolls
+        unsure = self._unsure.stats.rolls if self._unsure is not None else 0
+        return self._pending.rolls + unsure
 
     @property
     def flushed_rolls(self) -> int:
@@ -176,6 +197,11 @@ class Storage:
                         _log.error("losing %d unflushed rolls on close", self._pending.rolls)
                         raise
                     await asyncio.sleep(_CLOSE_RETRY_DELAY)
+            if self._sequence:
+                async with self._engine.begin() as connection:
+                    await connection.execute(
+                        delete(flush_marks).where(flush_marks.c.writer == self._writer)
+                    )
         finally:
             await self._engine.dispose()
 
@@ -212,27 +238,40 @@ class Storage:
             await self._flush_pending()
 
     async def _flush_pending(self) -> None:
-        batch, recents = self._pending, self._pending_recent
-        if not batch and not recents:
-            return
-        self._pending, self._pending_recent = PendingStats(), {}
-        try:
-            async with self._engine.begin() as connection:
-                await write_pending(connection, batch)
-                for user_id, stamps in recents.items():
-                    await _write_recent(connection, user_id, stamps)
-        except BaseException:
-            batch.merge(self._pending)
-            self._pending = batch
-            for user_id, stamps in self._pending_recent.items():
-                merged = {**recents.get(user_id, {}), **stamps}
-                newest = sorted(merged.items(), key=lambda item: item[1])[-RECENT_LIMIT:]
-                recents[user_id] = dict(newest)
-            self._pending_recent = recents
-            self._failed_flushes += 1
-            raise
-        self._flushed_rolls += batch.rolls
-        self._flushed_dice += batch.dice_rolled
+        while True:
+            if self._unsure is None:
+                if not self._pending and not self._pending_recent:
+                    return
+                self._sequence += 1
+                self._unsure = _Batch(self._sequence, self._pending, self._pending_recent)
+                self._pending, self._pending_recent = PendingStats(), {}
+            batch = self._unsure
+            try:
+                async with self._engine.begin() as connection:
+                    if batch.attempts and await self._landed(connection, batch.sequence):
+                        _log.info("a retried flush had landed; not counting it again")
+                    else:
+                        await self._write(connection, batch)
+            except BaseException:
+                batch.attempts += 1
+                self._failed_flushes += 1
+                raise
+            self._unsure = None
+            self._flushed_rolls += batch.stats.rolls
+            self._flushed_dice += batch.stats.dice_rolled
+
+    async def _landed(self, connection: AsyncConnection, sequence: int) -> bool:
+        done = await connection.scalar(
+            select(flush_marks.c.seq).where(flush_marks.c.writer == self._writer)
+        )
+        return done is not None and done >= sequence
+
+    async def _write(self, connection: AsyncConnection, batch: "_Batch") -> None:
+        await write_pending(connection, batch.stats)
+        for user_id, stamps in batch.recents.items():
+            await _write_recent(connection, user_id, stamps)
+        mark = {"writer": self._writer, "seq": batch.sequence, "updated_at": int(time.time())}
+        await put_rows(connection, flush_marks, ("writer",), [mark])
 
     async def _flush_periodically(self) -> None:
         loop = asyncio.get_running_loop()
@@ -316,7 +355,8 @@ class Storage:
                 )
                 rows = list(stored)
             pending = list(reversed(self._pending_recent.get(user_id, {})))
-            cached = list(dict.fromkeys([*pending, *rows]))[:RECENT_LIMIT]
+            unsure = list(reversed(self._unsure.recents.get(user_id, {}))) if self._unsure else []
+            cached = list(dict.fromkeys([*pending, *unsure, *rows]))[:RECENT_LIMIT]
             self._recent_cache[user_id] = cached
             while len(self._recent_cache) > RECENT_CACHE_USERS:
                 self._recent_cache.popitem(last=False)
@@ -364,6 +404,9 @@ class Storage:
         async with self._flush_lock:
             self._pending.discard_user(user_id)
             self._pending_recent.pop(user_id, None)
+            if self._unsure is not None:
+                self._unsure.stats.discard_user(user_id)
+                self._unsure.recents.pop(user_id, None)
             self._recent_cache.pop(user_id, None)
             async with self._engine.begin() as connection:
                 # The order `write_pending` locks rows in, so a flush elsewhere cannot deadlock us.
@@ -406,3 +449,17 @@ async def _write_recent(connection: AsyncConnection, user_id: int, stamps: dict[
             recent_rolls.c.expression.not_in(kept.scalar_subquery()),
         )
     )
+
+
+class _Batch:
+    """Statistics and recent rolls taken out of memory to be written as flush `sequence`."""
+
+    __slots__ = ("attempts", "recents", "sequence", "stats")
+
+    def __init__(
+        self, sequence: int, stats: PendingStats, recents: dict[int, dict[str, int]]
+    ) -> None:
+        self.sequence = sequence
+        self.stats = stats
+        self.recents = recents
+        self.attempts = 0

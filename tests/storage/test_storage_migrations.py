@@ -1,6 +1,7 @@
 """Schema migrations: from empty, re-opening, refusing newer schemas, atomic steps."""
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ TABLES = (
     "bot_totals",
     "recent_rolls",
     "guild_settings",
+    "flush_marks",
 )
 
 
@@ -41,6 +43,38 @@ async def test_reopening_keeps_data_and_version(db_url: str, db_scalar: Scalar) 
         assert storage.schema_version == len(MIGRATIONS)
         assert await db_scalar("SELECT rolls FROM bot_totals") == expected_rolls
     assert await db_scalar("SELECT count(*) FROM schema_version") == 1
+
+
+async def test_upgrading_from_the_first_schema_keeps_the_statistics(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    engine = create_engine(resolve_url(db_url, Path()))
+    try:
+        assert await migrate(engine, MIGRATIONS[:1]) == 1
+    finally:
+        await engine.dispose()
+    await db_scalar("INSERT INTO bot_totals (id, rolls, dice) VALUES (1, 41, 90)")
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    storage.record_roll(guild_id=1, user_id=2, dice=[(20, 7)])
+    await storage.close()
+
+    assert storage.schema_version == len(MIGRATIONS) > 1
+    assert await db_scalar("SELECT rolls FROM bot_totals") == 42
+
+
+async def test_flush_marks_go_with_their_process(db_url: str, db_scalar: Scalar) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    storage.record_roll(guild_id=1, user_id=2, dice=[(6, 3)])
+    await storage.flush()
+    assert await db_scalar("SELECT seq FROM flush_marks") == 1
+    await storage.close()
+    assert await db_scalar("SELECT count(*) FROM flush_marks") == 0
+
+    await db_scalar("INSERT INTO flush_marks VALUES ('crashed', 7, 0)")
+    await db_scalar(f"INSERT INTO flush_marks VALUES ('recent', 7, {int(time.time())})")
+    await (await Storage.open(db_url, flush_interval=3600)).close()
+    assert await db_scalar("SELECT writer FROM flush_marks") == "recent"
 
 
 async def test_concurrent_start_ups_migrate_once(db_url: str, db_scalar: Scalar) -> None:

@@ -1,16 +1,18 @@
 """Roll statistics: aggregates, batching, flush failures and forgetting a user."""
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from nazh.storage import FATE_SIDES, MAX_FACE_TRACKED_SIDES, Storage, StorageClosedError
 
@@ -227,6 +229,52 @@ async def test_failed_flush_keeps_everything_and_writes_nothing(
     assert (stats.rolls, stats.dice, stats.nat20, stats.nat1) == (3, 4, 2, 1)
     assert (stats.faces[20][20], stats.faces[20][1], stats.faces[6][2]) == (2, 1, 1)
     assert (await storage.totals()).rolls == 3
+
+
+class LosesAcknowledgements:
+    """An engine whose next `lost` transactions commit and then report a lost connection."""
+
+    def __init__(self, engine: AsyncEngine, lost: int) -> None:
+        self.engine = engine
+        self.lost = lost
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.begin() as connection:
+            yield connection
+        if self.lost:
+            self.lost -= 1
+            raise ConnectionResetError("connection lost before the commit was acknowledged")
+
+
+async def test_a_flush_whose_commit_landed_unacknowledged_counts_once(
+    storage: Storage, db_scalar: Scalar
+) -> None:
+    storage.record_roll(guild_id=1, user_id=1, dice=[(20, 20)])
+    storage.remember_recent(1, "1d20")
+    await storage.flush()
+    real = storage._engine
+    storage._engine = LosesAcknowledgements(real, lost=2)  # pyright: ignore[reportAttributeAccessIssue]
+    storage.record_roll(guild_id=1, user_id=1, dice=[(20, 1), (6, 6)])
+    with pytest.raises(ConnectionResetError):
+        await storage.flush()
+    storage.record_roll(guild_id=1, user_id=1, dice=[(20, 7)])
+    with pytest.raises(ConnectionResetError):
+        await storage.flush()
+    assert (storage.pending_rolls, storage.failed_flushes) == (2, 2)
+    assert await db_scalar("SELECT rolls FROM bot_totals") == 2
+
+    stats = await storage.user_stats(1, guild_id=1)
+
+    assert (stats.rolls, stats.dice, stats.nat20, stats.nat1) == (3, 4, 1, 1)
+    assert (storage.pending_rolls, storage.flushed_rolls) == (0, 3)
+    assert await db_scalar("SELECT rolls FROM bot_totals") == 3
+    assert await db_scalar("SELECT sum(n) FROM face_counts WHERE sides = 20") == 3
+    assert await storage.recent(1) == ["1d20"]
+    storage._engine = real
 
 
 async def test_flusher_retries_after_failures(
