@@ -92,7 +92,7 @@ def parse_line(line: str, commands: Sequence[Json]) -> Action:
     keyword = word.lower()
     if keyword in ("quit", "exit", "/quit", "/exit"):
         return Quit()
-    if keyword in ("help", "?", "/help") and not rest:
+    if keyword in ("help", "?") and not rest:
         return Help()
     if keyword == "click":
         return Click(_number(rest, "click N (the number shown next to a button)"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,8 +82,14 @@ class Sandbox:
         """Post a message in the channel as the console user.
 
         Most messages get no reply, so this waits briefly; later replies still arrive as events.
+        ``@Nazh`` becomes a mention of the bot, as Discord's client makes it.
         """
-        return await self.emulator.send_message(text, user=self.user, max_wait=_SAY_WAIT)
+        bot = self.emulator.bot_user
+        names = "|".join(re.escape(name) for name in ("Nazh", bot.username))
+        text, found = re.subn(rf"@(?:{names})\b", f"<@{bot.id}>", text, flags=re.IGNORECASE)
+        return await self.emulator.send_message(
+            text, user=self.user, mentions=[bot] if found else [], max_wait=_SAY_WAIT
+        )
 
     async def click(self, message_id: int, custom_id: str) -> Outcome:
         """Press a button on a bot message."""

@@ -169,3 +169,22 @@ def test_an_unexpected_failure_is_reported_and_the_console_carries_on(
     ]
     assert _after(lines, "/roll 1d4")[2].startswith("  1d4 (")
     assert lines[-1] == "Bye."
+
+
+def test_slash_help_reaches_the_bot_and_at_nazh_is_a_mention(tmp_path: Path) -> None:
+    runner = LoopThread()
+    runner.start()
+    sandbox = Sandbox(tmp_path / "data", plugins=("help", "roll"))
+    runner.call(sandbox.start())
+    try:
+        lines = _transcript(sandbox, runner, "/help notation\n@Nazh roll 1d4\n@nazh\nquit\n")
+    finally:
+        runner.call(sandbox.stop())
+        runner.stop()
+
+    assert _after(lines, "/help notation")[:2] == [
+        "Nazh (only you can see this)",
+        "  ▌ Nazh: dice notation",
+    ]
+    assert _after(lines, "@Nazh roll 1d4")[2].startswith("  1d4 (")
+    assert _after(lines, "@nazh")[1] == "  ▌ Nazh: commands"
