@@ -37,7 +37,7 @@ _NOTATION = """\
 **Rerolls** `2d6rr<2` until none below 2 · `2d6ro1` once · `3d6ra6` a 6 adds a die
 **Explode** `3d6!` on the maximum · `3d6!>4` · `3d6!!` compound · `3d6!p` penetrate
 **Clamp** `4d6mi2` at least 2 · `4d6ma5` at most 5
-**Successes** `10d10>=7` count 7+ · `f1` minus the 1s · `1d20cs>19` crits on 19-20
+**Successes** `10d10>=7` count 7+ · `f1` minus the 1s · `1d20cs>=19` crits on 19-20
 **Sets** `(1d4, 2d6, 3)kh1` the highest total · `{{1d6, 1d6}}>3` totals above 3
 **Advantage** `1d20+5 adv`, `1d20 dis`, or `2d20kh1+5`
 **Repeat** `6#4d6kh3` six rolls, one line each
