@@ -238,27 +238,30 @@ class Storage:
             await self._flush_pending()
 
     async def _flush_pending(self) -> None:
-        while True:
-            if self._unsure is None:
-                if not self._pending and not self._pending_recent:
-                    return
-                self._sequence += 1
-                self._unsure = _Batch(self._sequence, self._pending, self._pending_recent)
-                self._pending, self._pending_recent = PendingStats(), {}
-            batch = self._unsure
-            try:
-                async with self._engine.begin() as connection:
-                    if batch.attempts and await self._landed(connection, batch.sequence):
-                        _log.info("a retried flush had landed; not counting it again")
-                    else:
-                        await self._write(connection, batch)
-            except BaseException:
-                batch.attempts += 1
-                self._failed_flushes += 1
-                raise
-            self._unsure = None
-            self._flushed_rolls += batch.stats.rolls
-            self._flushed_dice += batch.stats.dice_rolled
+        if self._unsure is not None:
+            await self._flush_batch(self._unsure)
+        if self._pending or self._pending_recent:
+            self._sequence += 1
+            batch = _Batch(self._sequence, self._pending, self._pending_recent)
+            self._pending, self._pending_recent = PendingStats(), {}
+            self._unsure = batch
+            await self._flush_batch(batch)
+
+    async def _flush_batch(self, batch: "_Batch") -> None:
+        """Write `batch` (the unsure one) once: skipped if an earlier attempt landed."""
+        try:
+            async with self._engine.begin() as connection:
+                if batch.attempts and await self._landed(connection, batch.sequence):
+                    _log.info("a retried flush had landed; not counting it again")
+                else:
+                    await self._write(connection, batch)
+        except BaseException:
+            batch.attempts += 1
+            self._failed_flushes += 1
+            raise
+        self._unsure = None
+        self._flushed_rolls += batch.stats.rolls
+        self._flushed_dice += batch.stats.dice_rolled
 
     async def _landed(self, connection: AsyncConnection, sequence: int) -> bool:
         done = await connection.scalar(
