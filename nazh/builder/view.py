@@ -411,8 +411,10 @@ class BuilderView(miru.View):
     # -- ending ----------------------------------------------------------------------------------
 
     async def on_timeout(self) -> None:
-        minutes = round((self.timeout or 0) / 60)
-        idle = f"{minutes} minutes" if minutes >= 1 else f"{self.timeout:g} seconds"
+        seconds = self.timeout or 0
+        minutes = round(seconds / 60)
+        amount, unit = (minutes, "minute") if minutes >= 1 else (seconds, "second")
+        idle = f"{amount:g} {unit}{'' if amount == 1 else 's'}"
         if self.ended is None:
             # miru stops a timed-out view itself once this returns; stopping it here would
             # cancel the very task this runs in.

@@ -262,19 +262,22 @@ async def test_idle_builders_expire(emu: LoopbackDiscord, app: NazhApp) -> None:
 async def test_a_builder_only_rolled_for_a_while_still_shows_it_expired(
     emu: LoopbackDiscord, app: NazhApp
 ) -> None:
-    # Scaled down: tokens last 2 s (Discord: 15 min), builders expire after 0.8 s idle.
+    # Scaled down: tokens last 2.5 s (Discord: 15 min), builders expire after 1 s idle, so a
+    # Roll refreshes the builder's token once it is 1.4 s old (2.5 s - 1.1 * 1 s).
     hub = hub_of(app)
-    hub.timeout, hub.token_lifetime = 0.8, 2.0
-    emu.token_lifetime = 2.0
+    hub.timeout, hub.token_lifetime = 1.0, 2.5
+    emu.token_lifetime = 2.5
     user = emu.users[0]
+    loop = asyncio.get_running_loop()
     message = await open_builder(emu, app, user=user)
     await emu.select(message, "build:die", ["20"], user=user)
+    selected_at = loop.time()
     rolls: list[Outcome] = []
-    for _ in range(3):
-        await asyncio.sleep(0.5)
+    for at in (0.3, 0.6, 1.0, 1.6):
+        await asyncio.sleep(max(0.0, selected_at + at - loop.time()))
         rolls.append(await emu.click(message, "build:roll", user=user))
-    assert [roll.callback_type for roll in rolls[:2]] == [4, 4]
-    refreshed = rolls[2]
+    assert [roll.callback_type for roll in rolls[:3]] == [4, 4, 4]
+    refreshed = rolls[3]
     assert refreshed.callback_type == 7
     for _ in range(100):
         if refreshed.followups and "expired" in message.content:
@@ -282,7 +285,7 @@ async def test_a_builder_only_rolled_for_a_while_still_shows_it_expired(
         await asyncio.sleep(0.02)
     assert refreshed.followups[0].content.startswith(f"<@{user.id}> :game_die:\n1d20 (")
     assert not refreshed.followups[0].ephemeral
-    assert "(expired after 0.8 seconds idle; use `/build` for a new one)" in message.content
+    assert "(expired after 1 second idle; use `/build` for a new one)" in message.content
     assert enabled(message) == set()
 
 

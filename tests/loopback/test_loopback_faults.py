@@ -196,12 +196,12 @@ async def test_zlib_stream_frames_share_one_inflater(emu: LoopbackDiscord) -> No
 
 
 async def test_interaction_tokens_expire(emu: LoopbackDiscord, bot: hikari.GatewayBot) -> None:
-    emu.token_lifetime = 0.3
+    emu.token_lifetime = 1.0
     outcome = await emu.slash("echo", {"text": "soon stale"})
     url = f"{emu.rest_url}/webhooks/{emu.application_id}/{outcome.token}/messages/@original"
     async with aiohttp.ClientSession() as http:
         async with http.get(url) as fresh:
             assert fresh.status == 200
-        await asyncio.sleep(0.35)
+        await asyncio.sleep(1.05)
         async with http.get(url) as stale:
             assert (stale.status, (await stale.json())["code"]) == (401, 50027)
