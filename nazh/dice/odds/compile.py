@@ -28,7 +28,7 @@ from ..ast import (
 )
 from ..errors import LimitError
 from ..limits import MAX_VALUE
-from .explode import exploding_weights
+from .explode import exploding_weights, ranked_exploding_weights
 from .pool import MULTISET_STATES, PoolModel, pool_weights, select_ranked
 from .weights import Weights
 
@@ -53,7 +53,7 @@ def node_weights(node: Node) -> Weights:
         return Weights.point(node.value)
     if isinstance(node, Dice):
         model = PoolModel(node)
-        return exploding_weights(model) or pool_weights(model)
+        return exploding_weights(model) or ranked_exploding_weights(model) or pool_weights(model)
     if isinstance(node, Unary):
         inner = node_weights(node.operand)
         return inner.negated() if node.op == "-" else inner

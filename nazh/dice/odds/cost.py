@@ -29,6 +29,7 @@ from ..ast import (
 )
 from ..errors import LimitError
 from ..limits import MAX_CHAIN
+from .explode import ranked_explosion
 from .pool import MULTISET_STATES, chain_depth
 
 __all__ = ("WORK_LIMIT", "check_cost", "estimate")
@@ -122,6 +123,9 @@ def _dice(node: Dice) -> _Size:
     sides = high - low + 1
     n = node.count
     face_bits = math.log2(sides) if sides > 1 else 1
+    shape = ranked_explosion(node)
+    if shape is not None:
+        return _ranked_explosion(n, sides, face_bits, shape[1])
     steps = [m for m in node.modifiers if isinstance(m, Reroll | Explode | Clamp | Keep | Drop)]
     span = float(sides)
     bits = face_bits
@@ -180,6 +184,34 @@ def _dice(node: Dice) -> _Size:
     words = n * bits / 64 + 1
     work += total * min(runs, span) * (words + 50) + 100 * total + 10 * sides
     return _Size(total, n * bits, work)
+
+
+def _ranked_explosion(n: int, sides: int, face_bits: float, ranked: Keep | Drop) -> _Size:
+    """`explode.ranked_exploding_weights`: the chain's powers, the best few of `n` ordinary dice
+    for each number of top faces until that settles, and their mix."""
+    depth = chain_depth(1, sides, n)
+    chain = n * depth + 1
+    bits = n * (depth + 1) * face_bits
+    words = bits / 64 + 1
+    amount = min(ranked.selector.value, n)
+    if isinstance(ranked, Keep):
+        most, calls = amount, amount + 1
+    elif ranked.selector.op == "l":
+        most, calls = n - amount, 1
+    else:
+        most, calls = n - 1, amount + 1
+    rank_words = most * sides * n * face_bits / 64 + 1
+    ranking = sides * most * most / 2 * rank_words + sides * most * most * n * face_bits / 64
+    ordinary = most * sides + 1
+    settled = min(ranked.selector.value, chain)
+    work = calls * ranking + settled * ordinary * words
+    outcomes = ordinary + settled * sides
+    if isinstance(ranked, Drop):
+        work += chain * 20 * words + chain * ordinary * words
+        outcomes += chain * sides
+    else:
+        work += settled * 20 * words
+    return _Size(outcomes, bits, work)
 
 
 def _multisets(count: int, kinds: float) -> float:
