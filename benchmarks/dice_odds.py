@@ -100,7 +100,7 @@ def main() -> None:
     """Print the table: cold milliseconds for both, and icepool's time over Nazh's."""
     parser = argparse.ArgumentParser(description="Cold exact-odds times, Nazh against icepool.")
     parser.add_argument("--timeout", type=float, default=60.0, help="icepool limit per row")
-    parser.add_argument("--runs", type=int, default=3, help="fresh processes per cell")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per cell")
     args = parser.parse_args()
     print(f"{'expression':<12} {'nazh ms':>9} {'icepool ms':>11} {'ratio':>8}  peak MB (nazh)")
     ratios: list[float] = []
