@@ -235,8 +235,14 @@ def _notation(root: Node) -> str:
 def _total_text(result: "RollResult") -> str:
     if result.source.template.counting_root:
         noun = "success" if abs(result.total) == 1 else "successes"
-        return f"`{result.total}` {noun}"
-    return f"`{result.total}`"
+        text = f"`{result.total}` {noun}"
+    else:
+        text = f"`{result.total}`"
+    if result.crit:
+        return f"{text} · **critical!**"
+    if result.fumble:
+        return f"{text} · **fumble!**"
+    return text
 
 
 def _collapse(texts: list[str], excess: int) -> None:

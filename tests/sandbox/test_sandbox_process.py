@@ -52,7 +52,7 @@ def test_piped_stdin_is_a_transcript(tmp_path: Path) -> None:
     )
     assert re.search(
         r"^#general › !roll 1d20\+5 attack\nNazh\n  @The Owner 🎲\n"
-        r"  attack: 1d20 \(\d+\) \+ 5 = \d+$",
+        r"  attack: 1d20 \(\d+\) \+ 5 = \d+( · critical!| · fumble!)?$",
         out,
         re.MULTILINE,
     )
