@@ -22,6 +22,7 @@ class Expression:
 
     __slots__ = (
         "_counting",
+        "_crit_slots",
         "_enclosing",
         "_pools",
         "_template",
@@ -50,6 +51,7 @@ class Expression:
         self._pools: list[PoolInfo | None] | None = None
         self._counting: list[bool] | None = None
         self._enclosing: list[tuple[tuple[int, int], ...]] | None = None
+        self._crit_slots: tuple[int, ...] | None = None
         self._template: Template | None = None
 
     @property
@@ -68,6 +70,15 @@ class Expression:
                 for node in traced_nodes(self.root)
             ]
         return self._counting
+
+    @property
+    def crit_slots(self) -> tuple[int, ...]:
+        """Trace indices of the pools whose dice can crit or fumble (d20s, `cs`/`cf`)."""
+        if self._crit_slots is None:
+            self._crit_slots = tuple(
+                slot for slot, info in enumerate(self.pools) if info is not None and info.crit
+            )
+        return self._crit_slots
 
     @property
     def enclosing(self) -> list[tuple[tuple[int, int], ...]]:

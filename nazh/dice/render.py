@@ -238,6 +238,8 @@ def _total_text(result: "RollResult") -> str:
         text = f"`{result.total}` {noun}"
     else:
         text = f"`{result.total}`"
+    if not result.source.crit_slots:
+        return text
     if result.crit:
         return f"{text} · **critical!**"
     if result.fumble:

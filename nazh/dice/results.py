@@ -238,16 +238,15 @@ class RollSet:
 
 
 def _find_critical(result: RollResult) -> tuple[bool, bool]:
+    slots = result.source.crit_slots
+    if not slots:
+        return False, False
+    pools, trace = result.source.pools, result.trace
     found: tuple[int, int] | None = None
-    for position, (info, (faces, _, flags)) in enumerate(
-        zip(result.source.pools, result.trace, strict=True)
-    ):
-        if (
-            info is None
-            or info.crit is None
-            or faces is None
-            or _in_dropped_item(result.trace, info.within)
-        ):
+    for position in slots:
+        info = pools[position]
+        faces, _, flags = trace[position]
+        if info is None or faces is None or (info.within and _in_dropped_item(trace, info.within)):
             continue
         for index, face in enumerate(faces):
             if flags is None or not flags[index] & INACTIVE:
