@@ -96,10 +96,8 @@ class PrefixRouter:
         """The prefixes that address the bot: a mention of it, and the guild's or the default."""
         me = self.services.bot.get_me()
         mentions = (f"<@{me.id}>", f"<@!{me.id}>") if me is not None else ()
-        if not guild_id:
-            return (*mentions, self.services.settings.prefix)
         try:
-            custom = await self.services.storage.get_prefix(guild_id)
+            prefix = await self.services.guild_prefix(guild_id)
         except Exception as error:
             # Guessing the prefix could answer a server that chose another; mentions are safe.
             _LOGGER.warning(
@@ -108,7 +106,7 @@ class PrefixRouter:
                 str(error).strip().partition("\n")[0],
             )
             return mentions
-        return (*mentions, custom or self.services.settings.prefix)
+        return (*mentions, prefix)
 
     async def on_message(self, event: hikari.MessageCreateEvent) -> None:
         """Dispatch a message to its prefix command, if it is one."""

@@ -30,6 +30,13 @@ class Services:
     """Worker processes for CPU-heavy jobs (exact odds, charts)."""
     started_at: float = dataclasses.field(default_factory=time.time)
 
+    async def guild_prefix(self, guild_id: int | None) -> str:
+        """The message-command prefix in a guild (the default in DMs); storage errors propagate."""
+        default = self.settings.prefix
+        if not guild_id:
+            return default
+        return await self.storage.get_prefix(guild_id) or default
+
 
 async def services_of(client: lightbulb.Client) -> Services:
     """The :class:`Services` registered in ``client``'s dependency injection."""

@@ -95,11 +95,8 @@ async def show_help(invocation: Invocation, topic: str | None) -> None:
 
 async def _prefix_of(invocation: Invocation) -> str:
     services = invocation.services
-    default = services.settings.prefix
-    if invocation.guild_id is None:
-        return default
     try:
-        return await services.storage.get_prefix(invocation.guild_id) or default
+        return await services.guild_prefix(invocation.guild_id)
     except Exception as error:
         _LOGGER.warning("cannot read the prefix for /help, showing the default: %s", error)
-        return default
+        return services.settings.prefix

@@ -24,7 +24,7 @@ async def prefix(invocation: Invocation, new: str | None, *, can_manage: bool) -
         return
     storage = services.storage
     if new is None:
-        current = await storage.get_prefix(guild_id) or default
+        current = await services.guild_prefix(guild_id)
         await invocation.respond(
             f"This server's prefix is `{current}`: try `{current}roll 1d20`. "
             "Mentioning me works too.",
