@@ -49,6 +49,8 @@ class Invocation(abc.ABC):
     __slots__ = ("channel_id", "guild_id", "services", "started", "user")
 
     source: Source
+    answers_expire: bool
+    """Whether the first answer can only be edited for a while (an interaction token's life)."""
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class SlashInvocation(Invocation):
     __slots__ = ("context",)
 
     source: Source = "slash"
+    answers_expire = True
 
     def __init__(self, services: Services, context: lightbulb.Context) -> None:
         super().__init__(services, context.user, context.guild_id, context.channel_id)
@@ -147,6 +150,7 @@ class MessageInvocation(Invocation):
     __slots__ = ("message", "sent")
 
     source: Source = "prefix"
+    answers_expire = False
 
     def __init__(self, services: Services, message: hikari.Message) -> None:
         super().__init__(services, message.author, message.guild_id, message.channel_id)
@@ -201,6 +205,7 @@ class ComponentInvocation(Invocation):
     __slots__ = ("context",)
 
     source: Source = "component"
+    answers_expire = True
 
     def __init__(self, services: Services, context: miru.ViewContext | miru.ModalContext) -> None:
         interaction = context.interaction

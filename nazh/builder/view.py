@@ -350,7 +350,7 @@ class BuilderView(miru.View):
         await rolling.roll(invocation, self.state.notation, private=private)
 
     def _token_running_out(self) -> bool:
-        if self.opener.source == "prefix":
+        if not self.opener.answers_expire:
             return False
         spare = self.hub.token_lifetime - (time.monotonic() - self._edited_at)
         return spare < 1.1 * (self.timeout or 0)
@@ -437,7 +437,7 @@ class BuilderView(miru.View):
         why = self.ended or "replaced by a newer builder"
         text = ended(self.state, summarize(self.state), why)
         try:
-            if self._editor is not None and self.opener.source != "prefix":
+            if self._editor is not None and self.opener.answers_expire:
                 await self._editor.edit_response(text, components=self, user_mentions=False)
             else:
                 await self.opener.edit_response(text, components=self)
