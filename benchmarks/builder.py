@@ -14,10 +14,14 @@ import asyncio
 import statistics
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nazh.app import NazhApp
 from nazh.config import Settings
-from nazh.loopback import LoopbackDiscord, Outcome
+from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from nazh.loopback import Outcome
 
 TARGET_RATIO = 1.5
 CYCLE: tuple[tuple[str, str], ...] = (

@@ -9,6 +9,8 @@ A second table times, cold, the refusal of inputs too costly for exact odds.
     .venv/bin/python benchmarks/dice_odds.py [--timeout SECONDS]
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import statistics

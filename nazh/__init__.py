@@ -1,5 +1,7 @@
 """Nazh: a Discord dice bot with rich notation, secure rolls, exact odds and a roll builder."""
 
+from __future__ import annotations
+
 from importlib import metadata
 
 __all__ = ("__version__",)

@@ -1,5 +1,7 @@
 """``python -m nazh``: the same as the ``nazh`` command."""
 
+from __future__ import annotations
+
 import sys
 
 from nazh.cli import main

@@ -7,14 +7,13 @@ import contextlib
 import logging
 import math
 import signal
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import hikari
 import lightbulb
 import miru
 
 from nazh import __version__
-from nazh.config import Settings
 from nazh.extensions import PluginError, PluginManager, available_plugins
 from nazh.health import HealthServer, StartupError
 from nazh.metrics import Metrics
@@ -24,6 +23,11 @@ from nazh.services import Services
 from nazh.stats.odds import warm_up
 from nazh.stats.offload import OffloadPool
 from nazh.storage import SchemaTooNewError, Storage, resolve_url
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from nazh.config import Settings
 
 __all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
 

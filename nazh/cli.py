@@ -9,12 +9,14 @@ import os
 import random
 import sys
 import textwrap
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from nazh import __version__
 from nazh.config import ConfigError, load_settings, read_environment
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ("entry_point", "main", "roll_once", "run_bot", "use_color")
 

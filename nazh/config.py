@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 import dotenv
 from hikari.applications import get_token_id
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = (
     "DEFAULT_API_URL",

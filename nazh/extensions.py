@@ -9,9 +9,12 @@ import logging
 import pkgutil
 import re
 import sys
-import types
+from typing import TYPE_CHECKING
 
 import lightbulb
+
+if TYPE_CHECKING:
+    import types
 
 __all__ = (
     "PLUGIN_PACKAGE",

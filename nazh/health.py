@@ -6,14 +6,18 @@ import errno
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from nazh import __version__
-from nazh.metrics import Metrics
+
+if TYPE_CHECKING:
+    from aiohttp.typedefs import Handler
+
+    from nazh.metrics import Metrics
 
 __all__ = ("HealthServer", "Readiness", "StartupError")
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import hikari
-import lightbulb
-import miru
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import lightbulb
+    import miru
+
     from nazh.services import Services
 
 __all__ = ("ComponentInvocation", "Invocation", "MessageInvocation", "SlashInvocation", "Source")

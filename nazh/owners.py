@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-import hikari
-import lightbulb
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    import hikari
+    import lightbulb
 
 __all__ = ("application_owner_ids", "is_owner")
 

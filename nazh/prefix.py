@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import hikari
 import lightbulb
 
 from nazh.invocation import Invocation, MessageInvocation
-from nazh.services import Services
+
+if TYPE_CHECKING:
+    from nazh.services import Services
 
 __all__ = (
     "BARE_MENTION_COMMAND",

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import TYPE_CHECKING
 
-import hikari
 import lightbulb
 
-from nazh.config import Settings
-from nazh.metrics import Metrics
-from nazh.ratelimit import SlidingWindowLimiter
-from nazh.stats.offload import OffloadPool
-from nazh.storage import Storage
+if TYPE_CHECKING:
+    import hikari
+
+    from nazh.config import Settings
+    from nazh.metrics import Metrics
+    from nazh.ratelimit import SlidingWindowLimiter
+    from nazh.stats.offload import OffloadPool
+    from nazh.storage import Storage
 
 __all__ = ("Services", "services_of")
 

@@ -4,6 +4,8 @@
 into the message text; ``view`` is the miru view; ``hub`` opens builders and tracks them.
 """
 
+from __future__ import annotations
+
 from nazh.builder.hub import IDLE_TIMEOUT, BuilderHub
 from nazh.builder.model import Build, Op, Step, StepRefused, Term
 from nazh.builder.view import BuilderView

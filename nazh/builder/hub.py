@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import lightbulb
 import miru
 
 from nazh.builder.view import BuilderView
-from nazh.invocation import Invocation
 from nazh.services import Services
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("IDLE_TIMEOUT", "TOKEN_LIFETIME", "BuilderHub")
 

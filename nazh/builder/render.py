@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from nazh.builder.model import Build
-from nazh.builder.summary import Summary
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from nazh.builder.model import Build
+    from nazh.builder.summary import Summary
 
 __all__ = ("TITLE", "describe", "ended")
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import TYPE_CHECKING
 
 from nazh import dice
-from nazh.builder.model import Build
-from nazh.dice.odds import Distribution, distribution
+from nazh.dice.odds import distribution
 from nazh.dice.odds.cost import estimate
+
+if TYPE_CHECKING:
+    from nazh.builder.model import Build
+    from nazh.dice.odds import Distribution
 
 __all__ = ("ODDS_WORK", "Summary", "summarize")
 

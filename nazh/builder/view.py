@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 import hikari
@@ -16,10 +15,13 @@ from nazh.builder.render import describe, ended
 from nazh.builder.summary import summarize
 from nazh.commands import roll as rolling
 from nazh.dice.limits import MAX_SIDES
-from nazh.invocation import ComponentInvocation, Invocation
+from nazh.invocation import ComponentInvocation
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nazh.builder.hub import BuilderHub
+    from nazh.invocation import Invocation
 
 __all__ = ("KEEP_CHOICES", "BuilderModal", "BuilderView", "SidesModal", "TargetModal")
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import enum
 import logging
+from typing import TYPE_CHECKING
 
 import hikari
 import lightbulb
 
 from nazh.extensions import PluginError, PluginManager, PluginState
-from nazh.invocation import Invocation
 from nazh.owners import is_owner
 from nazh.prefix import PrefixCommand
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("REFUSAL", "SELF", "Action", "Admin", "AdminPrefix")
 

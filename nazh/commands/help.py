@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import hikari
 
-from nazh.invocation import Invocation
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("TOPICS", "help_card", "show_help")
 

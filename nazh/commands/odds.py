@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import hikari
 
 from nazh import dice
 from nazh.commands.roll import error_message
 from nazh.dice.odds import check_odds
-from nazh.invocation import Invocation
 from nazh.stats.cards import odds_card
 from nazh.stats.odds import OddsError, compute_odds
 from nazh.stats.offload import JobTimeoutError, PoolBusyError
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("CHART_FILENAME", "DEFER_AFTER", "TIME_LIMIT", "odds", "split_target")
 

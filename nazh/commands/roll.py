@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from nazh import dice
-from nazh.invocation import Invocation
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("MAX_MESSAGE", "error_message", "roll", "suggest")
 

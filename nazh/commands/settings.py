@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nazh.config import validate_prefix
-from nazh.invocation import Invocation
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = ("RESET_WORDS", "prefix")
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import TYPE_CHECKING
 
 import hikari
 import lightbulb
 import miru
 
 from nazh import __version__
-from nazh.invocation import Invocation
 from nazh.stats.cards import BotInfo, bot_card, server_card, user_card
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 __all__ = (
     "CONFIRM_TIMEOUT",

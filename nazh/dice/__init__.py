@@ -5,13 +5,15 @@
 '4d6kh3 (5, 4, ~~1~~, 3) = `12`'
 """
 
-from .ast import FATE
-from .complete import complete
-from .engine import parse, roll
-from .errors import DiceError, LimitError, ParseError
-from .expression import Expression
-from .odds import Distribution, distribution
-from .results import Die, DieFlag, Rolled, RollResult, RollSet
+from __future__ import annotations
+
+from nazh.dice.ast import FATE
+from nazh.dice.complete import complete
+from nazh.dice.engine import parse, roll
+from nazh.dice.errors import DiceError, LimitError, ParseError
+from nazh.dice.expression import Expression
+from nazh.dice.odds import Distribution, distribution
+from nazh.dice.results import Die, DieFlag, Rolled, RollResult, RollSet
 
 __all__ = (
     "FATE",

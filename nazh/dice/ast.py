@@ -14,9 +14,14 @@ Modifiers of a `Dice` (or `Set`) apply in the order written, except `CountSucces
 `CountSuccesses` and `CountFailures` test its value (after clamps, penetration, compounding).
 """
 
-from collections.abc import Iterator
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Literal as Lit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = (
     "FATE",
@@ -167,7 +172,7 @@ class Set:
     Only `Keep`, `Drop`, `CountSuccesses` and `CountFailures` modifiers apply to sets.
     """
 
-    items: tuple["Node", ...]
+    items: tuple[Node, ...]
     modifiers: tuple[Modifier, ...] = ()
     braces: bool = False
 
@@ -176,7 +181,7 @@ class Set:
 class Group:
     """A parenthesised expression."""
 
-    inner: "Node"
+    inner: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +189,7 @@ class Unary:
     """A sign applied to an operand."""
 
     op: Lit["+", "-"]
-    operand: "Node"
+    operand: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,15 +197,15 @@ class Binary:
     """Arithmetic; `/` divides rounding down (towards negative infinity)."""
 
     op: BinaryOp
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
     """An operand with a label written after it: `2d6[fire]`."""
 
-    operand: "Node"
+    operand: Node
     label: str
 
 

@@ -4,7 +4,11 @@ Bounds are exact for plain arithmetic and simple pools and safe (possibly wider 
 for selectors, rerolls and explosions; explosions are bounded by the engine's limits.
 """
 
-from .ast import (
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
     Binary,
     Clamp,
     CountFailures,
@@ -16,16 +20,20 @@ from .ast import (
     Keep,
     Labelled,
     Literal,
-    Modifier,
-    Node,
     Reroll,
-    Set,
     Unary,
     chain,
     face_range,
 )
-from .errors import DiceError
-from .limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
+from nazh.dice.errors import DiceError
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import (
+        Modifier,
+        Node,
+        Set,
+    )
 
 __all__ = ("Bounds", "bounds")
 

@@ -1,10 +1,12 @@
 """Autocomplete suggestions for a partly typed expression (used by `/roll`)."""
 
+from __future__ import annotations
+
 import re
 
-from .errors import DiceError, ParseError
-from .expression import Expression
-from .limits import COMPLETION_MAX_LENGTH
+from nazh.dice.errors import DiceError, ParseError
+from nazh.dice.expression import Expression
+from nazh.dice.limits import COMPLETION_MAX_LENGTH
 
 __all__ = ("complete",)
 

@@ -1,12 +1,18 @@
 """The two entry points: `parse` (cached) and `roll`."""
 
-import random
-from functools import lru_cache
+from __future__ import annotations
 
-from .evaluator import evaluate
-from .expression import Expression
-from .limits import PARSE_CACHE_SIZE
-from .results import RollResult, RollSet
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from nazh.dice.evaluator import evaluate
+from nazh.dice.expression import Expression
+from nazh.dice.limits import PARSE_CACHE_SIZE
+
+if TYPE_CHECKING:
+    import random
+
+    from nazh.dice.results import RollResult, RollSet
 
 __all__ = ("parse", "roll")
 

@@ -8,10 +8,15 @@ With an injected `random.Random`, each face is `rng.randint(1, sides)`, drawn in
 dice are rolled; a Fate die draws `rng.randint(1, 3) - 2`.
 """
 
+from __future__ import annotations
+
 import os
-import random
 from array import array
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import random
 
 __all__ = ("Faces", "OneFace", "seeded_source", "system_face", "system_faces")
 

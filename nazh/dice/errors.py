@@ -1,5 +1,7 @@
 """Errors of the dice engine; every message is fit to show a player."""
 
+from __future__ import annotations
+
 __all__ = ("DiceError", "LimitError", "ParseError")
 
 _WINDOW = 30

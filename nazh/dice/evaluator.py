@@ -8,11 +8,12 @@ its dice first, then each modifier in written order draws what it needs, die by 
 whole reroll or explosion chain before the next die. New dice follow the die that caused them.
 """
 
-import random
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .ast import (
+from nazh.dice.ast import (
     FATE,
     Binary,
     Clamp,
@@ -25,19 +26,16 @@ from .ast import (
     Keep,
     Labelled,
     Literal,
-    Modifier,
-    Node,
     Reroll,
-    Set,
     Unary,
     chain,
     face_range,
 )
-from .entropy import Faces, OneFace, seeded_source, system_face, system_faces
-from .errors import DiceError, LimitError
-from .limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
-from .results import RollResult, RollSet
-from .trace import (
+from nazh.dice.entropy import seeded_source, system_face, system_faces
+from nazh.dice.errors import DiceError, LimitError
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
+from nazh.dice.results import RollResult, RollSet
+from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
     DROPPED,
@@ -47,13 +45,16 @@ from .trace import (
     PENETRATED,
     REROLLED,
     SUCCESS,
-    Entry,
-    Predicate,
     predicate,
 )
 
 if TYPE_CHECKING:
-    from .expression import Expression
+    import random
+
+    from nazh.dice.ast import Modifier, Node, Set
+    from nazh.dice.entropy import Faces, OneFace
+    from nazh.dice.expression import Expression
+    from nazh.dice.trace import Entry, Predicate
 
 __all__ = ("Context", "Program", "compile_program", "evaluate")
 
@@ -90,7 +91,7 @@ class _Pool:
 Step = Callable[[Context, _Pool], None]
 
 
-def evaluate(expression: "Expression", rng: random.Random | None) -> RollResult | RollSet:
+def evaluate(expression: Expression, rng: random.Random | None) -> RollResult | RollSet:
     """Roll a parsed expression once, or `repeat` times into a `RollSet`."""
     if rng is None:
         context = Context(system_faces, system_face, expression.spare)

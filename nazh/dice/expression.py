@@ -1,13 +1,22 @@
 """A parsed, compiled expression: parse once, roll many times."""
 
-from .ast import CountSuccesses, Dice, Node, traced_nodes
-from .bounds import bounds
-from .evaluator import Program, compile_program
-from .limits import MAX_DICE
-from .parser import parse_input
-from .render import Template
-from .stringify import node_text
-from .trace import PoolInfo, enclosures, pool_infos
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import CountSuccesses, Dice, traced_nodes
+from nazh.dice.bounds import bounds
+from nazh.dice.evaluator import compile_program
+from nazh.dice.limits import MAX_DICE
+from nazh.dice.parser import parse_input
+from nazh.dice.render import Template
+from nazh.dice.stringify import node_text
+from nazh.dice.trace import enclosures, pool_infos
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import Node
+    from nazh.dice.evaluator import Program
+    from nazh.dice.trace import PoolInfo
 
 __all__ = ("Expression",)
 
@@ -95,7 +104,7 @@ class Expression:
         return self._template
 
     @classmethod
-    def from_text(cls, text: str) -> "Expression":
+    def from_text(cls, text: str) -> Expression:
         """Parse and compile `text`; raise `DiceError` if it is not acceptable."""
         root, repeat, comment = parse_input(text)
         return cls(root, repeat, comment)

@@ -1,5 +1,7 @@
 """Hard limits of the dice engine: inputs beyond them raise `LimitError`."""
 
+from __future__ import annotations
+
 __all__ = (
     "COMPLETION_MAX_LENGTH",
     "MAX_CHAIN",

@@ -17,9 +17,11 @@ the comment):
     keyword    = "adv" | "advantage" | "dis" | "disadvantage"
 """
 
-from typing import NamedTuple
+from __future__ import annotations
 
-from .ast import (
+from typing import TYPE_CHECKING, NamedTuple
+
+from nazh.dice.ast import (
     FATE,
     Binary,
     Clamp,
@@ -33,19 +35,30 @@ from .ast import (
     Keep,
     Labelled,
     Literal,
-    Modifier,
-    Node,
     Reroll,
-    RerollMode,
     Selector,
-    SelectorOp,
     Set,
     Unary,
     face_range,
     traced_nodes,
 )
-from .errors import LimitError, ParseError, describe_char
-from .limits import MAX_DICE, MAX_INPUT_LENGTH, MAX_NESTING, MAX_REPEAT, MAX_SIDES, MAX_VALUE
+from nazh.dice.errors import LimitError, ParseError, describe_char
+from nazh.dice.limits import (
+    MAX_DICE,
+    MAX_INPUT_LENGTH,
+    MAX_NESTING,
+    MAX_REPEAT,
+    MAX_SIDES,
+    MAX_VALUE,
+)
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import (
+        Modifier,
+        Node,
+        RerollMode,
+        SelectorOp,
+    )
 
 __all__ = ("ParsedInput", "parse_input")
 

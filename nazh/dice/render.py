@@ -8,35 +8,42 @@ Markdown and mentions are inert. Output never exceeds `max_length`: dice lists c
 always between complete Markdown units.
 """
 
-from collections.abc import Iterator
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
-from .ast import (
+from nazh.dice.ast import (
     Binary,
     Dice,
     Group,
     Labelled,
     Literal,
-    Node,
     Set,
     Unary,
     chain,
     traced_nodes,
 )
-from .stringify import dice_text, node_text, set_text
-from .trace import (
+from nazh.dice.stringify import dice_text, node_text, set_text
+from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
     DROPPED,
     EXPLODED,
     REROLLED,
     SUCCESS,
-    Entry,
-    PoolInfo,
 )
 
 if TYPE_CHECKING:
-    from .results import RollResult, RollSet
+    from collections.abc import Iterator
+
+    from nazh.dice.ast import (
+        Node,
+    )
+    from nazh.dice.results import RollResult, RollSet
+    from nazh.dice.trace import (
+        Entry,
+        PoolInfo,
+    )
 
 __all__ = ("Template", "escape_markdown", "render_result", "render_set")
 
@@ -71,7 +78,7 @@ def _fit_escaped(text: str, budget: int) -> str:
 class _SetPiece:
     __slots__ = ("closing", "index", "items", "opening")
 
-    def __init__(self, index: int, opening: str, items: "list[Pieces]", closing: str) -> None:
+    def __init__(self, index: int, opening: str, items: list[Pieces], closing: str) -> None:
         self.index = index
         self.opening = opening
         self.items = items
@@ -232,7 +239,7 @@ def _notation(root: Node) -> str:
     return node_text(root, escape_markdown)
 
 
-def _total_text(result: "RollResult") -> str:
+def _total_text(result: RollResult) -> str:
     if result.source.template.counting_root:
         noun = "success" if abs(result.total) == 1 else "successes"
         text = f"`{result.total}` {noun}"
@@ -260,7 +267,7 @@ def _collapse(texts: list[str], excess: int) -> None:
 # -- one result ----------------------------------------------------------------------------
 
 
-def render_result(result: "RollResult", max_length: int) -> str:
+def render_result(result: RollResult, max_length: int) -> str:
     """One result as ``**comment:** 1d20 (15) + 5 = `20` ``, at most `max_length` chars."""
     max_length = max(0, max_length)
     template = result.source.template
@@ -279,7 +286,7 @@ def render_result(result: "RollResult", max_length: int) -> str:
 
 
 def _shorter(
-    result: "RollResult", texts: list[str], *, prefix: str, tail: str, max_length: int, length: int
+    result: RollResult, texts: list[str], *, prefix: str, tail: str, max_length: int, length: int
 ) -> Iterator[str]:
     template, trace = result.source.template, result.trace
     _collapse(texts, length - max_length)
@@ -302,7 +309,7 @@ def _shorter(
 # -- repetitions ---------------------------------------------------------------------------
 
 
-def render_set(rolls: "RollSet", max_length: int) -> str:
+def render_set(rolls: RollSet, max_length: int) -> str:
     """One line per result under an optional comment line, at most `max_length` chars."""
     max_length = max(0, max_length)
     comment = rolls.comment

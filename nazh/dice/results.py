@@ -1,9 +1,11 @@
 """Results of rolling: `RollResult` for one evaluation, `RollSet` for a repetition."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from .render import render_result, render_set
-from .trace import (
+from nazh.dice.render import render_result, render_set
+from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
     DROPPED,
@@ -14,11 +16,13 @@ from .trace import (
     REROLLED,
     SUCCESS,
     DieFlag,
-    Entry,
 )
 
 if TYPE_CHECKING:
-    from .expression import Expression
+    from nazh.dice.expression import Expression
+    from nazh.dice.trace import (
+        Entry,
+    )
 
 __all__ = ("Die", "DieFlag", "RollResult", "RollSet", "Rolled")
 
@@ -105,7 +109,7 @@ class Rolled(Protocol):
     """What `roll` returns: one `RollResult` or a `RollSet`; commands use only this."""
 
     @property
-    def results(self) -> "tuple[RollResult, ...]": ...
+    def results(self) -> tuple[RollResult, ...]: ...
 
     @property
     def expression(self) -> str: ...
@@ -124,7 +128,7 @@ class RollResult:
 
     __slots__ = ("_critical", "_dice", "source", "total", "trace")
 
-    def __init__(self, source: "Expression", total: int, trace: list[Entry]) -> None:
+    def __init__(self, source: Expression, total: int, trace: list[Entry]) -> None:
         self.source = source
         """The parsed expression that was rolled."""
         self.total = total
@@ -143,7 +147,7 @@ class RollResult:
         return self.source.comment
 
     @property
-    def results(self) -> "tuple[RollResult, ...]":
+    def results(self) -> tuple[RollResult, ...]:
         return (self,)
 
     @property
@@ -208,7 +212,7 @@ class RollSet:
 
     __slots__ = ("results", "source")
 
-    def __init__(self, source: "Expression", results: tuple[RollResult, ...]) -> None:
+    def __init__(self, source: Expression, results: tuple[RollResult, ...]) -> None:
         self.source = source
         self.results = results
 

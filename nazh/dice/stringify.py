@@ -1,8 +1,10 @@
 """Syntax tree to normalised notation: parsing the text again gives the same tree."""
 
-from collections.abc import Callable
+from __future__ import annotations
 
-from .ast import (
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
     FATE,
     Binary,
     Clamp,
@@ -16,15 +18,21 @@ from .ast import (
     Keep,
     Labelled,
     Literal,
-    Modifier,
-    Node,
     Reroll,
     Selector,
-    Set,
     Unary,
     chain,
     face_range,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nazh.dice.ast import (
+        Modifier,
+        Node,
+        Set,
+    )
 
 __all__ = ("dice_text", "modifier_text", "node_text", "selector_text")
 

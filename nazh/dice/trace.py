@@ -5,22 +5,29 @@ An evaluation appends one entry per `Dice` or `Set` node, in `traced_nodes` orde
 and `(None, values, flags)` for sets (one value and flag per item).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from enum import IntFlag
+from typing import TYPE_CHECKING
 
-from .ast import (
+from nazh.dice.ast import (
     FATE,
     CountSuccesses,
     CritRange,
     Dice,
     Explode,
-    Node,
-    Selector,
     Set,
     children,
     face_range,
     traced_nodes,
 )
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import (
+        Node,
+        Selector,
+    )
 
 __all__ = (
     "CLAMPED",

@@ -39,6 +39,8 @@ Request bodies are validated against Discord's OpenAPI spec ($NAZH_DISCORD_OPENA
 the spec omits; problems land in `violations` and, like Discord, are answered 400.
 """
 
+from __future__ import annotations
+
 from nazh.loopback.emulator import LoopbackDiscord
 from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo
 from nazh.loopback.interactions import LoopbackError

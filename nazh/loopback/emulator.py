@@ -6,23 +6,30 @@ import asyncio
 import base64
 import secrets
 import time
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from nazh.loopback.gateway import ConnectionInfo, Gateway
+from nazh.loopback.gateway import Gateway
 from nazh.loopback.interactions import InteractionBuilder, LoopbackError, build_command_options
-from nazh.loopback.messages import StoredMessage, assign_component_ids, iter_components
+from nazh.loopback.messages import assign_component_ids, iter_components
 from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
-from nazh.loopback.outcome import Outcome, RecordedRequest
+from nazh.loopback.outcome import Outcome
 from nazh.loopback.ratelimits import Fault, RateLimiter
 from nazh.loopback.rest import API_PREFIX, RestApi
 from nazh.loopback.snowflakes import SnowflakeFactory
 from nazh.loopback.state import LiveEvent, State
-from nazh.loopback.world import Guild, User, World
+from nazh.loopback.world import World
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from types import TracebackType
+
+    from nazh.loopback.gateway import ConnectionInfo
+    from nazh.loopback.messages import StoredMessage
+    from nazh.loopback.outcome import RecordedRequest
+    from nazh.loopback.world import Guild, User
 
 __all__ = ("USER_MESSAGE_LIMIT", "LoopbackDiscord")
 

@@ -10,11 +10,12 @@ import json
 import logging
 import secrets
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from nazh.loopback.state import State
+if TYPE_CHECKING:
+    from nazh.loopback.state import State
 
 __all__ = ("PRIVILEGED_INTENTS", "ConnectionInfo", "Gateway", "Session")
 

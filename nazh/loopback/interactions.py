@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nazh.loopback.messages import StoredMessage
-from nazh.loopback.snowflakes import SnowflakeFactory, iso_timestamp
-from nazh.loopback.world import Guild, User, World
+from nazh.loopback.snowflakes import iso_timestamp
+from nazh.loopback.world import User
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from nazh.loopback.snowflakes import SnowflakeFactory
+    from nazh.loopback.world import Guild, World
 
 __all__ = ("InteractionBuilder", "LoopbackError", "build_command_options")
 

@@ -10,9 +10,11 @@ import functools
 import json
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 try:
     import jsonschema_rs

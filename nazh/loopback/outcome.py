@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nazh.loopback.messages import EPHEMERAL, StoredMessage
+from nazh.loopback.messages import EPHEMERAL
+
+if TYPE_CHECKING:
+    from nazh.loopback.messages import StoredMessage
 
 __all__ = ("Outcome", "RecordedRequest")
 

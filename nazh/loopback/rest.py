@@ -7,15 +7,19 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
 from nazh.loopback import limits
 from nazh.loopback.messages import EPHEMERAL, LOADING, StoredMessage
-from nazh.loopback.outcome import Outcome, RecordedRequest
-from nazh.loopback.ratelimits import Fault, RateLimiter
-from nazh.loopback.state import LiveEvent, State
+from nazh.loopback.outcome import RecordedRequest
+from nazh.loopback.state import LiveEvent
+
+if TYPE_CHECKING:
+    from nazh.loopback.outcome import Outcome
+    from nazh.loopback.ratelimits import Fault, RateLimiter
+    from nazh.loopback.state import State
 
 __all__ = ("API_PREFIX", "RestApi")
 

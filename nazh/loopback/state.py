@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nazh.loopback.messages import StoredMessage
-from nazh.loopback.openapi import OpenAPIValidator
-from nazh.loopback.outcome import Outcome, RecordedRequest
-from nazh.loopback.snowflakes import SnowflakeFactory
-from nazh.loopback.world import World
+if TYPE_CHECKING:
+    from nazh.loopback.messages import StoredMessage
+    from nazh.loopback.openapi import OpenAPIValidator
+    from nazh.loopback.outcome import Outcome, RecordedRequest
+    from nazh.loopback.snowflakes import SnowflakeFactory
+    from nazh.loopback.world import World
 
 __all__ = ("LiveEvent", "State")
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nazh.loopback.snowflakes import SnowflakeFactory, iso_timestamp, past_snowflake
+from nazh.loopback.snowflakes import iso_timestamp, past_snowflake
+
+if TYPE_CHECKING:
+    from nazh.loopback.snowflakes import SnowflakeFactory
 
 __all__ = (
     "ALL_PERMISSIONS",

@@ -5,4 +5,6 @@ Modules: ``markdown`` (Discord Markdown as terminal text), ``parsing`` (what the
 loop) and ``console`` (the interactive loop). Importing this package imports none of them.
 """
 
+from __future__ import annotations
+
 __all__ = ()

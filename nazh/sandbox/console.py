@@ -13,15 +13,12 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from nazh.loopback import LiveEvent, LoopbackError, Outcome
+from nazh.loopback import LoopbackError
 from nazh.sandbox.markdown import Style, paint
 from nazh.sandbox.parsing import (
-    Action,
     Click,
     ConsoleError,
     Help,
@@ -32,8 +29,18 @@ from nazh.sandbox.parsing import (
     Slash,
     parse_line,
 )
-from nazh.sandbox.render import ChannelView, ComponentRef, modal_fields
+from nazh.sandbox.render import ChannelView, modal_fields
 from nazh.sandbox.session import Sandbox
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Iterator
+    from concurrent.futures import Future
+
+    from nazh.loopback import LiveEvent, Outcome
+    from nazh.sandbox.parsing import (
+        Action,
+    )
+    from nazh.sandbox.render import ComponentRef
 
 __all__ = ("Console", "LoopThread", "run_sandbox")
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from nazh.loopback import LiveEvent, StoredMessage
 from nazh.sandbox.markdown import Style, paint, to_terminal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from nazh.loopback import LiveEvent, StoredMessage
 
 __all__ = ("ChannelView", "ComponentRef", "ModalField", "modal_fields")
 

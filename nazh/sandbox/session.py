@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nazh.app import NazhApp
 from nazh.config import Settings
-from nazh.loopback import LiveEvent, LoopbackDiscord, Outcome, User
+from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from nazh.loopback import LiveEvent, Outcome, User
 
 __all__ = ("Sandbox",)
 

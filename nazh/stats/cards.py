@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import hikari
 
 from nazh.stats.fairness import fairness_of, rolls_needed
-from nazh.stats.odds import OddsReport
-from nazh.storage import FATE_SIDES, ServerStats, UserStats
+from nazh.storage import FATE_SIDES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from nazh.stats.odds import OddsReport
+    from nazh.storage import ServerStats, UserStats
 
 __all__ = (
     "BotInfo",

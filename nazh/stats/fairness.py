@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ("MIN_EXPECTED_PER_FACE", "Fairness", "chi_square_sf", "fairness_of", "rolls_needed")
 

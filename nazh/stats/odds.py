@@ -5,10 +5,15 @@ from __future__ import annotations
 import dataclasses
 import math
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from nazh.dice import DiceError, LimitError
-from nazh.dice.odds import Distribution, distribution
-from nazh.stats.chart import Bar, render_chart
+from nazh.dice.odds import distribution
+from nazh.stats.chart import render_chart
+
+if TYPE_CHECKING:
+    from nazh.dice.odds import Distribution
+    from nazh.stats.chart import Bar
 
 __all__ = (
     "MAX_BARS",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pebble
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ("JobTimeoutError", "OffloadPool", "PoolBusyError")
 

@@ -4,6 +4,8 @@ Use `Storage.open` with a ``sqlite:///...`` or ``postgresql://...`` URL (None: a
 the data directory); it applies schema migrations and starts the background flusher.
 """
 
+from __future__ import annotations
+
 from nazh.storage.errors import SchemaTooNewError, StorageClosedError
 from nazh.storage.migrations import MIGRATIONS
 from nazh.storage.pending import FATE_SIDES, MAX_FACE_TRACKED_SIDES

@@ -1,13 +1,19 @@
 """Creating the async engine, with the SQLite settings Nazh relies on."""
 
+from __future__ import annotations
+
 import asyncio
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ("SQLITE_BUSY_TIMEOUT_MS", "create_engine", "use_wal")
 

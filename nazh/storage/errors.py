@@ -1,5 +1,7 @@
 """Exceptions raised by the storage layer."""
 
+from __future__ import annotations
+
 __all__ = ("SchemaTooNewError", "StorageClosedError")
 
 

@@ -6,14 +6,20 @@ PostgreSQL advisory lock (SQLite: on the write lock taken by ``BEGIN IMMEDIATE``
 version under it, so each migration is applied exactly once.
 """
 
-from collections.abc import Sequence
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from nazh.storage.errors import SchemaTooNewError
 from nazh.storage.schema import schema_version
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 __all__ = ("MIGRATIONS", "MIGRATION_LOCK_KEY", "Migration", "current_version", "migrate")
 

@@ -1,7 +1,12 @@
 """In-memory roll counters waiting to be flushed (the hot path of `Storage.record_roll`)."""
 
+from __future__ import annotations
+
 from collections import Counter
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ("FATE_SIDES", "MAX_FACE_TRACKED_SIDES", "PendingStats")
 

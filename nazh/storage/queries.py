@@ -1,14 +1,19 @@
 """Read queries behind the statistics results."""
 
-from types import MappingProxyType
-from typing import Any
+from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Float, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Float, cast, func, select
 
 from nazh.storage.pending import FATE_SIDES
 from nazh.storage.schema import bot_totals, die_totals, face_counts, user_totals
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ("read_server_stats", "read_totals", "read_user_stats")
 

@@ -1,5 +1,7 @@
 """The current database schema, as SQLAlchemy Core tables (migrations create it)."""
 
+from __future__ import annotations
+
 from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text
 
 __all__ = (

@@ -1,7 +1,12 @@
 """Read-only results of statistics queries."""
 
-from collections.abc import Mapping
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ("D20Average", "GlobalTotals", "RollerCount", "ServerStats", "UserStats")
 

@@ -1,17 +1,17 @@
 """`Storage`: the bot's single entry point to its database."""
 
+from __future__ import annotations
+
 import asyncio
 import collections
 import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import URL, delete, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import delete, select, text
 
 from nazh.storage.engine import create_engine, use_wal
 from nazh.storage.errors import StorageClosedError
@@ -26,9 +26,16 @@ from nazh.storage.schema import (
     recent_rolls,
     user_totals,
 )
-from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
 from nazh.storage.urls import resolve_url
 from nazh.storage.writes import put_rows, write_pending
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy import URL
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+    from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
 
 __all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "RECENT_LIMIT", "Storage")
 
@@ -228,7 +235,7 @@ class Storage:
         task.add_done_callback(self._flush_finished)
         await asyncio.shield(task)
 
-    def _flush_finished(self, task: "asyncio.Future[None]") -> None:
+    def _flush_finished(self, task: asyncio.Future[None]) -> None:
         self._flushes.discard(task)
         if not task.cancelled():
             task.exception()  # a caller that was cancelled never reads it; the counts were kept
@@ -247,7 +254,7 @@ class Storage:
             self._unsure = batch
             await self._flush_batch(batch)
 
-    async def _flush_batch(self, batch: "_Batch") -> None:
+    async def _flush_batch(self, batch: _Batch) -> None:
         """Write `batch` (the unsure one) once: skipped if an earlier attempt landed."""
         try:
             async with self._engine.begin() as connection:
@@ -269,7 +276,7 @@ class Storage:
         )
         return done is not None and done >= sequence
 
-    async def _write(self, connection: AsyncConnection, batch: "_Batch") -> None:
+    async def _write(self, connection: AsyncConnection, batch: _Batch) -> None:
         await write_pending(connection, batch.stats)
         for user_id, stamps in batch.recents.items():
             await _write_recent(connection, user_id, stamps)

@@ -1,8 +1,15 @@
 """Turning a configured database URL into an async SQLAlchemy URL."""
 
-from pathlib import Path
+from __future__ import annotations
 
-from sqlalchemy import URL, make_url
+from typing import TYPE_CHECKING
+
+from sqlalchemy import make_url
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy import URL
 
 __all__ = ("DEFAULT_SQLITE_NAME", "resolve_url")
 

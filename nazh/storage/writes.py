@@ -1,14 +1,20 @@
 """Additive upserts: flushing pending counters without read-modify-write races."""
 
-from collections.abc import Sequence
-from typing import Any
+from __future__ import annotations
 
-from sqlalchemy import Table
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from nazh.storage.pending import PendingStats
 from nazh.storage.schema import bot_totals, die_totals, face_counts, user_totals
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy import Table
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from nazh.storage.pending import PendingStats
 
 __all__ = ("BOT_TOTALS_ID", "add_counts", "put_rows", "write_pending")
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from nazh.loopback import Outcome, StoredMessage
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nazh.loopback import Outcome, StoredMessage
 
 
 def answer(outcome: Outcome) -> StoredMessage:

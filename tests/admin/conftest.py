@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from admin_support import probe_source
@@ -14,6 +14,9 @@ from admin_support import probe_source
 from nazh.app import NazhApp
 from nazh.config import Settings
 from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
 
 
 @pytest.fixture

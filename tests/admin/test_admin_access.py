@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from admin_support import answer, command_names, probe_source
 
-from nazh.app import NazhApp
 from nazh.commands.admin import REFUSAL
 from nazh.extensions import available_plugins
-from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
 
 
 async def test_a_non_owner_is_refused_and_nothing_happens(

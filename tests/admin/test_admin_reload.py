@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 from admin_support import answer, command_names, probe_source
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
 
 
 async def _probe_says(emu: LoopbackDiscord) -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nazh.app import NazhApp
 from nazh.config import Settings
 from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
 
 StartApp = Callable[..., Awaitable[NazhApp]]
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nazh import dice
-from nazh.app import NazhApp
 from nazh.commands.help import TOPICS
-from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
 
 
 async def test_help_lists_the_commands_privately_with_the_prefix(

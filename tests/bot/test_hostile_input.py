@@ -6,9 +6,11 @@ The `emu` and `start_app` fixtures fail the test on any OpenAPI violation or ERR
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
 
 _SEEDED = random.Random(20261129)
 _ALPHABET = "1234567890d%F!<>=+-*/()[]{},#x kKhHlLpPrRoOaAeEmMiIfFcCsS@`*_~|\\\n\t\u200b\u202eé🎲"

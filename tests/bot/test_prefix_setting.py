@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:
+    from pathlib import Path
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
+    import pytest
+
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
 
 
 async def test_managers_change_the_prefix_and_messages_follow(

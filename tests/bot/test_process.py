@@ -7,11 +7,14 @@ import os
 import signal
 import socket
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 
-from nazh.loopback import LoopbackDiscord
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nazh.loopback import LoopbackDiscord
 
 
 def _free_port() -> int:

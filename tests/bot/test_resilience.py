@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import TYPE_CHECKING
 
 import aiohttp
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
-from tests.bot.conftest import StartApp
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
+    from tests.bot.conftest import StartApp
 
 
 async def _ready_status(app: NazhApp) -> tuple[int, dict[str, str]]:

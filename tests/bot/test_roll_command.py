@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
-from tests.bot.conftest import StartApp
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
+    from tests.bot.conftest import StartApp
 
 TOTAL = re.compile(r"= `(-?\d+)`")
 

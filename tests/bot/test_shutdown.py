@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
 from tests.bot.conftest import settings_for
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+    from nazh.loopback import LoopbackDiscord
 
 
 async def test_a_database_lost_at_shutdown_is_logged_not_raised(

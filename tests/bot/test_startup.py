@@ -7,16 +7,20 @@ import logging
 import os
 import sqlite3
 import sys
-from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from nazh.app import NazhApp
 from nazh.extensions import PluginState
-from nazh.loopback import LoopbackDiscord
 from nazh.storage import MIGRATIONS, Storage
 from tests.bot.conftest import settings_for
 from tests.runtime.test_config import TOKEN
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+    from nazh.loopback import LoopbackDiscord
 
 
 async def test_a_plugin_that_fails_to_load_does_not_stop_the_bot(

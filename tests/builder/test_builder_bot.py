@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from nazh.app import NazhApp
 from nazh.builder import BuilderHub
-from nazh.loopback import LoopbackDiscord, Outcome, StoredMessage
-from tests.bot.conftest import StartApp
+
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord, Outcome, StoredMessage
+    from tests.bot.conftest import StartApp
 
 Json = dict[str, Any]
 TOTAL = re.compile(r"= `(-?\d+)`")

@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import gc
 import tracemalloc
-from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import hikari
 
-from nazh.app import NazhApp
 from nazh.builder import BuilderHub, BuilderView
 from nazh.builder.view import BuilderModal, SidesModal
-from nazh.invocation import Invocation, Source
-from nazh.services import Services
+from nazh.invocation import Invocation
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from nazh.app import NazhApp
+    from nazh.invocation import Source
+    from nazh.services import Services
 
 BUILDERS = 5_000
 USERS = 1_000
@@ -32,7 +36,7 @@ class StubInvocation(Invocation):
     source: Source = "slash"
 
     def __init__(self, services: Services, user_id: int, message_id: int) -> None:
-        user = cast(hikari.User, SimpleNamespace(id=hikari.Snowflake(user_id)))
+        user = cast("hikari.User", SimpleNamespace(id=hikari.Snowflake(user_id)))
         super().__init__(services, user, None, hikari.Snowflake(1))
         self.message_id = hikari.Snowflake(message_id)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nazh.sandbox.console import Console, LoopThread
 from nazh.sandbox.session import Sandbox
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_the_console_builds_and_rolls_with_clicks_and_selects(tmp_path: Path) -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import hikari
 
 from nazh.builder import Build, BuilderHub, BuilderView, Term
 from nazh.builder.view import KEEP_CHOICES
-from nazh.invocation import Invocation
+
+if TYPE_CHECKING:
+    from nazh.invocation import Invocation
 
 
 def view_of(state: Build) -> BuilderView:
-    owner = cast(hikari.User, SimpleNamespace(id=hikari.Snowflake(1)))
-    return BuilderView(BuilderHub(), owner, cast(Invocation, None), timeout=1.0, state=state)
+    owner = cast("hikari.User", SimpleNamespace(id=hikari.Snowflake(1)))
+    return BuilderView(BuilderHub(), owner, cast("Invocation", None), timeout=1.0, state=state)
 
 
 def items(view: BuilderView) -> dict[str, Any]:

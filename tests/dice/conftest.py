@@ -1,5 +1,7 @@
 """Shared helpers for the dice engine tests."""
 
+from __future__ import annotations
+
 import random
 
 import pytest

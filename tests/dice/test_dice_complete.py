@@ -1,5 +1,7 @@
 """Autocomplete suggestions."""
 
+from __future__ import annotations
+
 import pytest
 
 from nazh.dice import complete, parse

@@ -1,5 +1,7 @@
 """The CSPRNG path is fair: chi-square bounds with fixed thresholds (false alarm ~1e-4)."""
 
+from __future__ import annotations
+
 from collections import Counter
 
 import pytest

@@ -1,5 +1,7 @@
 """Every notation form, rolled with scripted faces: exact dice, flags and totals."""
 
+from __future__ import annotations
+
 import random
 
 import pytest

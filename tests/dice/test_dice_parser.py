@@ -1,5 +1,7 @@
 """Parsing: normalised text, comments, errors with carets, limits, the syntax tree."""
 
+from __future__ import annotations
+
 import random
 
 import pytest

@@ -1,14 +1,19 @@
 """Property tests: any text gives a result or a DiceError; totals stay within bounds."""
 
+from __future__ import annotations
+
 import random
-from collections.abc import Sequence
 from contextlib import suppress
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nazh.dice import DiceError, LimitError, RollResult, RollSet, complete, parse, roll
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _ALPHABET = "0123456789d%F+-*/(){}[],#x<>=!khlproaemicsf vadisADV@`*_~|\\\n"
 _MODIFIERS = (

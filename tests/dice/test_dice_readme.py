@@ -1,5 +1,7 @@
 """Every example in the README's notation tables is a roll the engine accepts."""
 
+from __future__ import annotations
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """Rendering: Discord Markdown of results, escaping of user text, graceful length limits."""
 
+from __future__ import annotations
+
 import pytest
 
 from nazh.dice import RollResult, RollSet, roll

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 import hikari
 import lightbulb
@@ -11,6 +11,9 @@ import miru
 import pytest
 
 from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
 
 BOT_INTENTS = (
     hikari.Intents.GUILDS

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import hikari
 import pytest
 
 from nazh.loopback import LoopbackDiscord, LoopbackError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BOT_INTENTS = (
     hikari.Intents.GUILDS

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 import hikari
 import pytest
 
 from nazh.loopback import LoopbackDiscord
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import hikari
 import pytest
 
-from nazh.loopback import LoopbackDiscord, pings_of
+from nazh.loopback import pings_of
+
+if TYPE_CHECKING:
+    from nazh.loopback import LoopbackDiscord
 
 _COMPLAINTS = re.compile(
     r"unrecognised|ignoring unknown|unknown (component|top-level|command|interaction|channel)",

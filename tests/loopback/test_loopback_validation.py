@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 import hikari
 import pytest
 
-from nazh.loopback import LoopbackDiscord, Outcome, openapi
+from nazh.loopback import LoopbackDiscord, openapi
 from nazh.loopback.limits import check_callback, check_message
 from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
+
+if TYPE_CHECKING:
+    from nazh.loopback import Outcome
 
 BotFactory = Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot]
 _MESSAGE = {"$ref": "#/components/schemas/Message"}

@@ -1,12 +1,17 @@
 """Exact distributions against brute-force enumeration of every roll."""
 
+from __future__ import annotations
+
 import itertools
-from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nazh.dice.odds import distribution
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Faces = tuple[int, ...]
 

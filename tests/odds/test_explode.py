@@ -1,6 +1,9 @@
 """The closed forms for single-face explosions against the general routes."""
 
+from __future__ import annotations
+
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -8,7 +11,9 @@ from nazh.dice import parse
 from nazh.dice.ast import Dice
 from nazh.dice.odds.explode import exploding_weights, ranked_exploding_weights, ranked_explosion
 from nazh.dice.odds.pool import PoolModel, pool_weights
-from nazh.dice.odds.weights import Weights
+
+if TYPE_CHECKING:
+    from nazh.dice.odds.weights import Weights
 
 
 def model_of(text: str) -> PoolModel:

@@ -1,12 +1,17 @@
 """Exact equality with icepool for expressions it can express."""
 
-from collections.abc import Callable
+from __future__ import annotations
+
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import icepool
 import pytest
 
 from nazh.dice.odds import distribution
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SUCCESS_D10 = icepool.Die([0] * 6 + [1] * 4)
 """A d10 counting a success on 7 or more."""

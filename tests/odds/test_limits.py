@@ -1,5 +1,7 @@
 """Truncated explosions and the pre-flight refusal of huge inputs."""
 
+from __future__ import annotations
+
 from fractions import Fraction
 
 import pytest

@@ -1,5 +1,7 @@
 """The exact distribution describes the roller: 20,000 seeded rolls per expression, chi-square."""
 
+from __future__ import annotations
+
 import random
 from collections import Counter
 from math import sqrt

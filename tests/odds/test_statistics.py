@@ -1,5 +1,7 @@
 """The `Distribution` mapping and its statistics."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from fractions import Fraction
 from math import sqrt

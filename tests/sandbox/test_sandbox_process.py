@@ -10,9 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sandbox_support import strip_ansi
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _SCRIPT = """\
 /roll 4d6kh3 stats

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from nazh.app import NazhApp
-from nazh.loopback import LoopbackDiscord
-from tests.bot.conftest import StartApp, emu, start_app
+from tests.bot.conftest import emu, start_app
 from tests.storage.conftest import postgres_server, postgres_url
+
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord
+    from tests.bot.conftest import StartApp
 
 __all__ = ("emu", "postgres_server", "postgres_url", "start_app")
 

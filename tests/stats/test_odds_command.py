@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import pytest
-
-from nazh.app import NazhApp
 from nazh.commands import odds as odds_command
 from nazh.dice.odds import distribution
-from nazh.loopback import LoopbackDiscord, Outcome
 from nazh.stats.cards import format_chance
 from nazh.stats.odds import compute_odds
+
+if TYPE_CHECKING:
+    import pytest
+
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord, Outcome
 
 HEAVY = "1000d100"
 """Accepted by the pre-flight estimate, yet a second or more of work."""

@@ -7,12 +7,15 @@ import random
 import re
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from nazh.app import NazhApp
 from nazh.commands.stats import DELETE_ID, KEEP_ID, MIN_D20_RANKED
-from nazh.loopback import LoopbackDiscord, Outcome
 from nazh.stats.fairness import fairness_of
-from tests.bot.conftest import StartApp
+
+if TYPE_CHECKING:
+    from nazh.app import NazhApp
+    from nazh.loopback import LoopbackDiscord, Outcome
+    from tests.bot.conftest import StartApp
 
 P_VALUE = re.compile(r"p = (< 0\.001|\d\.\d{3})")
 

@@ -12,14 +12,19 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
 
-from nazh.loopback import LoopbackDiscord, LoopbackError, User
+from nazh.loopback import LoopbackDiscord, LoopbackError
 from nazh.storage import Storage
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
+
+    from nazh.loopback import User
 
 LOSS_WINDOW = 1.5
 """A kill may lose the rolls of the last flush interval (1 s) plus one flush's duration."""

@@ -5,12 +5,14 @@ freshly created database, dropped afterwards, so repeated or parallel runs never
 a reachable server those tests skip with the reason, or fail when NAZH_REQUIRE_POSTGRES=1.
 """
 
+from __future__ import annotations
+
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
@@ -18,6 +20,9 @@ from sqlalchemy import make_url, text
 
 from nazh.storage import Storage, resolve_url
 from nazh.storage.engine import create_engine
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -8,6 +8,8 @@ records ROLLS rolls on keys shared with other workers, flushing every 100 rolls 
 maps "user:guild:sides:face" to the number recorded.
 """
 
+from __future__ import annotations
+
 import asyncio
 import json
 import sys

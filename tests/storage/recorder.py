@@ -9,6 +9,8 @@ On SIGTERM it stops recording, prints "final ROLLS DICE", closes the storage and
 Rolls go to users 1-7 in guilds 1, 2 and DMs.
 """
 
+from __future__ import annotations
+
 import asyncio
 import signal
 import sys

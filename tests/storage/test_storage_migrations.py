@@ -1,5 +1,7 @@
 """Schema migrations: from empty, re-opening, refusing newer schemas, atomic steps."""
 
+from __future__ import annotations
+
 import asyncio
 import time
 from collections.abc import Awaitable, Callable

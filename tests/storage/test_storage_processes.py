@@ -1,5 +1,7 @@
 """Several processes on one PostgreSQL, and processes killed by SIGKILL or stopped by SIGTERM."""
 
+from __future__ import annotations
+
 import asyncio
 import json
 import signal

@@ -1,15 +1,19 @@
 """Saved recent rolls, guild prefixes and the readiness ping."""
 
+from __future__ import annotations
+
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy.exc import DBAPIError
 
 from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage, resolve_url
 from nazh.storage.engine import create_engine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Scalar = Callable[[str], Awaitable[Any]]
 

@@ -1,20 +1,26 @@
 """Roll statistics: aggregates, batching, flush failures and forgetting a user."""
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import itertools
 import logging
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from nazh.storage import FATE_SIDES, MAX_FACE_TRACKED_SIDES, Storage, StorageClosedError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 Scalar = Callable[[str], Awaitable[Any]]
 Roll = tuple[int | None, int, list[tuple[int, int]]]

@@ -1,5 +1,7 @@
 """Database URL normalisation and SQLite connection settings."""
 
+from __future__ import annotations
+
 import asyncio
 import sqlite3
 from pathlib import Path

@@ -5,15 +5,20 @@ the work (`kernels`) and a pre-flight estimate (`cost`) refuses, with `LimitErro
 large before heavy work starts.
 """
 
-from fractions import Fraction
+from __future__ import annotations
 
-from ..engine import parse
-from ..errors import DiceError
-from ..expression import Expression
-from .budget import budget_overrun
-from .compile import total_weights
-from .cost import check_cost
-from .distribution import Distribution
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from nazh.dice.engine import parse
+from nazh.dice.errors import DiceError
+from nazh.dice.odds.budget import budget_overrun
+from nazh.dice.odds.compile import total_weights
+from nazh.dice.odds.cost import check_cost
+from nazh.dice.odds.distribution import Distribution
+
+if TYPE_CHECKING:
+    from nazh.dice.expression import Expression
 
 __all__ = ("Distribution", "check_odds", "distribution")
 

@@ -7,15 +7,20 @@ are counted as if every die stayed active (more draws than the roller makes), an
 exceeding the spare dice is bounded by a Chernoff bound on that count.
 """
 
+from __future__ import annotations
+
 import math
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from ..ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
-from ..errors import LimitError
-from ..expression import Expression
-from ..limits import MAX_CHAIN
-from .pool import PoolModel, chain_depth, repeat_chain
-from .weights import Weights
+from nazh.dice.ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
+from nazh.dice.errors import LimitError
+from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.odds.pool import PoolModel, chain_depth, repeat_chain
+from nazh.dice.odds.weights import Weights
+
+if TYPE_CHECKING:
+    from nazh.dice.expression import Expression
 
 __all__ = ("budget_overrun",)
 

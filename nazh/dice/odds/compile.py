@@ -6,11 +6,13 @@ are convolutions and products/quotients combine outcome pairs. Pairs the roller 
 beyond `MAX_VALUE`.
 """
 
-import math
-from collections.abc import Callable
-from itertools import product
+from __future__ import annotations
 
-from ..ast import (
+import math
+from itertools import product
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
     Binary,
     CountFailures,
     CountSuccesses,
@@ -20,17 +22,23 @@ from ..ast import (
     Keep,
     Labelled,
     Literal,
-    Node,
-    Selector,
-    Set,
     Unary,
     chain,
 )
-from ..errors import LimitError
-from ..limits import MAX_VALUE
-from .explode import exploding_weights, ranked_exploding_weights
-from .pool import MULTISET_STATES, PoolModel, pool_weights, select_ranked
-from .weights import Weights
+from nazh.dice.errors import LimitError
+from nazh.dice.limits import MAX_VALUE
+from nazh.dice.odds.explode import exploding_weights, ranked_exploding_weights
+from nazh.dice.odds.pool import MULTISET_STATES, PoolModel, pool_weights, select_ranked
+from nazh.dice.odds.weights import Weights
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nazh.dice.ast import (
+        Node,
+        Selector,
+        Set,
+    )
 
 __all__ = ("node_weights", "total_weights")
 

@@ -6,9 +6,12 @@ rough units of a machine-word operation on big integers (about 10 ns each here).
 faces one by one, so it costs microseconds even for a million-sided die.
 """
 
-import math
+from __future__ import annotations
 
-from ..ast import (
+import math
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
     Binary,
     Clamp,
     CountSuccesses,
@@ -19,18 +22,22 @@ from ..ast import (
     Keep,
     Labelled,
     Literal,
-    Node,
     Reroll,
-    Selector,
-    Set,
     Unary,
     chain,
     face_range,
 )
-from ..errors import LimitError
-from ..limits import MAX_CHAIN
-from .explode import ranked_explosion
-from .pool import MULTISET_STATES, chain_depth
+from nazh.dice.errors import LimitError
+from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.odds.explode import ranked_explosion
+from nazh.dice.odds.pool import MULTISET_STATES, chain_depth
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import (
+        Node,
+        Selector,
+        Set,
+    )
 
 __all__ = ("WORK_LIMIT", "check_cost", "estimate")
 

@@ -1,8 +1,14 @@
 """`Distribution`: the exact probability of every total of one evaluation."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from __future__ import annotations
+
+from collections.abc import Mapping
 from fractions import Fraction
 from math import isqrt, sqrt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 __all__ = ("Distribution",)
 

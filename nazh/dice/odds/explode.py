@@ -13,13 +13,29 @@ every chain has ended, `E` dice on the top face (the explosions, `E` distributed
 of top faces and the highest or lowest few of `n` ordinary dice, both decided by `E` alone.
 """
 
-from operator import add
+from __future__ import annotations
 
-from ..ast import CountFailures, CountSuccesses, CritRange, Dice, Drop, Explode, Keep, face_range
-from ..limits import MAX_CHAIN
-from .kernels import keep_ranked, power
-from .pool import PoolModel
-from .weights import Weights
+from operator import add
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
+    CountFailures,
+    CountSuccesses,
+    CritRange,
+    Drop,
+    Explode,
+    Keep,
+    face_range,
+)
+from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.odds.kernels import keep_ranked, power
+from nazh.dice.odds.weights import Weights
+
+if TYPE_CHECKING:
+    from nazh.dice.ast import (
+        Dice,
+    )
+    from nazh.dice.odds.pool import PoolModel
 
 __all__ = ("exploding_weights", "ranked_exploding_weights", "ranked_explosion")
 

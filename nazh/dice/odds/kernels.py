@@ -5,6 +5,8 @@ the `i`-th outcome from some offset the caller keeps. Probabilities are weights 
 denominator that the caller also keeps; nothing here uses fractions or floats.
 """
 
+from __future__ import annotations
+
 from math import comb
 
 __all__ = ("convolve", "keep_ranked", "power", "runs")

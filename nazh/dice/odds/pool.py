@@ -17,27 +17,35 @@ draws (the rest is refused mass), or earlier for explosions once the chance of g
 is negligible (the rest is left unworked and reported as truncated).
 """
 
-import math
-from collections.abc import Callable
-from itertools import combinations_with_replacement
+from __future__ import annotations
 
-from ..ast import (
+import math
+from itertools import combinations_with_replacement
+from typing import TYPE_CHECKING
+
+from nazh.dice.ast import (
     Clamp,
     CountFailures,
     CountSuccesses,
     CritRange,
-    Dice,
     Drop,
     Explode,
     Keep,
     Reroll,
-    Selector,
     face_range,
 )
-from ..errors import LimitError
-from ..limits import MAX_CHAIN
-from .kernels import keep_ranked
-from .weights import Weights
+from nazh.dice.errors import LimitError
+from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.odds.kernels import keep_ranked
+from nazh.dice.odds.weights import Weights
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nazh.dice.ast import (
+        Dice,
+        Selector,
+    )
 
 __all__ = ("PoolModel", "chain_depth", "pool_weights", "repeat_chain", "select_ranked")
 

@@ -1,9 +1,14 @@
 """`Weights`: a sub-probability measure over integers as integer weights on one denominator."""
 
-from collections.abc import Callable, Iterable
-from math import lcm
+from __future__ import annotations
 
-from .kernels import convolve, power
+from math import lcm
+from typing import TYPE_CHECKING
+
+from nazh.dice.odds.kernels import convolve, power
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 __all__ = ("Weights",)
 
@@ -27,17 +32,17 @@ class Weights:
         self.alive = alive
 
     @classmethod
-    def point(cls, value: int) -> "Weights":
+    def point(cls, value: int) -> Weights:
         """A certain value."""
         return cls({value: 1}, 1, 1)
 
     @classmethod
-    def uniform(cls, low: int, high: int) -> "Weights":
+    def uniform(cls, low: int, high: int) -> Weights:
         """Each of `low..high` equally likely."""
         return cls(dict.fromkeys(range(low, high + 1), 1), high - low + 1, high - low + 1)
 
     @classmethod
-    def nothing(cls, *, refused: bool) -> "Weights":
+    def nothing(cls, *, refused: bool) -> Weights:
         """All mass refused by the roller, or all of it left unworked (`refused` False)."""
         return cls({}, 1, 0 if refused else 1)
 
@@ -46,18 +51,18 @@ class Weights:
         """Total weight of the known outcomes."""
         return sum(self.counts.values())
 
-    def scaled(self, numerator: int, denominator: int) -> "Weights":
+    def scaled(self, numerator: int, denominator: int) -> Weights:
         """This measure times `numerator / denominator`."""
         counts = (
             self.counts if numerator == 1 else {v: w * numerator for v, w in self.counts.items()}
         )
         return Weights(counts, self.denom * denominator, self.alive * numerator)
 
-    def reframed(self, denom: int, alive: int) -> "Weights":
+    def reframed(self, denom: int, alive: int) -> Weights:
         """The same weights, read on another denominator with another refused mass."""
         return Weights(self.counts, denom, alive)
 
-    def mapped(self, function: Callable[[int], int]) -> "Weights":
+    def mapped(self, function: Callable[[int], int]) -> Weights:
         """The measure of `function(value)`."""
         counts: dict[int, int] = {}
         for value, weight in self.counts.items():
@@ -65,17 +70,17 @@ class Weights:
             counts[key] = counts.get(key, 0) + weight
         return Weights(counts, self.denom, self.alive)
 
-    def negated(self) -> "Weights":
+    def negated(self) -> Weights:
         """The measure of `-value`."""
         return Weights({-v: w for v, w in self.counts.items()}, self.denom, self.alive)
 
-    def shifted(self, offset: int) -> "Weights":
+    def shifted(self, offset: int) -> Weights:
         """The measure of `value + offset`."""
         if not offset:
             return self
         return Weights({v + offset: w for v, w in self.counts.items()}, self.denom, self.alive)
 
-    def plus(self, other: "Weights") -> "Weights":
+    def plus(self, other: Weights) -> Weights:
         """The measure of the sum of two independent values."""
         if len(self.counts) == 1 or len(other.counts) == 1:
             small, large = (self, other) if len(self.counts) == 1 else (other, self)
@@ -93,7 +98,7 @@ class Weights:
                     counts[a + b] = counts.get(a + b, 0) + wa * wb
         return Weights(counts, self.denom * other.denom, self.alive * other.alive)
 
-    def times(self, n: int) -> "Weights":
+    def times(self, n: int) -> Weights:
         """The measure of the sum of `n` independent copies."""
         if n == 1:
             return self
@@ -122,7 +127,7 @@ class Weights:
         return low, weights
 
     @staticmethod
-    def total(parts: Iterable["Weights"]) -> "Weights":
+    def total(parts: Iterable[Weights]) -> Weights:
         """The sum of several measures (of disjoint events), on a common denominator."""
         items = list(parts)
         if not items:
