@@ -8,8 +8,6 @@ __all__ = ("SchemaTooNewError", "StorageClosedError")
 class SchemaTooNewError(RuntimeError):
     """The database was migrated by a newer Nazh than this one; refusing to start."""
 
-    __slots__ = ("found", "known")
-
     def __init__(self, found: int, known: int) -> None:
         self.found = found
         self.known = known
