@@ -302,11 +302,9 @@ def _compile_step(modifier: Modifier, sides: int) -> Step | None:
     if isinstance(modifier, Reroll):
         test = predicate(modifier.selector)
         draw = _drawer(sides)
-        if modifier.mode == "until":
-            return _reroll_until(test, draw)
-        if modifier.mode == "once":
-            return _reroll_once(test, draw)
-        return _reroll_add(test, draw)
+        if modifier.mode == "add":
+            return _reroll_add(test, draw)
+        return _chain(test, draw, mark=REROLLED, once=modifier.mode == "once")
     if isinstance(modifier, Explode):
         explodes = (
             face_range(sides)[1].__eq__
@@ -316,7 +314,9 @@ def _compile_step(modifier: Modifier, sides: int) -> Step | None:
         draw = _drawer(sides)
         if modifier.mode == "compound":
             return _compound(explodes, draw)
-        return _explode(explodes, draw, penetrate=modifier.mode == "penetrate")
+        if modifier.mode == "penetrate":
+            return _chain(explodes, draw, mark=EXPLODED, penalty=1, extra_flag=PENETRATED)
+        return _chain(explodes, draw, mark=EXPLODED)
     if isinstance(modifier, Clamp):
         return _clamp(modifier)
     return None
@@ -357,58 +357,6 @@ def _selection(modifier: Keep | Drop) -> Callable[[list[int], list[int]], None]:
     return select_matching
 
 
-def _reroll_until(test: Predicate, draw: Callable[[Context], int]) -> Step:
-    def run_reroll_until(context: Context, pool: _Pool) -> None:
-        if not any(map(test, pool.faces)):
-            return
-        faces: list[int] = []
-        values: list[int] = []
-        flags: list[int] = []
-        for entry in zip(pool.faces, pool.values, pool.flags, strict=True):
-            face, value, flag = entry
-            chained = 0
-            while not flag & INACTIVE and test(face):
-                faces.append(face)
-                values.append(value)
-                flags.append(flag | REROLLED)
-                chained += 1
-                if chained > MAX_CHAIN:
-                    raise _chain_too_long()
-                _spend(context)
-                face = value = draw(context)
-                flag = 0
-            faces.append(face)
-            values.append(value)
-            flags.append(flag)
-        pool.faces, pool.values, pool.flags = faces, values, flags
-
-    return run_reroll_until
-
-
-def _reroll_once(test: Predicate, draw: Callable[[Context], int]) -> Step:
-    def run_reroll_once(context: Context, pool: _Pool) -> None:
-        if not any(map(test, pool.faces)):
-            return
-        faces: list[int] = []
-        values: list[int] = []
-        flags: list[int] = []
-        for entry in zip(pool.faces, pool.values, pool.flags, strict=True):
-            face, value, flag = entry
-            if not flag & INACTIVE and test(face):
-                faces.append(face)
-                values.append(value)
-                flags.append(flag | REROLLED)
-                _spend(context)
-                face = value = draw(context)
-                flag = 0
-            faces.append(face)
-            values.append(value)
-            flags.append(flag)
-        pool.faces, pool.values, pool.flags = faces, values, flags
-
-    return run_reroll_once
-
-
 def _reroll_add(test: Predicate, draw: Callable[[Context], int]) -> Step:
     def run_reroll_add(context: Context, pool: _Pool) -> None:
         flags = pool.flags
@@ -425,11 +373,20 @@ def _reroll_add(test: Predicate, draw: Callable[[Context], int]) -> Step:
     return run_reroll_add
 
 
-def _explode(test: Predicate, draw: Callable[[Context], int], *, penetrate: bool) -> Step:
-    extra_flag = PENETRATED if penetrate else 0
-    penalty = 1 if penetrate else 0
+def _chain(
+    test: Predicate,
+    draw: Callable[[Context], int],
+    *,
+    mark: int,
+    penalty: int = 0,
+    extra_flag: int = 0,
+    once: bool = False,
+) -> Step:
+    """Reroll or explode: each active matching die is marked and followed by a new die, whose
+    value is its face minus `penalty`; the new die is tested again unless `once`."""
+    limit = 1 if once else MAX_CHAIN
 
-    def run_explode(context: Context, pool: _Pool) -> None:
+    def run_chain(context: Context, pool: _Pool) -> None:
         if not any(map(test, pool.faces)):
             return
         faces: list[int] = []
@@ -439,12 +396,14 @@ def _explode(test: Predicate, draw: Callable[[Context], int], *, penetrate: bool
             face, value, flag = entry
             chained = 0
             while not flag & INACTIVE and test(face):
+                if chained == limit:
+                    if once:
+                        break
+                    raise _chain_too_long()
+                chained += 1
                 faces.append(face)
                 values.append(value)
-                flags.append(flag | EXPLODED)
-                chained += 1
-                if chained > MAX_CHAIN:
-                    raise _chain_too_long()
+                flags.append(flag | mark)
                 _spend(context)
                 face = draw(context)
                 value = face - penalty
@@ -454,7 +413,7 @@ def _explode(test: Predicate, draw: Callable[[Context], int], *, penetrate: bool
             flags.append(flag)
         pool.faces, pool.values, pool.flags = faces, values, flags
 
-    return run_explode
+    return run_chain
 
 
 def _compound(test: Predicate, draw: Callable[[Context], int]) -> Step:
