@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 __all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "RECENT_LIMIT", "Storage")
 
 RECENT_LIMIT = 25
-RECENT_CACHE_USERS = 10_000
 """Distinct recent expressions kept per user."""
+RECENT_CACHE_USERS = 10_000
+"""Users whose recent expressions stay cached in memory; the least recently read go first."""
 
 MAX_EXPRESSION_LENGTH = 2000
 
