@@ -1,9 +1,29 @@
 """Versioned schema migrations, applied in order at start-up.
 
+`nazh.storage.schema` declares the current schema and is the source of truth; the migrations are
+the history that builds it, and tests/storage/test_storage_schema.py checks, on SQLite and
+PostgreSQL, that every path through them (from empty and from each older version) ends at exactly
+the declared schema.
+
 Each migration runs in its own transaction together with the bump of ``schema_version``, so a
 failed migration leaves the database at the previous version. Concurrent start-ups serialise on a
 PostgreSQL advisory lock (SQLite: on the write lock taken by ``BEGIN IMMEDIATE``) and re-read the
-version under it, so each migration is applied exactly once.
+version under it, so each migration is applied exactly once. A database already past the last
+migration stops start-up with `SchemaTooNewError`.
+
+To add a migration:
+
+1. Change the tables in `nazh.storage.schema`.
+2. Write a function taking Alembic's `Operations` (``op.create_table``, ``op.add_column``,
+   ``op.create_index``, ...) and append ``Migration(<next number>, "<what it adds>", <function>)``
+   to `MIGRATIONS`. Spell the columns out in the function rather than use the tables of
+   `nazh.storage.schema`: those will change again, a migration must not. Change columns of an
+   existing table inside ``with op.batch_alter_table(name) as batch:``, which SQLite carries out
+   by copying the table.
+3. Run tests/storage: the schema test fails until the migrations build the declared schema, and
+   its message lists the operations still missing, written as Alembic code.
+
+Never edit a migration that has been released; write a new one.
 """
 
 from __future__ import annotations
@@ -11,14 +31,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import insert, select, text, update
 
 from nazh.storage.errors import SchemaTooNewError
 from nazh.storage.schema import schema_version
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
+    from sqlalchemy import Connection
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 __all__ = ("MIGRATIONS", "MIGRATION_LOCK_KEY", "Migration", "current_version", "migrate")
@@ -28,18 +51,43 @@ MIGRATION_LOCK_KEY = 0x4E415A48_4D494752  # "NAZHMIGR"
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One schema step: SQL statements valid on both SQLite and PostgreSQL."""
+    """One schema step: `upgrade` applies it through Alembic operations on either backend."""
 
     version: int
     description: str
-    statements: tuple[str, ...]
+    upgrade: Callable[[Operations], None]
+
+
+def _statements(*sql: str) -> Callable[[Operations], None]:
+    """An upgrade running raw SQL statements (how the first migrations were written)."""
+
+    def upgrade(op: Operations) -> None:
+        for statement in sql:
+            op.execute(statement)
+
+    return upgrade
+
+
+def _primary_keys_not_null(op: Operations) -> None:
+    # SQLite leaves a primary-key column declared without NOT NULL nullable (a BIGINT or TEXT one
+    # really stores NULLs), and the first migrations wrote four; PostgreSQL made them NOT NULL.
+    if op.get_context().dialect.name != "sqlite":
+        return
+    for table, column in (
+        ("schema_version", "id"),
+        ("bot_totals", "id"),
+        ("guild_settings", "guild_id"),
+        ("flush_marks", "writer"),
+    ):
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(column, nullable=False)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "roll statistics, recent rolls, guild settings",
-        (
+        _statements(
             "CREATE TABLE face_counts (user_id BIGINT NOT NULL, guild_id BIGINT NOT NULL,"
             " sides INTEGER NOT NULL, face INTEGER NOT NULL, n BIGINT NOT NULL,"
             " PRIMARY KEY (user_id, guild_id, sides, face))",
@@ -61,11 +109,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
         "the last batch each running process flushed, so a retried flush is applied once",
-        (
+        _statements(
             "CREATE TABLE flush_marks (writer TEXT PRIMARY KEY, seq BIGINT NOT NULL,"
             " updated_at BIGINT NOT NULL)",
         ),
     ),
+    Migration(3, "primary-key columns NOT NULL on SQLite too", _primary_keys_not_null),
 )
 
 _CREATE_VERSION_TABLE = text(
@@ -80,6 +129,10 @@ async def current_version(connection: AsyncConnection) -> int:
         select(schema_version.c.version).where(schema_version.c.id == 1)
     )
     return found or 0
+
+
+def _apply(connection: Connection, migration: Migration) -> None:
+    migration.upgrade(Operations(MigrationContext.configure(connection)))
 
 
 async def migrate(engine: AsyncEngine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
@@ -102,8 +155,7 @@ async def migrate(engine: AsyncEngine, migrations: Sequence[Migration] = MIGRATI
                 raise SchemaTooNewError(version, latest)
             if version == latest:
                 return version
-            for statement in migrations[version].statements:
-                await connection.exec_driver_sql(statement)
+            await connection.run_sync(_apply, migrations[version])
             if version == 0:
                 await connection.execute(insert(schema_version).values(id=1, version=1))
             else:

@@ -1,8 +1,11 @@
-"""The current database schema, as SQLAlchemy Core tables (migrations create it)."""
+"""The current database schema, as SQLAlchemy Core tables: the source of truth.
+
+`nazh.storage.migrations` builds it; a test checks that the migrated database matches it exactly.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
 
 __all__ = (
     "bot_totals",
@@ -43,6 +46,7 @@ die_totals = Table(
     Column("sides", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
     Column("total", BigInteger, nullable=False),
+    Index("die_totals_guild", "guild_id", "sides"),
 )
 
 user_totals = Table(
@@ -54,6 +58,7 @@ user_totals = Table(
     Column("dice", BigInteger, nullable=False),
     Column("nat20", BigInteger, nullable=False),
     Column("nat1", BigInteger, nullable=False),
+    Index("user_totals_guild", "guild_id"),
 )
 
 bot_totals = Table(

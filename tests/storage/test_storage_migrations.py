@@ -6,14 +6,18 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import Column, Integer
 from sqlalchemy.exc import DBAPIError
 
 from nazh.storage import MIGRATIONS, SchemaTooNewError, Storage, resolve_url
 from nazh.storage.engine import create_engine
 from nazh.storage.migrations import Migration, migrate
+
+if TYPE_CHECKING:
+    from alembic.operations import Operations
 
 Scalar = Callable[[str], Awaitable[Any]]
 
@@ -102,13 +106,18 @@ async def test_newer_schema_stops_start_up(db_url: str, db_scalar: Scalar) -> No
     assert (caught.value.found, caught.value.known) == (newer, len(MIGRATIONS))
 
 
+def _create_extra(op: Operations) -> None:
+    op.create_table("extra", Column("id", Integer))
+
+
+def _create_extra_then_fail(op: Operations) -> None:
+    _create_extra(op)
+    op.execute("CREATE TABLE broken (")
+
+
 async def test_failed_migration_leaves_previous_version(db_url: str, db_scalar: Scalar) -> None:
     engine = create_engine(resolve_url(db_url, Path()))
-    broken = Migration(
-        len(MIGRATIONS) + 1,
-        "half-broken step",
-        ("CREATE TABLE extra (id INTEGER)", "CREATE TABLE broken ("),
-    )
+    broken = Migration(len(MIGRATIONS) + 1, "half-broken step", _create_extra_then_fail)
     try:
         assert await migrate(engine) == len(MIGRATIONS)
         with pytest.raises(DBAPIError):
@@ -117,7 +126,7 @@ async def test_failed_migration_leaves_previous_version(db_url: str, db_scalar: 
         with pytest.raises(DBAPIError):
             await db_scalar("SELECT count(*) FROM extra")
 
-        fixed = Migration(broken.version, "fixed step", ("CREATE TABLE extra (id INTEGER)",))
+        fixed = Migration(broken.version, "fixed step", _create_extra)
         assert await migrate(engine, (*MIGRATIONS, fixed)) == fixed.version
         assert await db_scalar("SELECT count(*) FROM extra") == 0
     finally:
@@ -128,7 +137,7 @@ async def test_failed_migration_leaves_previous_version(db_url: str, db_scalar: 
 
 async def test_migrations_must_be_numbered_in_order(sqlite_url: str) -> None:
     engine = create_engine(resolve_url(sqlite_url, Path()))
-    skipped = Migration(len(MIGRATIONS) + 2, "skips a number", ("SELECT 1",))
+    skipped = Migration(len(MIGRATIONS) + 2, "skips a number", _create_extra)
     try:
         with pytest.raises(ValueError, match="out of order"):
             await migrate(engine, (*MIGRATIONS, skipped))
