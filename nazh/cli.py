@@ -10,9 +10,10 @@ import random
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nazh import __version__
+from nazh.compat import SingleDashPositionalParser
 from nazh.config import ConfigError, load_settings, read_environment
 
 if TYPE_CHECKING:
@@ -32,15 +33,6 @@ examples:
 """
 
 
-class _CommandParser(argparse.ArgumentParser):
-    """A subcommand's parser: its only short option is ``-h``, so ``-d20`` or ``-1d4`` is dice."""
-
-    def _parse_optional(self, arg_string: str) -> Any:
-        if arg_string.startswith("-") and not arg_string.startswith("--") and arg_string != "-h":
-            return None
-        return super()._parse_optional(arg_string)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nazh",
@@ -50,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nazh {__version__}")
     commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", title="commands", parser_class=_CommandParser
+        dest="command", metavar="COMMAND", title="commands", parser_class=SingleDashPositionalParser
     )
     commands.add_parser(
         "run",

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import lightbulb
 
+from nazh.compat import route_commands
+
 if TYPE_CHECKING:
     import types
 
@@ -142,7 +144,7 @@ class PluginManager:
             for loader in old:
                 await loader.add_to_client(self.client)
             self._loaded[name] = old
-            await self.client.sync_application_commands(_force_no_api_call=True)
+            await route_commands(self.client)
             raise
 
     async def sync(self) -> None:
@@ -182,4 +184,4 @@ class PluginManager:
         sys.modules[module] = fresh
         self._loaded[name] = loaders
         self._errors.pop(name, None)
-        await self.client.sync_application_commands(_force_no_api_call=True)
+        await route_commands(self.client)

@@ -14,6 +14,7 @@ from nazh.builder.model import COMMON_DICE, Build, Op, Step, StepRefused, die_la
 from nazh.builder.render import describe, ended
 from nazh.builder.summary import summarize
 from nazh.commands import roll as rolling
+from nazh.compat import forget_modal
 from nazh.dice.limits import MAX_SIDES
 from nazh.invocation import ComponentInvocation
 
@@ -94,22 +95,16 @@ class _KeepSelect(miru.TextSelect):
 
 
 class BuilderModal(miru.Modal):
-    """A modal that asks its builder for one number.
-
-    miru 4.3.1 forgets to drop a finished modal from the client's modal table (its
-    ``_remove_handler`` looks in the view table), so `stop` drops it here.
-    """
+    """A modal that asks its builder for one number; stopped, it lets go of the builder."""
 
     def __init__(self, builder: BuilderView, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.builder: BuilderView | None = builder
 
     def stop(self) -> None:
-        client = self._client
         super().stop()
         self.builder = None
-        if client is not None:
-            client._modals.pop(self.custom_id, None)  # pyright: ignore[reportPrivateUsage]
+        forget_modal(self)
 
 
 class SidesModal(BuilderModal, title="Roll a die of any size"):
