@@ -10,13 +10,14 @@ import hikari
 import lightbulb
 
 from nazh.extensions import PluginError, PluginManager, PluginState
-from nazh.owners import is_owner
+from nazh.owners import Owners
 from nazh.prefix import PrefixCommand
+from nazh.services import services_of
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
 
-__all__ = ("REFUSAL", "SELF", "Action", "Admin", "AdminPrefix")
+__all__ = ("REFUSAL", "SELF", "Action", "Admin")
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,27 +46,45 @@ class Action(enum.Enum):
     UNLOAD = "unload"
     SYNC = "sync"
 
-    @property
-    def takes_plugin(self) -> bool:
-        """Whether the action names a plugin."""
-        return self in (Action.RELOAD, Action.LOAD, Action.UNLOAD)
-
 
 _DONE = {Action.RELOAD: "Reloaded", Action.LOAD: "Loaded", Action.UNLOAD: "Unloaded"}
 
 
-class Admin:
-    """The admin actions on one lightbulb client's plugins, for its owners only."""
+class Admin(lightbulb.Loadable):
+    """The owners' tools on the plugins of the client it is loaded into, and ``!admin``.
 
-    __slots__ = ("client", "manager")
+    The admin plugin adds one to its loader. Loading it finds the client's plugin manager and
+    owners (fetched once from Discord, plus ``NAZH_OWNER_IDS``) and routes ``!admin`` to it.
+    """
 
-    def __init__(self, client: lightbulb.Client, manager: PluginManager) -> None:
-        self.client = client
-        self.manager = manager
+    __slots__ = ("_manager", "_owners", "_prefix")
+
+    def __init__(self) -> None:
+        self._prefix = PrefixCommand(SELF, self.run_text)
+        self._manager: PluginManager | None = None
+        self._owners: Owners | None = None
+
+    async def load(self, client: lightbulb.Client) -> None:
+        if self._manager is None:
+            async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
+                self._manager = await container.get(PluginManager)
+            settings = (await services_of(client)).settings
+            self._owners = Owners(client.rest.fetch_application, settings.owner_ids)
+        await self._prefix.load(client)
+
+    async def unload(self, client: lightbulb.Client) -> None:
+        await self._prefix.unload(client)
+
+    @property
+    def manager(self) -> PluginManager:
+        """The plugin manager of the client (available once loaded)."""
+        if self._manager is None:
+            raise RuntimeError("the admin tools are not loaded")
+        return self._manager
 
     async def allowed(self, invocation: Invocation) -> bool:
         """Whether the caller owns the bot (an unreachable Discord counts as no)."""
-        return await self._owns(invocation.user.id, invocation.services.settings.owner_ids)
+        return await self._owns(invocation.user.id)
 
     async def run(self, invocation: Invocation, action: Action, plugin: str | None = None) -> None:
         """Do ``action`` for an owner and answer them; anyone else gets a polite refusal."""
@@ -113,14 +132,10 @@ class Admin:
         return "\n".join(lines)[:2000]
 
     async def suggest(
-        self,
-        user_id: hikari.Snowflakeish,
-        extra_owner_ids: frozenset[int],
-        action: Action,
-        partial: str,
+        self, user_id: hikari.Snowflakeish, action: Action, partial: str
     ) -> list[str]:
         """Plugin names fit for ``action`` that start with ``partial``; nothing for non-owners."""
-        if not await self._owns(user_id, extra_owner_ids):
+        if not await self._owns(user_id):
             return []
         folded = partial.strip().casefold()
         names = [status.name for status in self.manager.status() if _fits(action, status.state)]
@@ -128,9 +143,11 @@ class Admin:
             names = [name for name in names if name != SELF]
         return [name for name in names if name.startswith(folded)][:_MAX_CHOICES]
 
-    async def _owns(self, user_id: hikari.Snowflakeish, extra_owner_ids: frozenset[int]) -> bool:
+    async def _owns(self, user_id: hikari.Snowflakeish) -> bool:
+        if self._owners is None:
+            raise RuntimeError("the admin tools are not loaded")
         try:
-            return await is_owner(self.client, user_id, extra_owner_ids)
+            return await self._owners.includes(user_id)
         except hikari.HikariError:
             _LOGGER.warning("could not fetch the application to check its owners", exc_info=True)
             return False
@@ -174,26 +191,3 @@ def _fits(action: Action, state: PluginState) -> bool:
     if action is Action.LOAD:
         return state is not PluginState.LOADED
     return state is PluginState.LOADED
-
-
-class AdminPrefix(lightbulb.Loadable):
-    """``!admin ...`` for a plugin's loader: a prefix command bound to the client it loads into."""
-
-    __slots__ = ("_command",)
-
-    def __init__(self) -> None:
-        self._command: PrefixCommand | None = None
-
-    async def load(self, client: lightbulb.Client) -> None:
-        if self._command is not None:
-            return
-        async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
-            manager = await container.get(PluginManager)
-        self._command = PrefixCommand(SELF, Admin(client, manager).run_text)
-        await self._command.load(client)
-
-    async def unload(self, client: lightbulb.Client) -> None:
-        if self._command is None:
-            return
-        await self._command.unload(client)
-        self._command = None
