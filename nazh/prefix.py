@@ -34,7 +34,10 @@ PrefixHandler = Callable[[Invocation, str], Awaitable[None]]
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)
 class PrefixCommand(lightbulb.Loadable):
-    """A prefix command that a plugin's ``Loader`` adds and removes with the plugin."""
+    """A prefix command that a plugin's ``Loader`` adds and removes with the plugin.
+
+    As lightbulb's ``Loadable`` contract asks, loading or unloading it twice is harmless.
+    """
 
     name: str
     handler: PrefixHandler
@@ -77,15 +80,18 @@ class PrefixRouter:
         self._commands: dict[str, PrefixCommand] = {}
 
     def add(self, command: PrefixCommand) -> None:
-        """Route ``command``'s names to it; a name already taken is an error."""
-        taken = [name for name in command.names if name in self._commands]
+        """Route ``command``'s names to it; adding it again changes nothing.
+
+        A name routed to another command is a :class:`ValueError`.
+        """
+        taken = [name for name in command.names if self._commands.get(name, command) is not command]
         if taken:
             raise ValueError(f"prefix command name(s) already registered: {', '.join(taken)}")
         for name in command.names:
             self._commands[name] = command
 
     def remove(self, command: PrefixCommand) -> None:
-        """Stop routing ``command``'s names."""
+        """Stop routing ``command``'s names; removing it again changes nothing."""
         for name in command.names:
             if self._commands.get(name) is command:
                 del self._commands[name]
