@@ -239,7 +239,7 @@ def odds_card(report: OddsReport, *, chart: hikari.Resourceish | None) -> hikari
     if report.repeat > 1:
         title += f" (each of {report.repeat} results)"
     embed = hikari.Embed(title=title[:256], colour=COLOUR)
-    notes = []
+    notes: list[str] = []
     if report.truncated > 0:
         notes.append(
             f"Explosions are worked out until the rest is below {report.truncated:.1g} in chance."

@@ -1,5 +1,8 @@
 """A PNG bar chart of a distribution, drawn by matplotlib (Agg backend, imported on first use)."""
 
+# matplotlib 3.11's stubs leave the ``**kwargs`` of its drawing methods untyped.
+# pyright: reportUnknownMemberType=false
+
 from __future__ import annotations
 
 import io
