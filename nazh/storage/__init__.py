@@ -9,6 +9,7 @@ from __future__ import annotations
 from nazh.storage.errors import SchemaTooNewError, StorageClosedError
 from nazh.storage.migrations import MIGRATIONS
 from nazh.storage.pending import FATE_SIDES, MAX_FACE_TRACKED_SIDES
+from nazh.storage.settings import GuildSettings
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
 from nazh.storage.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage
 from nazh.storage.urls import resolve_url
@@ -21,6 +22,7 @@ __all__ = (
     "RECENT_LIMIT",
     "D20Average",
     "GlobalTotals",
+    "GuildSettings",
     "RollerCount",
     "SchemaTooNewError",
     "ServerStats",

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import BigInteger, Column, Text, insert, select, text, update
 
 from nazh.storage.errors import SchemaTooNewError
 from nazh.storage.schema import schema_version
@@ -83,6 +83,15 @@ def _primary_keys_not_null(op: Operations) -> None:
             batch.alter_column(column, nullable=False)
 
 
+def _dialect_settings(op: Operations) -> None:
+    op.add_column("guild_settings", Column("dialect", Text, nullable=True))
+    op.create_table(
+        "user_settings",
+        Column("user_id", BigInteger, primary_key=True),
+        Column("dialect", Text, nullable=True),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -115,6 +124,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(3, "primary-key columns NOT NULL on SQLite too", _primary_keys_not_null),
+    Migration(4, "notation dialects of servers and players", _dialect_settings),
 )
 
 _CREATE_VERSION_TABLE = text(

@@ -16,6 +16,7 @@ __all__ = (
     "metadata",
     "recent_rolls",
     "schema_version",
+    "user_settings",
     "user_totals",
 )
 
@@ -82,6 +83,14 @@ guild_settings = Table(
     metadata,
     Column("guild_id", BigInteger, primary_key=True),
     Column("prefix", Text, nullable=True),
+    Column("dialect", Text, nullable=True),
+)
+
+user_settings = Table(
+    "user_settings",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("dialect", Text, nullable=True),
 )
 
 flush_marks = Table(

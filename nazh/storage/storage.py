@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 import time
 import uuid
@@ -24,8 +25,10 @@ from nazh.storage.schema import (
     flush_marks,
     guild_settings,
     recent_rolls,
+    user_settings,
     user_totals,
 )
+from nazh.storage.settings import GuildSettings
 from nazh.storage.urls import resolve_url
 from nazh.storage.writes import put_rows, write_pending
 
@@ -47,6 +50,11 @@ RECENT_CACHE_USERS = 10_000
 MAX_EXPRESSION_LENGTH = 2000
 
 PING_TIMEOUT = 2.0
+
+USER_SETTINGS_TTL = 30.0
+"""Seconds a player's settings stay cached; another process's change shows within this time."""
+USER_SETTINGS_CACHE_USERS = 10_000
+"""Players whose settings stay cached; the least recently used go first."""
 
 _CLOSE_FLUSH_ATTEMPTS = 3
 _CLOSE_RETRY_DELAY = 0.2
@@ -81,14 +89,15 @@ class Storage:
         "_flushed_rolls",
         "_flusher",
         "_flushes",
+        "_guilds",
         "_last_recent_stamp",
         "_pending",
         "_pending_recent",
-        "_prefixes",
         "_recent_cache",
         "_schema_version",
         "_sequence",
         "_unsure",
+        "_user_dialects",
         "_writer",
     )
 
@@ -111,7 +120,10 @@ class Storage:
         self._last_recent_stamp = 0
         self._pending_recent: dict[int, dict[str, int]] = {}
         self._recent_cache: collections.OrderedDict[int, list[str]] = collections.OrderedDict()
-        self._prefixes: dict[int, str | None] = {}
+        self._guilds: dict[int, GuildSettings] = {}
+        self._user_dialects: collections.OrderedDict[int, tuple[float, str | None]] = (
+            collections.OrderedDict()
+        )
         self._writer = uuid.uuid4().hex
         self._sequence = 0
         self._unsure: _Batch | None = None
@@ -375,28 +387,47 @@ class Storage:
             self._recent_cache.move_to_end(user_id)
         return cached[:limit]
 
-    async def get_prefix(self, guild_id: int) -> str | None:
-        """The guild's command prefix, None for the default.
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        """The guild's settings (defaults when it has none).
 
-        Cached per process: a guild is served by one shard, whose process also changes it.
+        Cached per process: a guild is served by one shard, whose process also changes them.
         """
-        if guild_id in self._prefixes:
-            return self._prefixes[guild_id]
+        cached = self._guilds.get(guild_id)
+        if cached is not None:
+            return cached
         self._check_open()
         async with self._engine.connect() as connection:
-            prefix = await connection.scalar(
-                select(guild_settings.c.prefix).where(guild_settings.c.guild_id == guild_id)
-            )
-        self._prefixes[guild_id] = prefix
-        return prefix
+            row = (
+                await connection.execute(
+                    select(guild_settings.c.prefix, guild_settings.c.dialect).where(
+                        guild_settings.c.guild_id == guild_id
+                    )
+                )
+            ).first()
+        found = GuildSettings() if row is None else GuildSettings(row.prefix, row.dialect)
+        self._guilds[guild_id] = found
+        return found
+
+    async def get_prefix(self, guild_id: int) -> str | None:
+        """The guild's command prefix, None for the default."""
+        return (await self.guild_settings(guild_id)).prefix
 
     async def set_prefix(self, guild_id: int, prefix: str | None) -> None:
         """Set the guild's command prefix; None restores the default."""
         if prefix is not None and not prefix.strip():
             raise ValueError("a prefix cannot be blank; use None for the default")
+        current = await self.guild_settings(guild_id)
+        await self._put_guild(guild_id, dataclasses.replace(current, prefix=prefix))
+
+    async def set_guild_dialect(self, guild_id: int, dialect: str | None) -> None:
+        """Set the notation dialect of the guild's rolls; None restores the default."""
+        current = await self.guild_settings(guild_id)
+        await self._put_guild(guild_id, dataclasses.replace(current, dialect=dialect))
+
+    async def _put_guild(self, guild_id: int, settings: GuildSettings) -> None:
         self._check_open()
         async with self._engine.begin() as connection:
-            if prefix is None:
+            if settings == GuildSettings():
                 await connection.execute(
                     delete(guild_settings).where(guild_settings.c.guild_id == guild_id)
                 )
@@ -405,12 +436,53 @@ class Storage:
                     connection,
                     guild_settings,
                     ("guild_id",),
-                    [{"guild_id": guild_id, "prefix": prefix}],
+                    [{"guild_id": guild_id, **dataclasses.asdict(settings)}],
                 )
-        self._prefixes[guild_id] = prefix
+        self._guilds[guild_id] = settings
+
+    async def user_dialect(self, user_id: int) -> str | None:
+        """The player's own notation dialect, None when they have not chosen one.
+
+        Cached for `USER_SETTINGS_TTL` seconds, so a change made through another process
+        sharing the database shows within that time; this process's own changes show at once.
+        """
+        now = time.monotonic()
+        cached = self._user_dialects.get(user_id)
+        if cached is not None and now - cached[0] < USER_SETTINGS_TTL:
+            return cached[1]
+        self._check_open()
+        async with self._engine.connect() as connection:
+            dialect = await connection.scalar(
+                select(user_settings.c.dialect).where(user_settings.c.user_id == user_id)
+            )
+        self._cache_user_dialect(user_id, dialect, now)
+        return dialect
+
+    async def set_user_dialect(self, user_id: int, dialect: str | None) -> None:
+        """Set the player's own notation dialect; None follows the server's again."""
+        self._check_open()
+        async with self._engine.begin() as connection:
+            if dialect is None:
+                await connection.execute(
+                    delete(user_settings).where(user_settings.c.user_id == user_id)
+                )
+            else:
+                await put_rows(
+                    connection,
+                    user_settings,
+                    ("user_id",),
+                    [{"user_id": user_id, "dialect": dialect}],
+                )
+        self._cache_user_dialect(user_id, dialect, time.monotonic())
+
+    def _cache_user_dialect(self, user_id: int, dialect: str | None, now: float) -> None:
+        self._user_dialects[user_id] = (now, dialect)
+        self._user_dialects.move_to_end(user_id)
+        while len(self._user_dialects) > USER_SETTINGS_CACHE_USERS:
+            self._user_dialects.popitem(last=False)
 
     async def forget_user(self, user_id: int) -> None:
-        """Delete every statistic and recent roll of `user_id`, pending ones included."""
+        """Delete every statistic, recent roll and setting of `user_id`, pending ones included."""
         self._check_open()
         async with self._flush_lock:
             self._pending.discard_user(user_id)
@@ -419,9 +491,10 @@ class Storage:
                 self._unsure.stats.discard_user(user_id)
                 self._unsure.recents.pop(user_id, None)
             self._recent_cache.pop(user_id, None)
+            self._user_dialects.pop(user_id, None)
             async with self._engine.begin() as connection:
                 # The order `write_pending` locks rows in, so a flush elsewhere cannot deadlock us.
-                for table in (user_totals, die_totals, face_counts, recent_rolls):
+                for table in (user_totals, die_totals, face_counts, recent_rolls, user_settings):
                     await connection.execute(delete(table).where(table.c.user_id == user_id))
 
     async def ping(self) -> bool:

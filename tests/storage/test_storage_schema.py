@@ -99,7 +99,7 @@ async def test_rebuilt_tables_keep_their_rows(engine: AsyncEngine) -> None:
         await connection.execute(text("INSERT INTO guild_settings VALUES (5, '?'), (6, NULL)"))
         await connection.execute(text("INSERT INTO flush_marks VALUES ('shard-0', 3, 17)"))
 
-    await migrate(engine)
+    await migrate(engine, MIGRATIONS[:3])
 
     async with engine.connect() as connection:
         bots = (await connection.execute(text("SELECT * FROM bot_totals"))).all()
@@ -109,4 +109,4 @@ async def test_rebuilt_tables_keep_their_rows(engine: AsyncEngine) -> None:
     assert [tuple(row) for row in bots] == [(1, 41, 90)]
     assert [tuple(row) for row in guilds] == [(5, "?"), (6, None)]
     assert [tuple(row) for row in marks] == [("shard-0", 3, 17)]
-    assert version == len(MIGRATIONS)
+    assert version == 3

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage, resolve_url
+from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, GuildSettings, Storage, resolve_url
+from nazh.storage import storage as storage_module
 from nazh.storage.engine import create_engine
 
 if TYPE_CHECKING:
@@ -89,6 +90,59 @@ async def test_prefix_is_set_changed_and_cleared(db_url: str) -> None:
         assert await storage.get_prefix(11) == "nazh "
     finally:
         await storage.close()
+
+
+async def test_guild_dialect_keeps_the_prefix_and_survives_a_restart(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == GuildSettings()
+        await storage.set_prefix(10, "?")
+        await storage.set_guild_dialect(10, "roll20")
+        await storage.set_guild_dialect(11, "avrae")
+        assert await storage.guild_settings(10) == GuildSettings(prefix="?", dialect="roll20")
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == GuildSettings(prefix="?", dialect="roll20")
+        assert await storage.guild_settings(11) == GuildSettings(dialect="avrae")
+        await storage.set_guild_dialect(11, None)
+        await storage.set_prefix(10, None)
+        assert await storage.guild_settings(10) == GuildSettings(dialect="roll20")
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT count(*) FROM guild_settings WHERE guild_id = 11") == 0
+
+
+async def test_user_dialect_is_shared_between_processes_within_the_cache_time(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await Storage.open(db_url, flush_interval=3600)
+    second = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await second.user_dialect(5) is None
+        await first.set_user_dialect(5, "foundry")
+        assert await first.user_dialect(5) == "foundry"
+        assert await second.user_dialect(5) is None, "cached until the time runs out"
+        monkeypatch.setattr(storage_module, "USER_SETTINGS_TTL", 0.0)
+        assert await second.user_dialect(5) == "foundry"
+        await second.set_user_dialect(5, None)
+        assert await first.user_dialect(5) is None
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_forgetting_a_user_deletes_their_dialect(storage: Storage, db_scalar: Scalar) -> None:
+    await storage.set_user_dialect(8, "dicemaiden")
+    await storage.set_user_dialect(9, "roll20")
+    await storage.forget_user(8)
+    assert await storage.user_dialect(8) is None
+    assert await db_scalar("SELECT count(*) FROM user_settings") == 1
+    assert await storage.user_dialect(9) == "roll20"
 
 
 async def test_ping_reports_a_working_database(storage: Storage) -> None:

@@ -1,0 +1,17 @@
+"""Per-server settings as one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ("GuildSettings",)
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    """A server's settings; None everywhere is the default (and no row in the database)."""
+
+    prefix: str | None = None
+    """The message-command prefix, None for the bot's default."""
+    dialect: str | None = None
+    """The notation dialect of the server's rolls, None for the default."""
