@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import lightbulb
+
+from nazh.dice.dialects import NAZH, get_dialect
+from nazh.dice.errors import DiceError
 
 if TYPE_CHECKING:
     import hikari
 
     from nazh.config import Settings
+    from nazh.dice.dialects import Dialect
     from nazh.metrics import Metrics
     from nazh.ratelimit import SlidingWindowLimiter
     from nazh.stats.offload import OffloadPool
     from nazh.storage import Storage
 
-__all__ = ("Services", "services_of")
+__all__ = ("DialectChoice", "DialectSource", "Services", "services_of")
+
+_LOGGER = logging.getLogger(__name__)
+
+
+DialectSource = Literal["default", "server", "player"]
+
+
+class DialectChoice(NamedTuple):
+    """The dialect a player's rolls are read in, and who chose it."""
+
+    dialect: Dialect
+    source: DialectSource
 
 
 @dataclasses.dataclass(slots=True, eq=False)
@@ -39,6 +56,34 @@ class Services:
         if not guild_id:
             return default
         return await self.storage.get_prefix(guild_id) or default
+
+    async def dialect_for(self, guild_id: int | None, user_id: int) -> DialectChoice:
+        """The player's own dialect, else the server's, else the default.
+
+        A setting that cannot be read (the database is away, or names a dialect this version
+        does not know) counts as unset, so rolls keep working.
+        """
+        try:
+            mine = await self.storage.user_dialect(user_id)
+            server = (await self.storage.guild_settings(guild_id)).dialect if guild_id else None
+        except Exception as error:
+            _LOGGER.warning(
+                "cannot read the dialect settings, using the default: %s",
+                str(error).strip().partition("\n")[0],
+            )
+            return DialectChoice(NAZH, "default")
+        sources: tuple[tuple[str | None, DialectSource], ...] = (
+            (mine, "player"),
+            (server, "server"),
+        )
+        for name, source in sources:
+            if name is None:
+                continue
+            try:
+                return DialectChoice(get_dialect(name), source)
+            except DiceError:
+                _LOGGER.warning("ignoring the unknown stored dialect %r", name)
+        return DialectChoice(NAZH, "default")
 
 
 async def services_of(client: lightbulb.Client) -> Services:

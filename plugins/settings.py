@@ -1,4 +1,4 @@
-"""The settings plugin: ``/prefix`` to show or change a server's message-command prefix."""
+"""The settings plugin: ``/prefix``, and ``/settings notation`` (``!settings notation ...``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,28 @@ import hikari
 import lightbulb
 
 from nazh.commands import settings
-from nazh.invocation import SlashInvocation
+from nazh.dice.dialects import DIALECTS
+from nazh.invocation import Invocation, SlashInvocation
+from nazh.prefix import PrefixCommand
 from nazh.services import Services
 
 loader = lightbulb.Loader()
+
+_MANAGE = hikari.Permissions.MANAGE_GUILD | hikari.Permissions.ADMINISTRATOR
+_NOTATION_USAGE = (
+    "Usage: `settings notation` shows the notation in force; "
+    "`settings notation <dialect> [me]` sets the server's (or with `me`, your own). "
+    "Dialects: " + ", ".join(DIALECTS) + ", or `default`."
+)
+
+_SERVER_BY_SLASH = (
+    "Change the server's notation with `/settings notation` (Discord checks Manage Server "
+    "there), or your own with `settings notation <dialect> me`."
+)
+
+
+def _can_manage(member: hikari.InteractionMember | None) -> bool:
+    return member is not None and bool(member.permissions & _MANAGE)
 
 
 @loader.command
@@ -28,9 +46,57 @@ class Prefix(
     async def invoke(
         self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
     ) -> None:
-        member = ctx.member
-        can_manage = member is not None and bool(
-            member.permissions
-            & (hikari.Permissions.MANAGE_GUILD | hikari.Permissions.ADMINISTRATOR)
+        await settings.prefix(
+            SlashInvocation(services, ctx), self.value, can_manage=_can_manage(ctx.member)
         )
-        await settings.prefix(SlashInvocation(services, ctx), self.value, can_manage=can_manage)
+
+
+group = lightbulb.Group("settings", "Server and personal settings")
+loader.command(group)
+
+
+@group.register
+class Notation(
+    lightbulb.SlashCommand,
+    name="notation",
+    description="Which roller's notation your rolls follow (Roll20, Foundry, Avrae ...)",
+):
+    """``/settings notation [dialect] [scope]``."""
+
+    dialect = lightbulb.string(
+        "dialect",
+        "The roller whose notation to follow; leave out to see the current one",
+        default=None,
+        choices=[lightbulb.Choice(name, name) for name in (*DIALECTS, "default")],
+    )
+    scope = lightbulb.string(
+        "scope",
+        "This server's setting (Manage Server) or your own",
+        default="server",
+        choices=[lightbulb.Choice("this server", "server"), lightbulb.Choice("just me", "me")],
+    )
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        scope: settings.Scope = "me" if self.scope == "me" else "server"
+        await settings.notation(
+            SlashInvocation(services, ctx), self.dialect, scope, can_manage=_can_manage(ctx.member)
+        )
+
+
+async def _prefix_settings(invocation: Invocation, text: str) -> None:
+    topic, _, rest = text.strip().partition(" ")
+    parsed = settings.parse_notation_args(rest) if topic.casefold() == "notation" else None
+    if parsed is None:
+        await invocation.respond(_NOTATION_USAGE, ephemeral=True)
+        return
+    dialect, scope = parsed
+    if dialect is not None and scope == "server" and invocation.guild_id is not None:
+        await invocation.respond(_SERVER_BY_SLASH, ephemeral=True)
+        return
+    await settings.notation(invocation, dialect, scope, can_manage=False)
+
+
+loader.add(PrefixCommand("settings", _prefix_settings))

@@ -1,15 +1,19 @@
-"""``/prefix``: show or change a server's prefix for message commands."""
+"""Server and player settings: ``/prefix`` and ``/settings notation``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from nazh.config import validate_prefix
+from nazh.dice.dialects import DIALECTS, NAZH, get_dialect
+from nazh.dice.errors import DiceError
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
 
-__all__ = ("RESET_WORDS", "prefix")
+__all__ = ("RESET_WORDS", "Scope", "notation", "parse_notation_args", "prefix")
+
+Scope = Literal["server", "me"]
 
 RESET_WORDS = frozenset({"reset", "default"})
 """Values of ``/prefix`` that restore the default prefix."""
@@ -55,3 +59,70 @@ async def prefix(invocation: Invocation, new: str | None, *, can_manage: bool) -
     await invocation.respond(
         f"The prefix is now `{value}`: try `{value}roll 1d20`.", ephemeral=True
     )
+
+
+_MANAGERS_ONLY = "Only members with the Manage Server permission can change the server's {what}."
+_DIALECT_LIST = ", ".join(f"`{name}`" for name in DIALECTS)
+
+
+def _label(name: str | None) -> str:
+    return get_dialect(name).label if name else NAZH.label
+
+
+async def notation(
+    invocation: Invocation, dialect: str | None, scope: Scope, *, can_manage: bool
+) -> None:
+    """Show the notation dialects in force, or set the server's or the player's own."""
+    storage = invocation.services.storage
+    guild_id = invocation.guild_id
+    user_id = invocation.user.id
+    if dialect is None:
+        choice = await invocation.services.dialect_for(guild_id, user_id)
+        mine = await storage.user_dialect(user_id)
+        server = (await storage.guild_settings(guild_id)).dialect if guild_id else None
+        lines = [f"Your rolls are read as **{choice.dialect.label}** notation."]
+        if guild_id is not None:
+            lines.append(f"This server's notation: {_label(server)}.")
+        lines.append(f"Your own: {_label(mine) if mine else 'not set (the server decides)'}.")
+        lines.append(
+            f"Dialects: {_DIALECT_LIST}. Change yours with `/settings notation <dialect> me`, "
+            "or tag one roll: `roll20: 3d6>3`."
+        )
+        await invocation.respond("\n".join(lines), ephemeral=True)
+        return
+    word = dialect.strip().casefold()
+    reset = word in RESET_WORDS
+    try:
+        chosen = None if reset else get_dialect(word)
+    except DiceError as error:
+        await invocation.respond(f"{error}.", ephemeral=True)
+        return
+    if scope == "me" or guild_id is None:
+        await storage.set_user_dialect(user_id, None if chosen is None else chosen.name)
+        if chosen is None:
+            answer = "Your rolls follow the server's notation again."
+        else:
+            answer = f"Your rolls are now read as **{chosen.label}** notation, on every server."
+        await invocation.respond(answer, ephemeral=True)
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="notation"), ephemeral=True)
+        return
+    await storage.set_guild_dialect(guild_id, None if chosen is None else chosen.name)
+    label = NAZH.label if chosen is None else chosen.label
+    await invocation.respond(
+        f"Rolls on this server are now read as **{label}** notation "
+        "(players who chose their own keep theirs).",
+        ephemeral=True,
+    )
+
+
+def parse_notation_args(text: str) -> tuple[str | None, Scope] | None:
+    """``!settings notation [dialect] [me|server]`` arguments, None if they do not fit."""
+    words = text.split()
+    scope: Scope = "server"
+    if words and words[-1].casefold() in ("me", "server"):
+        scope = "me" if words.pop().casefold() == "me" else "server"
+    if len(words) > 1:
+        return None
+    return (words[0] if words else None), scope
