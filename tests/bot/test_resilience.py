@@ -11,7 +11,7 @@ import aiohttp
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord
-    from tests.bot.conftest import StartApp
+    from tests.bot.bot_support import StartApp
 
 
 async def _ready_status(app: NazhApp) -> tuple[int, dict[str, str]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord
-    from tests.bot.conftest import StartApp
+    from tests.bot.bot_support import StartApp
 
 TOTAL = re.compile(r"= `(-?\d+)`")
 

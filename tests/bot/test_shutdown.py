@@ -8,7 +8,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from nazh.app import NazhApp
-from tests.bot.conftest import settings_for
+from tests.bot.bot_support import settings_for
 
 if TYPE_CHECKING:
     from pathlib import Path

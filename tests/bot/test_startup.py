@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from nazh.app import NazhApp
 from nazh.extensions import PluginState
 from nazh.storage import MIGRATIONS, Storage
-from tests.bot.conftest import settings_for
+from tests.bot.bot_support import settings_for
 from tests.runtime.test_config import TOKEN
 
 if TYPE_CHECKING:

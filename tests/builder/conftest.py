@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.bot.conftest import app, emu, start_app
+from tests.bot.bot_support import app, emu, start_app
 
 __all__ = ("app", "emu", "start_app")

@@ -13,7 +13,7 @@ from nazh.builder import BuilderHub
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord, Outcome, StoredMessage
-    from tests.bot.conftest import StartApp
+    from tests.bot.bot_support import StartApp
 
 Json = dict[str, Any]
 TOTAL = re.compile(r"= `(-?\d+)`")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from dice_support import Scripted
 
 from nazh.dice import FATE, DiceError, Die, DieFlag, RollResult, RollSet, parse, roll
-from tests.dice.conftest import Scripted
 
 D, X, R, C, K, P, S, F = (
     DieFlag.DROPPED,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from dice_support import Scripted
 
 from nazh.dice import RollResult, RollSet, roll
-from tests.dice.conftest import Scripted
 
 
 def render(text: str, faces: list[int], max_length: int = 2000) -> str:

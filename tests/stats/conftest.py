@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.bot.conftest import emu, start_app
-from tests.storage.conftest import postgres_server, postgres_url
+from tests.bot.bot_support import emu, start_app
+from tests.storage.storage_support import postgres_server, postgres_url
 
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord
-    from tests.bot.conftest import StartApp
+    from tests.bot.bot_support import StartApp
 
 __all__ = ("emu", "postgres_server", "postgres_url", "start_app")
 

@@ -15,7 +15,7 @@ from nazh.stats.fairness import fairness_of
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord, Outcome
-    from tests.bot.conftest import StartApp
+    from tests.bot.bot_support import StartApp
 
 P_VALUE = re.compile(r"p = (< 0\.001|\d\.\d{3})")
 
