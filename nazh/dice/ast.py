@@ -6,7 +6,13 @@ chains of 500 terms are possible, so walk them with `chain()` rather than recurs
 Parentheses stay in the tree as `Group` so that text and rendering keep them.
 
 Dice faces: an ordinary die with `sides` n shows 1 to n; `d%` is `Dice(sides=100,
-percent=True)`; a Fate die has `sides == FATE` (0) and shows -1, 0 or +1.
+percent=True)`; a Fate die has `sides == FATE` (0) and shows -1, 0 or +1; a die with custom
+`faces` (`d[2,2,4,4,6,6]`) has `sides == len(faces)` and shows one of them. `ComputedDice` has a
+count or sides given by an expression (`(1d4)d6`, `3d(2*6)`); rolling it rolls a `Dice` of the
+values found.
+
+Values are `int`, or `Fraction` once a decimal, a real division or a function makes one; a whole
+result is always an `int`.
 
 Modifiers of a `Dice` (or `Set`) apply in the order written, except `CountSuccesses`,
 `CountFailures` and `CritRange`, which only read the final pool. Selectors of `Reroll`,
@@ -16,20 +22,26 @@ Modifiers of a `Dice` (or `Set`) apply in the order written, except `CountSucces
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from typing import Literal as Lit
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from fractions import Fraction
+
+    from nazh.dice.functions import Function
 
 __all__ = (
     "FATE",
     "Binary",
+    "Call",
     "Clamp",
+    "ComputedDice",
     "CountFailures",
     "CountSuccesses",
     "CritRange",
+    "Decimal",
     "Dice",
     "Drop",
     "Explode",
@@ -43,8 +55,10 @@ __all__ = (
     "Selector",
     "Set",
     "Unary",
+    "Unique",
     "chain",
     "children",
+    "dice_face_range",
     "face_range",
     "traced_nodes",
 )
@@ -52,19 +66,21 @@ __all__ = (
 FATE = 0
 """`Dice.sides` of a Fate die (faces -1, 0, +1)."""
 
-SelectorOp = Lit["h", "l", "=", ">", "<", ">=", "<="]
-BinaryOp = Lit["+", "-", "*", "/"]
+SelectorOp = Lit["h", "l", "=", ">", "<", ">=", "<=", "!=", "even", "odd"]
+BinaryOp = Lit["+", "-", "*", "/", "//", "%", "^"]
 RerollMode = Lit["until", "once", "add"]
+SortOrder = Lit["ascending", "descending"]
 
 
 @dataclass(frozen=True, slots=True)
 class Selector:
-    """Which dice a modifier touches: the `value` highest (`h`), lowest (`l`), or by comparison."""
+    """Which dice a modifier touches: the `value` highest (`h`), lowest (`l`), or by comparison
+    (`even` and `odd` ignore `value`)."""
 
     op: SelectorOp
     value: int
 
-    def matches(self, number: int) -> bool:
+    def matches(self, number: int | Fraction) -> bool:
         """Whether a face or value matches a comparison selector (never true for `h`/`l`)."""
         op = self.op
         if op == "=":
@@ -77,6 +93,12 @@ class Selector:
             return number >= self.value
         if op == "<=":
             return number <= self.value
+        if op == "!=":
+            return number != self.value
+        if op == "even":
+            return number % 2 == 0
+        if op == "odd":
+            return number % 2 == 1
         return False
 
 
@@ -107,11 +129,12 @@ class Explode:
     """Roll an extra die for each matching die (`selector` None: on the maximum face).
 
     `compound` adds the extra dice into the one that exploded; `penetrate` subtracts 1 from
-    every extra die.
+    every extra die. `once`: the extra dice do not explode again (`xo`).
     """
 
     selector: Selector | None
     mode: Lit["explode", "compound", "penetrate"]
+    once: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +167,14 @@ class CritRange:
     selector: Selector
 
 
-Modifier = Keep | Drop | Reroll | Explode | Clamp | CountSuccesses | CountFailures | CritRange
+@dataclass(frozen=True, slots=True)
+class Unique:
+    """Reroll each die showing a face that an earlier kept die of the pool shows (`u`)."""
+
+
+Modifier = (
+    Keep | Drop | Reroll | Explode | Clamp | Unique | CountSuccesses | CountFailures | CritRange
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +185,40 @@ class Literal:
 
 
 @dataclass(frozen=True, slots=True)
+class Decimal:
+    """A non-negative decimal number as written (`1.5`, `.5`); `text` is its normal spelling."""
+
+    value: Fraction
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Dice:
-    """`count` dice of `sides` sides (`FATE` for Fate dice), with modifiers in written order."""
+    """`count` dice of `sides` sides (`FATE` for Fate dice), with modifiers in written order.
+
+    `faces` holds custom faces (`d[2,2,4]`, then `sides == len(faces)`); `sort` orders the dice
+    as shown (`s`, `sd`), which changes no value.
+    """
 
     count: int
     sides: int
     modifiers: tuple[Modifier, ...] = ()
     percent: bool = False
+    faces: tuple[int, ...] | None = None
+    sort: SortOrder | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedDice:
+    """Dice whose count and/or sides are expressions: `(1d4)d6`, `3d(2*6)`.
+
+    `count` / `sides` None: as written in `dice`, which holds everything else written (the
+    modifiers, custom faces, sorting); rolling rolls `dice` with the values found.
+    """
+
+    count: Node | None
+    sides: Node | None
+    dice: Dice
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +251,8 @@ class Unary:
 
 @dataclass(frozen=True, slots=True)
 class Binary:
-    """Arithmetic; `/` divides rounding down (towards negative infinity)."""
+    """Arithmetic. `/` divides as the dialect says (Nazh: rounding down); `//` rounds down;
+    `%` is the remainder; `^` is the power (written `^` or `**`, right-associative)."""
 
     op: BinaryOp
     left: Node
@@ -209,22 +267,39 @@ class Labelled:
     label: str
 
 
-Node = Literal | Dice | Set | Group | Unary | Binary | Labelled
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function call `name(args, key=value)`; `name` is lower case, `function` resolved.
 
-_ADDITIVE = ("+", "-")
+    Math functions are built in (`nazh.dice.functions`); the same syntax will name saved rolls
+    and game systems.
+    """
+
+    name: str
+    args: tuple[Node, ...]
+    keywords: tuple[tuple[str, Node], ...] = ()
+    function: Function | None = field(default=None, compare=False, repr=False)
+
+
+Node = Literal | Decimal | Dice | ComputedDice | Set | Group | Unary | Binary | Labelled | Call
+
+_PRECEDENCE: dict[str, int] = {"+": 0, "-": 0, "*": 1, "/": 1, "//": 1, "%": 1, "^": 2}
 
 
 def chain(node: Binary) -> tuple[Node, list[tuple[BinaryOp, Node]]]:
     """Flatten a left-associative chain of same-precedence operators without recursion.
 
-    `1 - 2 + 3` gives `(Literal(1), [("-", Literal(2)), ("+", Literal(3))])`.
+    `1 - 2 + 3` gives `(Literal(1), [("-", Literal(2)), ("+", Literal(3))])`. A power is
+    right-associative, so its chain is one operator long.
     """
-    additive = node.op in _ADDITIVE
+    level = _PRECEDENCE[node.op]
     rest: list[tuple[BinaryOp, Node]] = []
     current: Node = node
-    while isinstance(current, Binary) and (current.op in _ADDITIVE) == additive:
+    while isinstance(current, Binary) and _PRECEDENCE[current.op] == level:
         rest.append((current.op, current.right))
         current = current.left
+        if level == 2:
+            break
     rest.reverse()
     return current, rest
 
@@ -238,29 +313,48 @@ def children(node: Node) -> Iterator[Node]:
             yield operand
     elif isinstance(node, Set):
         yield from node.items
+    elif isinstance(node, ComputedDice):
+        if node.count is not None:
+            yield node.count
+        if node.sides is not None:
+            yield node.sides
+    elif isinstance(node, Call):
+        yield from node.args
+        for _, value in node.keywords:
+            yield value
     elif isinstance(node, Group):
         yield node.inner
     elif isinstance(node, Unary | Labelled):
         yield node.operand
 
 
-def traced_nodes(root: Node) -> list[Dice | Set]:
-    """`Dice` and `Set` nodes in evaluation order (post-order, left to right).
+Traced = Dice | ComputedDice | Set
+
+
+def traced_nodes(root: Node) -> list[Traced]:
+    """`Dice`, `ComputedDice` and `Set` nodes in evaluation order (post-order, left to right).
 
     An evaluation records one trace entry per node in this order.
     """
-    found: list[Dice | Set] = []
+    found: list[Traced] = []
     _collect(root, found)
     return found
 
 
-def _collect(node: Node, found: list[Dice | Set]) -> None:
+def _collect(node: Node, found: list[Traced]) -> None:
     for child in children(node):
         _collect(child, found)
-    if isinstance(node, Dice | Set):
+    if isinstance(node, Dice | ComputedDice | Set):
         found.append(node)
 
 
 def face_range(sides: int) -> tuple[int, int]:
-    """Lowest and highest natural face of a die."""
+    """Lowest and highest natural face of a die without custom faces."""
     return (-1, 1) if sides == FATE else (1, sides)
+
+
+def dice_face_range(node: Dice) -> tuple[int, int]:
+    """Lowest and highest natural face of the dice of a pool, custom faces included."""
+    if node.faces is not None:
+        return min(node.faces), max(node.faces)
+    return face_range(node.sides)

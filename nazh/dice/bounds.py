@@ -6,13 +6,19 @@ for selectors, rerolls and explosions; explosions are bounded by the engine's li
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from nazh.dice.ast import (
     Binary,
+    Call,
     Clamp,
+    ComputedDice,
     CountFailures,
     CountSuccesses,
+    Decimal,
     Dice,
     Drop,
     Explode,
@@ -22,11 +28,14 @@ from nazh.dice.ast import (
     Literal,
     Reroll,
     Unary,
+    Unique,
     chain,
-    face_range,
+    dice_face_range,
 )
 from nazh.dice.errors import DiceError
-from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
+from nazh.dice.functions import whole
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_EXPONENT_BITS, MAX_SIDES, MAX_VALUE
+from nazh.dice.readings import NAZH_READINGS
 
 if TYPE_CHECKING:
     from nazh.dice.ast import (
@@ -34,35 +43,48 @@ if TYPE_CHECKING:
         Node,
         Set,
     )
+    from nazh.dice.functions import Value
+    from nazh.dice.readings import Readings
 
 __all__ = ("Bounds", "bounds")
 
-Bounds = tuple[int, int]
+Bounds = tuple["Value", "Value"]
+_WIDE: Bounds = (-MAX_VALUE, MAX_VALUE)
 
 
-def bounds(node: Node) -> Bounds:
+def bounds(node: Node, readings: Readings = NAZH_READINGS) -> Bounds:
     """(minimum, maximum) of the node's value; raise `DiceError` if it always divides by zero."""
-    if isinstance(node, Literal):
+    low, high = _bounds(node, readings)
+    return whole(low), whole(high)
+
+
+def _bounds(node: Node, readings: Readings) -> Bounds:
+    if isinstance(node, Literal | Decimal):
         return node.value, node.value
     if isinstance(node, Dice):
         return _dice_bounds(node)
     if isinstance(node, Group):
-        return bounds(node.inner)
+        return _bounds(node.inner, readings)
     if isinstance(node, Labelled):
-        return bounds(node.operand)
+        return _bounds(node.operand, readings)
     if isinstance(node, Unary):
-        low, high = bounds(node.operand)
+        low, high = _bounds(node.operand, readings)
         return (-high, -low) if node.op == "-" else (low, high)
     if isinstance(node, Binary):
         first, rest = chain(node)
-        low, high = bounds(first)
+        low, high = _bounds(first, readings)
         for op, operand in rest:
-            low, high = _combine(op, (low, high), bounds(operand))
+            low, high = _combine(op, (low, high), _bounds(operand, readings), readings)
         return low, high
-    return _set_bounds(node)
+    if isinstance(node, Call):
+        assert node.function is not None
+        return node.function.bounds([_bounds(arg, readings) for arg in node.args])
+    if isinstance(node, ComputedDice):
+        return _computed_bounds(node, readings)
+    return _set_bounds(node, readings)
 
 
-def _combine(op: str, left: Bounds, right: Bounds) -> Bounds:
+def _combine(op: str, left: Bounds, right: Bounds, readings: Readings) -> Bounds:
     (a, b), (c, d) = left, right
     if op == "+":
         return a + c, b + d
@@ -71,31 +93,79 @@ def _combine(op: str, left: Bounds, right: Bounds) -> Bounds:
     if op == "*":
         products = (a * c, a * d, b * c, b * d)
         return _clamp(min(products)), _clamp(max(products))
-    divisors = [x for x in (c, d, -1, 1) if c <= x <= d and x != 0]
-    if not divisors:
+    if op == "%":
+        if c == d == 0:
+            raise DiceError("modulo by zero")
+        largest = max(abs(c), abs(d))
+        if c >= 0 and readings.remainder == "divisor":
+            return 0, largest
+        return -largest, largest
+    if op == "^":
+        return _power_bounds(left, right)
+    if c == d == 0:
         raise DiceError("division by zero")
+    if op == "/" and readings.division == "real":
+        if c <= 0 <= d and not (isinstance(c, int) and isinstance(d, int)):
+            return _WIDE
+        divisors = [x for x in (c, d, -1, 1) if c <= x <= d and x != 0]
+        quotients = [Fraction(x) / y for x in (a, b) for y in divisors]
+        return _clamp(min(quotients)), _clamp(max(quotients))
+    if c <= 0 <= d and not (isinstance(c, int) and isinstance(d, int)):
+        return _WIDE
+    divisors = [x for x in (c, d, -1, 1) if c <= x <= d and x != 0]
     quotients = [x // y for x in (a, b) for y in divisors]
     return min(quotients), max(quotients)
 
 
-def _clamp(value: int) -> int:
+def _power_bounds(base: Bounds, exponent: Bounds) -> Bounds:
+    (a, b), (c, d) = base, exponent
+    if c < 0 or not isinstance(c, int) or not isinstance(d, int):
+        return _WIDE
+    bases = {a, b, *(x for x in (0, 1, -1) if a <= x <= b)}
+    exponents = {c, d, *(x for x in (c + 1, d - 1) if c <= x <= d)}
+    size = max(Fraction(x).numerator.bit_length() for x in (a, b))
+    if d * size > MAX_EXPONENT_BITS:
+        return _WIDE
+    powers = [x**e for x in bases for e in exponents]
+    return _clamp(min(powers)), _clamp(max(powers))
+
+
+def _clamp(value: Value) -> Value:
     return max(-MAX_VALUE, min(MAX_VALUE, value))
 
 
-def _sum_range(count: Bounds, value: Bounds) -> Bounds:
+def _computed_bounds(node: ComputedDice, readings: Readings) -> Bounds:
+    written = node.dice
+    counts: tuple[int, int] = (written.count, written.count)
+    if node.count is not None:
+        low, high = _bounds(node.count, readings)
+        counts = (max(0, min(MAX_DICE, math.floor(low))), max(0, min(MAX_DICE, math.ceil(high))))
+    sides: tuple[int, int] = (written.sides, written.sides)
+    if node.sides is not None:
+        low, high = _bounds(node.sides, readings)
+        sides = (max(1, min(MAX_SIDES, math.floor(low))), max(1, min(MAX_SIDES, math.ceil(high))))
+    corners = [
+        _dice_bounds(dataclasses.replace(written, count=count, sides=side))
+        for count in counts
+        for side in sides
+    ]
+    return min(low for low, _ in corners), max(high for _, high in corners)
+
+
+def _sum_range(count: tuple[int, int], value: tuple[int, int]) -> tuple[int, int]:
     (fewest, most), (low, high) = count, value
     return min(fewest * low, most * low), max(fewest * high, most * high)
 
 
-def _counting(modifiers: tuple[Modifier, ...], most: int) -> Bounds | None:
+def _counting(modifiers: tuple[Modifier, ...], most: int) -> tuple[int, int] | None:
     if not any(isinstance(m, CountSuccesses) for m in modifiers):
         return None
     failures = any(isinstance(m, CountFailures) for m in modifiers)
     return (-most if failures else 0), most
 
 
-def _dice_bounds(node: Dice) -> Bounds:
-    face_low, face_high = face_range(node.sides)
+def _dice_bounds(node: Dice) -> tuple[int, int]:
+    face_low, face_high = dice_face_range(node)
     fewest = most = node.count
     low, high = face_low, face_high
     for modifier in node.modifiers:
@@ -107,8 +177,8 @@ def _dice_bounds(node: Dice) -> Bounds:
                 fewest, most = min(fewest, selector.value), min(most, selector.value)
             else:
                 fewest, most = max(fewest - selector.value, 0), max(most - selector.value, 0)
-        elif isinstance(modifier, Reroll):
-            if modifier.mode == "add":
+        elif isinstance(modifier, Reroll | Unique):
+            if isinstance(modifier, Reroll) and modifier.mode == "add":
                 most += 1
             low, high = min(low, face_low), max(high, face_high)
         elif isinstance(modifier, Explode):
@@ -128,8 +198,8 @@ def _dice_bounds(node: Dice) -> Bounds:
     return counted if counted is not None else _sum_range((fewest, most), (low, high))
 
 
-def _set_bounds(node: Set) -> Bounds:
-    items = [bounds(item) for item in node.items]
+def _set_bounds(node: Set, readings: Readings) -> Bounds:
+    items = [_bounds(item, readings) for item in node.items]
     lows = [low for low, _ in items]
     highs = [high for _, high in items]
     kept_low, kept_high = lows, highs

@@ -78,7 +78,8 @@ def _candidates(typed: str) -> list[str]:
     except DiceError:
         return []
     if expression.comment is None:
-        return [typed, *_extensions(typed)]
+        spelled = [typed + token for token in _next_tokens(typed)] if typed[-1].isalpha() else []
+        return [typed, *spelled, *_extensions(typed)]
     head = typed[: len(typed) - len(expression.comment)].rstrip()
     word = expression.comment.split()[0].lower()
     keywords = [f"{head} {k}" for k in _KEYWORDS if k.startswith(word) and k != word]

@@ -6,19 +6,30 @@ types, constants folded, plain pools reduced to one draw and a sum.
 Dice order (what an injected `random.Random` sees): pools in written order; a pool draws all
 its dice first, then each modifier in written order draws what it needs, die by die, a die's
 whole reroll or explosion chain before the next die. New dice follow the die that caused them.
+Computed counts and sides are rolled before their pool. A die with custom faces draws
+`randint(1, len(faces))` and shows that face.
+
+Values are `int` until a decimal, a real division or a function makes a `Fraction`; the total
+is an `int` whenever it is whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from fractions import Fraction
+from typing import TYPE_CHECKING, TypeVar
 
 from nazh.dice.ast import (
     FATE,
     Binary,
+    Call,
     Clamp,
+    ComputedDice,
     CountFailures,
     CountSuccesses,
+    Decimal,
     Dice,
     Drop,
     Explode,
@@ -28,12 +39,16 @@ from nazh.dice.ast import (
     Literal,
     Reroll,
     Unary,
+    Unique,
     chain,
-    face_range,
+    dice_face_range,
 )
 from nazh.dice.entropy import seeded_source, system_face, system_faces
 from nazh.dice.errors import DiceError, LimitError
-from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_VALUE
+from nazh.dice.functions import whole
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_EXPONENT_BITS, MAX_SIDES, MAX_VALUE
+from nazh.dice.parser import check_pool
+from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.results import RollResult, RollSet
 from nazh.dice.trace import (
     CLAMPED,
@@ -50,10 +65,13 @@ from nazh.dice.trace import (
 
 if TYPE_CHECKING:
     import random
+    from collections.abc import Sequence
 
-    from nazh.dice.ast import Modifier, Node, Set
+    from nazh.dice.ast import BinaryOp, Modifier, Node, Selector, Set
     from nazh.dice.entropy import Faces, OneFace
     from nazh.dice.expression import Expression
+    from nazh.dice.functions import Value
+    from nazh.dice.readings import Readings
     from nazh.dice.trace import Entry, Predicate
 
 __all__ = ("Context", "Program", "compile_program", "evaluate")
@@ -63,18 +81,22 @@ _TOO_LARGE = f"results are limited to {MAX_VALUE:,}"
 
 
 class Context:
-    """State of one `roll` call: the face source, the dice budget left, the current trace."""
+    """State of one `roll` call: the face source, the dice budget left, the current trace and
+    the dice that computed counts and sides gave (by trace index)."""
 
-    __slots__ = ("budget", "face", "faces", "trace")
+    __slots__ = ("budget", "computed", "face", "faces", "trace")
 
     def __init__(self, faces: Faces, face: OneFace, budget: int) -> None:
         self.faces = faces
         self.face = face
         self.budget = budget
         self.trace: list[Entry] = []
+        self.computed: dict[int, Dice] = {}
 
 
-Program = Callable[[Context], int]
+Program = Callable[[Context], "Value"]
+Compiled = Program | int | Fraction
+"""A program, or the constant it would always return."""
 
 
 class _Pool:
@@ -99,134 +121,262 @@ def evaluate(expression: Expression, rng: random.Random | None) -> RollResult | 
         faces, face = seeded_source(rng)
         context = Context(faces, face, expression.spare)
     program = expression.program
+    if expression.parts:
+        results = [_run(part.program, part, context) for part in expression.parts]
+        return RollSet(expression, tuple(results))
     if expression.repeat == 1:
-        total = program(context)
-        if not -MAX_VALUE <= total <= MAX_VALUE:
-            raise LimitError(_TOO_LARGE)
-        return RollResult(expression, total, context.trace)
-    results: list[RollResult] = []
-    for _ in range(expression.repeat):
-        context.trace = []
-        total = program(context)
-        if not -MAX_VALUE <= total <= MAX_VALUE:
-            raise LimitError(_TOO_LARGE)
-        results.append(RollResult(expression, total, context.trace))
+        return _run(program, expression, context)
+    results = [_run(program, expression, context) for _ in range(expression.repeat)]
     return RollSet(expression, tuple(results))
 
 
-def compile_program(root: Node) -> Program:
+def _run(program: Program, expression: Expression, context: Context) -> RollResult:
+    context.trace = []
+    context.computed = {}
+    total = whole(program(context))
+    if expression.readings.total == "truncate":
+        total = math.trunc(total)
+    if not -MAX_VALUE <= total <= MAX_VALUE:
+        raise LimitError(_TOO_LARGE)
+    return RollResult(expression, total, context.trace, context.computed)
+
+
+def compile_program(root: Node, readings: Readings = NAZH_READINGS) -> Program:
     """A closure computing the root's value and recording its trace entries."""
-    compiled = _compile(root)
-    if isinstance(compiled, int):
+    compiled = _Compiler(readings).compile(root)
+    if isinstance(compiled, int | Fraction):
         constant = compiled
 
-        def run_constant(context: Context) -> int:
+        def run_constant(context: Context) -> Value:
             return constant
 
         return run_constant
     return compiled
 
 
-def _compile(node: Node) -> Program | int:
-    if isinstance(node, Literal):
-        return node.value
-    if isinstance(node, Dice):
-        return _compile_dice(node)
-    if isinstance(node, Group):
-        return _compile(node.inner)
-    if isinstance(node, Labelled):
-        return _compile(node.operand)
-    if isinstance(node, Unary):
-        return _compile_unary(node)
-    if isinstance(node, Binary):
-        return _compile_sum(node) if node.op in ("+", "-") else _compile_product(node)
-    return _compile_set(node)
+def _value(compiled: Compiled, context: Context) -> Value:
+    return compiled if isinstance(compiled, int | Fraction) else compiled(context)
 
 
-def _compile_unary(node: Unary) -> Program | int:
-    operand = _compile(node.operand)
-    if node.op == "+":
-        return operand
-    if isinstance(operand, int):
-        return -operand
+class _Compiler:
+    """Compiles nodes under one dialect's readings."""
 
-    def run_negative(context: Context) -> int:
-        return -operand(context)
+    __slots__ = ("readings",)
 
-    return run_negative
+    def __init__(self, readings: Readings) -> None:
+        self.readings = readings
 
+    def compile(self, node: Node) -> Compiled:
+        if isinstance(node, Literal | Decimal):
+            return node.value
+        if isinstance(node, Dice):
+            return _compile_dice(node)
+        if isinstance(node, Group):
+            return self.compile(node.inner)
+        if isinstance(node, Labelled):
+            return self.compile(node.operand)
+        if isinstance(node, Unary):
+            return self.unary(node)
+        if isinstance(node, Binary):
+            return self.sum(node) if node.op in ("+", "-") else self.product(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        if isinstance(node, ComputedDice):
+            return self.computed(node)
+        return self.set(node)
 
-def _compile_sum(node: Binary) -> Program | int:
-    first, rest = chain(node)
-    constant = 0
-    terms: list[tuple[bool, Program]] = []
-    for positive, operand in [(True, first), *((op == "+", operand) for op, operand in rest)]:
-        compiled = _compile(operand)
-        if isinstance(compiled, int):
-            constant += compiled if positive else -compiled
-        else:
-            terms.append((positive, compiled))
-    if not terms:
-        return constant
-    if len(terms) == 1 and terms[0][0]:
-        single = terms[0][1]
+    def unary(self, node: Unary) -> Compiled:
+        operand = self.compile(node.operand)
+        if node.op == "+":
+            return operand
+        if isinstance(operand, int | Fraction):
+            return -operand
+        run = operand
 
-        def run_one_term(context: Context) -> int:
-            return single(context) + constant
+        def run_negative(context: Context) -> Value:
+            return -run(context)
 
-        return run_one_term
-    if len(terms) == 2 and terms[0][0] and terms[1][0]:
-        left, right = terms[0][1], terms[1][1]
+        return run_negative
 
-        def run_two_terms(context: Context) -> int:
-            return left(context) + right(context) + constant
-
-        return run_two_terms
-
-    def run_sum(context: Context) -> int:
-        total = constant
-        for positive, term in terms:
-            if positive:
-                total += term(context)
+    def sum(self, node: Binary) -> Compiled:
+        first, rest = chain(node)
+        constant: Value = 0
+        terms: list[tuple[bool, Program]] = []
+        for positive, operand in [(True, first), *((op == "+", operand) for op, operand in rest)]:
+            compiled = self.compile(operand)
+            if isinstance(compiled, int | Fraction):
+                constant += compiled if positive else -compiled
             else:
-                total -= term(context)
-        return total
+                terms.append((positive, compiled))
+        if not terms:
+            return constant
+        if len(terms) == 1 and terms[0][0]:
+            single = terms[0][1]
 
-    return run_sum
+            def run_one_term(context: Context) -> Value:
+                return single(context) + constant
+
+            return run_one_term
+        if len(terms) == 2 and terms[0][0] and terms[1][0]:
+            left, right = terms[0][1], terms[1][1]
+
+            def run_two_terms(context: Context) -> Value:
+                return left(context) + right(context) + constant
+
+            return run_two_terms
+
+        def run_sum(context: Context) -> Value:
+            total = constant
+            for positive, term in terms:
+                if positive:
+                    total += term(context)
+                else:
+                    total -= term(context)
+            return total
+
+        return run_sum
+
+    def product(self, node: Binary) -> Compiled:
+        first, rest = chain(node)
+        head = self.compile(first)
+        steps = [(self.operator(op), self.compile(operand)) for op, operand in rest]
+        if isinstance(head, int | Fraction) and all(
+            isinstance(c, int | Fraction) for _, c in steps
+        ):
+            value: Value = head
+            for apply, operand in steps:
+                assert isinstance(operand, int | Fraction)
+                value = apply(value, operand)
+            return whole(value)
+
+        def run_product(context: Context) -> Value:
+            value = _value(head, context)
+            for apply, operand in steps:
+                value = apply(value, _value(operand, context))
+            return value
+
+        return run_product
+
+    def operator(self, op: BinaryOp) -> Callable[[Value, Value], Value]:
+        if op == "*":
+            return _multiply
+        if op == "/":
+            return _divide_real if self.readings.division == "real" else _divide_floor
+        if op == "//":
+            return _divide_floor
+        if op == "%":
+            return _remainder_dividend if self.readings.remainder == "dividend" else _remainder
+        return _power
+
+    def call(self, node: Call) -> Compiled:
+        function = node.function
+        assert function is not None
+        args = [self.compile(arg) for arg in node.args]
+        apply = function.apply
+        reading = self.readings.round_half
+        constants = [arg for arg in args if isinstance(arg, int | Fraction)]
+        if len(constants) == len(args):
+            return whole(apply(constants, reading))
+
+        def run_call(context: Context) -> Value:
+            return apply([_value(arg, context) for arg in args], reading)
+
+        return run_call
+
+    def computed(self, node: ComputedDice) -> Program:
+        written = node.dice
+        count = None if node.count is None else self.compile(node.count)
+        sides = None if node.sides is None else self.compile(node.sides)
+        programs: dict[tuple[int, int], Program] = {}
+
+        def run_computed(context: Context) -> Value:
+            rolled = written
+            if count is not None:
+                number = _whole_number(_value(count, context), "the number of dice")
+                if not 0 <= number <= MAX_DICE:
+                    raise LimitError(
+                        f"the number of dice must be 0 to {MAX_DICE:,}, not {number:,}"
+                    )
+                rolled = dataclasses.replace(rolled, count=number)
+            if sides is not None:
+                number = _whole_number(_value(sides, context), "the number of sides")
+                if not 1 <= number <= MAX_SIDES:
+                    raise LimitError(f"dice have 1 to {MAX_SIDES:,} sides, not {number:,}")
+                rolled = dataclasses.replace(rolled, sides=number)
+            key = (rolled.count, rolled.sides)
+            program = programs.get(key)
+            if program is None:
+                check_pool(rolled)
+                program = _compile_dice(rolled)
+                if len(programs) < _COMPUTED_CACHE:
+                    programs[key] = program
+            context.budget -= rolled.count
+            if context.budget < 0:
+                raise LimitError(_TOO_MANY_DICE)
+            context.computed[len(context.trace)] = rolled
+            return program(context)
+
+        return run_computed
+
+    def set(self, node: Set) -> Program:
+        return _compile_set(node, self)
 
 
-def _compile_product(node: Binary) -> Program | int:
-    first, rest = chain(node)
-    head = _compile(first)
-    steps = [(op == "*", _compile(operand)) for op, operand in rest]
-    if isinstance(head, int) and all(isinstance(c, int) for _, c in steps):
-        value = head
-        for multiply, operand in steps:
-            assert isinstance(operand, int)
-            value = _multiply(value, operand) if multiply else _divide(value, operand)
-        return value
-
-    def run_product(context: Context) -> int:
-        value = head if isinstance(head, int) else head(context)
-        for multiply, operand in steps:
-            right = operand if isinstance(operand, int) else operand(context)
-            value = _multiply(value, right) if multiply else _divide(value, right)
-        return value
-
-    return run_product
+_COMPUTED_CACHE = 64
+"""Compiled pools kept per computed-dice node, one per (count, sides) met."""
 
 
-def _multiply(left: int, right: int) -> int:
-    value = left * right
+def _whole_number(value: Value, what: str) -> int:
+    if isinstance(value, Fraction):
+        raise DiceError(f"{what} must be whole, not {float(value):.2f}")
+    return value
+
+
+def _check(value: Value) -> Value:
     if not -MAX_VALUE <= value <= MAX_VALUE:
         raise LimitError(_TOO_LARGE)
     return value
 
 
-def _divide(left: int, right: int) -> int:
+def _multiply(left: Value, right: Value) -> Value:
+    return _check(left * right)
+
+
+def _divide_floor(left: Value, right: Value) -> Value:
     if right == 0:
         raise DiceError("division by zero")
     return left // right
+
+
+def _divide_real(left: Value, right: Value) -> Value:
+    if right == 0:
+        raise DiceError("division by zero")
+    return whole(Fraction(left) / right)
+
+
+def _remainder(left: Value, right: Value) -> Value:
+    if right == 0:
+        raise DiceError("modulo by zero")
+    return left % right
+
+
+def _remainder_dividend(left: Value, right: Value) -> Value:
+    if right == 0:
+        raise DiceError("modulo by zero")
+    return left - right * math.trunc(Fraction(left) / right)
+
+
+def _power(base: Value, exponent: Value) -> Value:
+    if isinstance(exponent, Fraction):
+        raise DiceError("a power needs a whole exponent")
+    if base == 0 and exponent < 0:
+        raise DiceError("division by zero")
+    size = max(Fraction(base).numerator.bit_length(), Fraction(base).denominator.bit_length())
+    if base not in (0, 1, -1) and abs(exponent) * size > MAX_EXPONENT_BITS:
+        raise LimitError(_TOO_LARGE)
+    if exponent < 0:
+        return _check(whole(Fraction(1) / Fraction(base) ** -exponent))
+    return _check(base**exponent)
 
 
 def _spend(context: Context) -> None:
@@ -245,16 +395,19 @@ def _chain_too_long() -> LimitError:
 def _compile_dice(node: Dice) -> Program:
     count, sides = node.count, node.sides
     fate = sides == FATE
-    steps = [_compile_step(m, sides) for m in node.modifiers]
+    steps = [_compile_step(m, node) for m in node.modifiers]
     pool_steps = [step for step in steps if step is not None]
-    count_step = _counting_step(node.modifiers)
-    if not pool_steps and count_step is None and not fate:
+    count_step = _counting_step(node.modifiers, predicate)
+    custom = node.faces
+    if not pool_steps and count_step is None and not fate and custom is None:
         return _compile_plain_dice(count, sides)
 
     def run_dice(context: Context) -> int:
         faces = context.faces(count, 3 if fate else sides)
         if fate:
             faces = [face - 2 for face in faces]
+        elif custom is not None:
+            faces = [custom[face - 1] for face in faces]
         pool = _Pool(faces, faces.copy(), [0] * count)
         for step in pool_steps:
             step(context, pool)
@@ -290,40 +443,48 @@ def _compile_plain_dice(count: int, sides: int) -> Program:
     return run_plain_dice
 
 
-def _drawer(sides: int) -> Callable[[Context], int]:
+def _drawer(node: Dice) -> Callable[[Context], int]:
+    sides, custom = node.sides, node.faces
     if sides == FATE:
         return lambda context: context.face(3) - 2
+    if custom is not None:
+        return lambda context: custom[context.face(sides) - 1]
     return lambda context: context.face(sides)
 
 
-def _compile_step(modifier: Modifier, sides: int) -> Step | None:
+def _compile_step(modifier: Modifier, node: Dice) -> Step | None:
     if isinstance(modifier, Keep | Drop):
         return _selection_step(modifier)
     if isinstance(modifier, Reroll):
         test = predicate(modifier.selector)
-        draw = _drawer(sides)
+        draw = _drawer(node)
         if modifier.mode == "add":
             return _reroll_add(test, draw)
         return _chain(test, draw, mark=REROLLED, once=modifier.mode == "once")
     if isinstance(modifier, Explode):
         explodes = (
-            face_range(sides)[1].__eq__
+            dice_face_range(node)[1].__eq__
             if modifier.selector is None
             else predicate(modifier.selector)
         )
-        draw = _drawer(sides)
+        draw = _drawer(node)
+        once = modifier.once
         if modifier.mode == "compound":
-            return _compound(explodes, draw)
+            return _compound(explodes, draw, once=once)
         if modifier.mode == "penetrate":
-            return _chain(explodes, draw, mark=EXPLODED, penalty=1, extra_flag=PENETRATED)
-        return _chain(explodes, draw, mark=EXPLODED)
+            return _chain(
+                explodes, draw, mark=EXPLODED, penalty=1, extra_flag=PENETRATED, once=once
+            )
+        return _chain(explodes, draw, mark=EXPLODED, once=once)
     if isinstance(modifier, Clamp):
         return _clamp(modifier)
+    if isinstance(modifier, Unique):
+        return _unique(_drawer(node))
     return None
 
 
 def _selection_step(modifier: Keep | Drop) -> Step:
-    select = _selection(modifier)
+    select = _selection(modifier, predicate)
 
     def run_selection(context: Context, pool: _Pool) -> None:
         select(pool.values, pool.flags)
@@ -331,7 +492,16 @@ def _selection_step(modifier: Keep | Drop) -> Step:
     return run_selection
 
 
-def _selection(modifier: Keep | Drop) -> Callable[[list[int], list[int]], None]:
+_V = TypeVar("_V", int, "Value")
+
+
+def _matcher(selector: Selector) -> Callable[[Value], bool]:
+    return selector.matches
+
+
+def _selection(
+    modifier: Keep | Drop, test_of: Callable[[Selector], Callable[[_V], bool]]
+) -> Callable[[Sequence[_V], list[int]], None]:
     """Mark dropped entries among the active ones, by value (used by pools and sets)."""
     selector = modifier.selector
     keep = isinstance(modifier, Keep)
@@ -339,7 +509,7 @@ def _selection(modifier: Keep | Drop) -> Callable[[list[int], list[int]], None]:
         amount = selector.value
         highest = selector.op == "h"
 
-        def select_ranked(values: list[int], flags: list[int]) -> None:
+        def select_ranked(values: Sequence[_V], flags: list[int]) -> None:
             active = [i for i, flag in enumerate(flags) if not flag & INACTIVE]
             ranked = sorted(active, key=values.__getitem__, reverse=highest)
             for index in ranked[amount:] if keep else ranked[:amount]:
@@ -347,9 +517,9 @@ def _selection(modifier: Keep | Drop) -> Callable[[list[int], list[int]], None]:
 
         return select_ranked
 
-    test = predicate(selector)
+    test = test_of(selector)
 
-    def select_matching(values: list[int], flags: list[int]) -> None:
+    def select_matching(values: Sequence[_V], flags: list[int]) -> None:
         for index, flag in enumerate(flags):
             if not flag & INACTIVE and test(values[index]) != keep:
                 flags[index] = flag | DROPPED
@@ -416,7 +586,9 @@ def _chain(
     return run_chain
 
 
-def _compound(test: Predicate, draw: Callable[[Context], int]) -> Step:
+def _compound(test: Predicate, draw: Callable[[Context], int], *, once: bool) -> Step:
+    limit = 1 if once else MAX_CHAIN
+
     def run_compound(context: Context, pool: _Pool) -> None:
         if not any(map(test, pool.faces)):
             return
@@ -435,18 +607,50 @@ def _compound(test: Predicate, draw: Callable[[Context], int]) -> Step:
             extra = face
             chained = 0
             while test(extra):
-                chained += 1
-                if chained > MAX_CHAIN:
+                if chained == limit:
+                    if once:
+                        break
                     raise _chain_too_long()
+                chained += 1
                 _spend(context)
                 extra = draw(context)
                 faces.append(extra)
                 values.append(extra)
-                flags.append(COMPOUNDED | (EXPLODED if test(extra) else 0))
+                again = test(extra) and not once
+                flags.append(COMPOUNDED | (EXPLODED if again else 0))
                 values[head] += extra
         pool.faces, pool.values, pool.flags = faces, values, flags
 
     return run_compound
+
+
+def _unique(draw: Callable[[Context], int]) -> Step:
+    def run_unique(context: Context, pool: _Pool) -> None:
+        seen: set[int] = set()
+        faces: list[int] = []
+        values: list[int] = []
+        flags: list[int] = []
+        for entry in zip(pool.faces, pool.values, pool.flags, strict=True):
+            face, value, flag = entry
+            if not flag & INACTIVE:
+                chained = 0
+                while face in seen:
+                    if chained == MAX_CHAIN:
+                        raise _chain_too_long()
+                    chained += 1
+                    faces.append(face)
+                    values.append(value)
+                    flags.append(flag | REROLLED)
+                    _spend(context)
+                    face = value = draw(context)
+                    flag = 0
+                seen.add(face)
+            faces.append(face)
+            values.append(value)
+            flags.append(flag)
+        pool.faces, pool.values, pool.flags = faces, values, flags
+
+    return run_unique
 
 
 def _clamp(modifier: Clamp) -> Step:
@@ -466,20 +670,20 @@ def _clamp(modifier: Clamp) -> Step:
 
 
 def _counting_step(
-    modifiers: tuple[Modifier, ...],
-) -> Callable[[list[int], list[int]], int] | None:
-    success: Predicate | None = None
-    failure: Predicate | None = None
+    modifiers: tuple[Modifier, ...], test_of: Callable[[Selector], Callable[[_V], bool]]
+) -> Callable[[Sequence[_V], list[int]], int] | None:
+    success: Callable[[_V], bool] | None = None
+    failure: Callable[[_V], bool] | None = None
     for modifier in modifiers:
         if isinstance(modifier, CountSuccesses):
-            success = predicate(modifier.selector)
+            success = test_of(modifier.selector)
         elif isinstance(modifier, CountFailures):
-            failure = predicate(modifier.selector)
+            failure = test_of(modifier.selector)
     if success is None:
         return None
     is_success = success
 
-    def count(values: list[int], flags: list[int]) -> int:
+    def count(values: Sequence[_V], flags: list[int]) -> int:
         net = 0
         for index, value in enumerate(values):
             flag = flags[index]
@@ -500,14 +704,14 @@ def _counting_step(
 # -- sets ----------------------------------------------------------------------------------
 
 
-def _compile_set(node: Set) -> Program:
-    items = [_compile(item) for item in node.items]
-    selections = [_selection(m) for m in node.modifiers if isinstance(m, Keep | Drop)]
-    count_step = _counting_step(node.modifiers)
+def _compile_set(node: Set, compiler: _Compiler) -> Program:
+    items = [compiler.compile(item) for item in node.items]
+    selections = [_selection(m, _matcher) for m in node.modifiers if isinstance(m, Keep | Drop)]
+    count_step = _counting_step(node.modifiers, _matcher)
     size = len(items)
 
-    def run_set(context: Context) -> int:
-        values = [item if isinstance(item, int) else item(context) for item in items]
+    def run_set(context: Context) -> Value:
+        values = [_value(item, context) for item in items]
         flags = [0] * size
         for select in selections:
             select(values, flags)

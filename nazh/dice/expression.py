@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from nazh.dice.ast import CountSuccesses, Dice, traced_nodes
+from nazh.dice.ast import (
+    Binary,
+    Call,
+    ComputedDice,
+    CountSuccesses,
+    Decimal,
+    Dice,
+    Explode,
+    Reroll,
+    Unique,
+    children,
+    traced_nodes,
+)
 from nazh.dice.bounds import bounds
 from nazh.dice.evaluator import compile_program
 from nazh.dice.limits import MAX_DICE
-from nazh.dice.parser import parse_input
+from nazh.dice.parser import parse_inputs
+from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.render import Template
 from nazh.dice.stringify import node_text
 from nazh.dice.trace import enclosures, pool_infos
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nazh.dice.ast import Node
     from nazh.dice.evaluator import Program
+    from nazh.dice.functions import Resolver
+    from nazh.dice.readings import Readings
     from nazh.dice.trace import PoolInfo
 
 __all__ = ("Expression",)
@@ -26,7 +44,11 @@ class Expression:
 
     `root` is the syntax tree (see `nazh.dice.ast`); `text` the normalised notation including
     a repetition prefix (`6#4d6kh3`) and `body` without it; `repeat` is 1 without a prefix;
-    `minimum`/`maximum` bound the total of one evaluation.
+    `minimum`/`maximum` bound the total of one evaluation (whole, rounded outwards).
+    `readings` is the dialect it was read in; `notes` say how dialect-dependent forms and
+    notation-like comments were read.
+    An input of several rolls separated by `;` has one `Expression` per roll in `parts`; its
+    own `root` and the facts about it are those of the first roll.
     """
 
     __slots__ = (
@@ -39,24 +61,41 @@ class Expression:
         "comment",
         "maximum",
         "minimum",
+        "notes",
+        "parts",
         "program",
+        "readings",
         "repeat",
         "root",
         "spare",
         "text",
     )
 
-    def __init__(self, root: Node, repeat: int = 1, comment: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Node,
+        repeat: int = 1,
+        comment: str | None = None,
+        *,
+        readings: Readings = NAZH_READINGS,
+        notes: tuple[str, ...] = (),
+    ) -> None:
         self.root = root
         self.repeat = repeat
         self.comment = comment
+        self.readings = readings
+        self.notes = notes
+        self.parts: tuple[Expression, ...] = ()
         self.body = node_text(root)
         self.text = f"{repeat}#{self.body}" if repeat > 1 else self.body
-        self.minimum, self.maximum = bounds(root)
+        low, high = bounds(root, readings)
+        self.minimum = math.floor(low)
+        self.maximum = math.ceil(high)
         dice = sum(node.count for node in traced_nodes(root) if isinstance(node, Dice))
         self.spare = MAX_DICE - dice * repeat
-        """Dice that rerolls and explosions may still draw across all repetitions."""
-        self.program: Program = compile_program(root)
+        """Dice that rerolls, explosions and computed counts may still draw, all repetitions
+        together."""
+        self.program: Program = compile_program(root, readings)
         self._pools: list[PoolInfo | None] | None = None
         self._counting: list[bool] | None = None
         self._enclosing: list[tuple[tuple[int, int], ...]] | None = None
@@ -65,7 +104,8 @@ class Expression:
 
     @property
     def pools(self) -> list[PoolInfo | None]:
-        """Per traced node (see `traced_nodes`), what a pool's dice show; None for a set."""
+        """Per traced node (see `traced_nodes`), what a pool's dice show; None for a set or
+        computed dice (see `RollResult.pools`)."""
         if self._pools is None:
             self._pools = pool_infos(self.root)
         return self._pools
@@ -75,7 +115,10 @@ class Expression:
         """Per traced node, whether it counts successes."""
         if self._counting is None:
             self._counting = [
-                any(isinstance(m, CountSuccesses) for m in node.modifiers)
+                any(
+                    isinstance(m, CountSuccesses)
+                    for m in (node.dice if isinstance(node, ComputedDice) else node).modifiers
+                )
                 for node in traced_nodes(self.root)
             ]
         return self._counting
@@ -103,11 +146,71 @@ class Expression:
             self._template = Template(self.root, self.pools, self.counting)
         return self._template
 
+    @property
+    def odds_refusal(self) -> str | None:
+        """Why exact odds cannot be worked out yet for this expression (forms that
+        `nazh.dice.odds` does not model), or None."""
+        if self.parts:
+            return "exact odds take one roll at a time, not several separated by `;`"
+        real = self.readings.division == "real"
+        pending: list[Node] = [self.root]
+        while pending:
+            node = pending.pop()
+            reason = _unmodelled(node, real_division=real)
+            if reason is not None:
+                return f"exact odds of {reason} are not available yet"
+            pending.extend(children(node))
+        return None
+
     @classmethod
-    def from_text(cls, text: str) -> Expression:
+    def from_text(
+        cls, text: str, readings: Readings = NAZH_READINGS, resolve: Resolver | None = None
+    ) -> Expression:
         """Parse and compile `text`; raise `DiceError` if it is not acceptable."""
-        root, repeat, comment = parse_input(text)
-        return cls(root, repeat, comment)
+        parsed = (
+            parse_inputs(text, readings)
+            if resolve is None
+            else parse_inputs(text, readings, resolve)
+        )
+        parts = [cls(p.root, p.repeat, p.comment, readings=readings, notes=p.notes) for p in parsed]
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+        several = cls(first.root, 1, None, readings=readings, notes=_merged(parts))
+        several.parts = tuple(parts)
+        several.text = several.body = "; ".join(part.text for part in parts)
+        several.spare = MAX_DICE - sum(MAX_DICE - part.spare for part in parts)
+        return several
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r}, comment={self.comment!r})"
+
+
+def _merged(parts: Sequence[Expression]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(note for part in parts for note in part.notes))
+
+
+def _unmodelled(node: Node, *, real_division: bool) -> str | None:
+    """The form of `node` that exact odds do not model yet, or None."""
+    if isinstance(node, Decimal):
+        return "decimals"
+    if isinstance(node, Call):
+        return f"`{node.name}()`"
+    if isinstance(node, ComputedDice):
+        return "computed dice counts or sides"
+    if isinstance(node, Binary) and (
+        node.op not in ("+", "-", "*", "/") or (node.op == "/" and real_division)
+    ):
+        return f"`{node.op}`" if node.op != "/" else "division that keeps fractions"
+    if isinstance(node, Dice):
+        if node.faces is not None:
+            return "custom faces"
+        for modifier in node.modifiers:
+            if isinstance(modifier, Unique):
+                return "`u` (unique)"
+            if isinstance(modifier, Explode) and modifier.once:
+                return "explosions that happen once"
+            selector = modifier.selector if isinstance(modifier, Reroll | Explode) else None
+            if selector is not None and selector.op in ("!=", "even", "odd"):
+                return "rerolls or explosions on `<>`, even or odd"
+    return None

@@ -5,7 +5,10 @@ from __future__ import annotations
 __all__ = (
     "COMPLETION_MAX_LENGTH",
     "MAX_CHAIN",
+    "MAX_DECIMALS",
     "MAX_DICE",
+    "MAX_EXPONENT_BITS",
+    "MAX_FACES",
     "MAX_INPUT_LENGTH",
     "MAX_NESTING",
     "MAX_REPEAT",
@@ -21,7 +24,16 @@ MAX_DICE = 1000
 """Dice rolled by one input, rerolls and explosions included, shared across a repetition."""
 
 MAX_SIDES = 1_000_000
-"""Sides of one die."""
+"""Sides of one die, and the magnitude of a custom face."""
+
+MAX_FACES = 100
+"""Custom faces of one die (`d[2,2,4,4,6,6]`)."""
+
+MAX_DECIMALS = 12
+"""Digits after the decimal point of a number written."""
+
+MAX_EXPONENT_BITS = 64
+"""Bits a power's result (numerator or denominator) may take before it is refused."""
 
 MAX_CHAIN = 100
 """Explosions or rerolls chained on one die."""

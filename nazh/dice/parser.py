@@ -4,30 +4,52 @@ Grammar (whitespace is free around operators, commas and brackets; modifiers and
 to their dice without a space, so text after a space that does not continue the expression is
 the comment):
 
-    input      = [repeat] expression [keyword] [comment]
-    repeat     = INT ("#" | "x")                      6#4d6kh3, 6x 4d6kh3
+    input      = roll {";" roll}                      1d20+5; 2d6 (at most 20 rolls)
+    roll       = [repeat] expression [keyword] [comment]
+    repeat     = INT ("#" | "x")                      6#4d6kh3, 6x 4d6kh3 (not with ";")
+    comment    = "//" text | "/*" text "*/" | text    (after a space unless `//` or `/*`)
     expression = term {("+" | "-") term}
-    term       = unary {("*" | "/") unary}
-    unary      = ("+" | "-") unary | atom
-    atom       = (dice | INT | "(" expression ")" | set) ["[" label "]"]
+    term       = unary {("*" | "/" | "//" | "%") unary}
+    unary      = ("+" | "-") unary | power
+    power      = atom [("^" | "**") unary]            right-associative: 2^3^2 = 2^9
+    atom       = (dice | number | call | "(" expression ")" | set) ["[" label "]"]
+    number     = INT | INT "." DIGITS | "." DIGITS
+    call       = NAME "(" [argument {"," argument}] ")"   floor(1d20/2), max(1d6, 1d8)
+    argument   = [NAME "="] expression
     set        = "(" expression "," [expression {"," expression}] ")" set-modifiers
                | "(" expression ")" set-modifiers+
                | "{" expression {"," expression} "}" set-modifiers
-    dice       = [INT] "d" (INT | "%" | "F") pool-modifiers
+    dice       = [INT | "(" expression ")"] ("d" | "D") sides pool-modifiers
+    sides      = INT | "%" | "F" | "f" | "[" INT {"," INT} "]" | "(" expression ")"
     keyword    = "adv" | "advantage" | "dis" | "disadvantage"
+
+Which `d` is which: in operand position `d`/`D` starts dice (`d20`, `(1d4)d6`) unless a longer
+name and `(` follow (a call); after dice it is a drop (`4d6d1`, `4d6dl`, bare `4d6d` drops the
+lowest one); after a set only `dh`/`dl` drop. `min`/`max` followed by `(` are functions in
+operand position; after dice `min3`/`max6` (and `mi3`/`ma6`) are clamps. After dice `!`
+always explodes (`3d6!=4` explodes on 4); not-equal is `<>` there, `!=` or `<>` elsewhere.
+`even`/`odd` after dice count successes; `e` followed by anything else explodes. `x` after
+dice explodes (`xo` once); at the very start `6x` repeats. A bare `r`/`ro` rerolls the lowest
+face, a bare `k`/`kh`/`kl` keeps one die and a bare `d`/`dl`/`dh`/`p` drops one.
+
+Dialect-dependent readings come from one `Readings` object (see `nazh.dice.readings`).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from nazh.dice.ast import (
     FATE,
     Binary,
+    Call,
     Clamp,
+    ComputedDice,
     CountFailures,
     CountSuccesses,
     CritRange,
+    Decimal,
     Dice,
     Drop,
     Explode,
@@ -39,53 +61,120 @@ from nazh.dice.ast import (
     Selector,
     Set,
     Unary,
-    face_range,
+    Unique,
+    dice_face_range,
     traced_nodes,
 )
 from nazh.dice.errors import LimitError, ParseError, describe_char
+from nazh.dice.functions import builtin
 from nazh.dice.limits import (
+    MAX_DECIMALS,
     MAX_DICE,
+    MAX_FACES,
     MAX_INPUT_LENGTH,
     MAX_NESTING,
     MAX_REPEAT,
     MAX_SIDES,
     MAX_VALUE,
 )
+from nazh.dice.notes import (
+    bare_keep_note,
+    comment_note,
+    compare_note,
+    division_note,
+    double_slash_note,
+    explode_e_note,
+    reroll_note,
+)
+from nazh.dice.readings import NAZH_READINGS
 
 if TYPE_CHECKING:
     from nazh.dice.ast import (
+        BinaryOp,
         Modifier,
         Node,
         RerollMode,
         SelectorOp,
+        SortOrder,
     )
+    from nazh.dice.functions import Resolver
+    from nazh.dice.readings import Readings
 
-__all__ = ("ParsedInput", "parse_input")
+__all__ = ("ParsedInput", "check_pool", "parse_input", "parse_inputs")
 
 _DIGITS = frozenset("0123456789")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_NAME_CHARS = _NAME_START | _DIGITS
 _COMPARE_START = frozenset("<>=")
 _MAX_DIGITS = len(str(MAX_VALUE))
 _REROLL_MODES: dict[str, RerollMode] = {"r": "until", "o": "once", "a": "add"}
 _KEYWORDS = {"adv": "h", "advantage": "h", "dis": "l", "disadvantage": "l"}
+_SORTS: dict[str, SortOrder] = {"a": "ascending", "d": "descending"}
+_OPENERS = {"(": ")", "{": "}", "[": "]"}
 
 
 class ParsedInput(NamedTuple):
-    """What the parser found in one input."""
+    """What the parser found in one roll of an input."""
 
     root: Node
     repeat: int
     comment: str | None
+    notes: tuple[str, ...] = ()
 
 
-def parse_input(text: str) -> ParsedInput:
-    """Parse one input; raise `ParseError` or `LimitError` if it is not acceptable."""
+def parse_input(
+    text: str, readings: Readings = NAZH_READINGS, resolve: Resolver = builtin
+) -> ParsedInput:
+    """Parse an input of one roll; raise `ParseError` or `LimitError` if not acceptable."""
+    first, *others = parse_inputs(text, readings, resolve)
+    if others:
+        raise ParseError("one roll expected, not several", text, text.index(";") + 1)
+    return first
+
+
+def parse_inputs(
+    text: str, readings: Readings = NAZH_READINGS, resolve: Resolver = builtin
+) -> tuple[ParsedInput, ...]:
+    """Parse an input of one or more rolls separated by `;`; raise `ParseError` or
+    `LimitError` if it is not acceptable."""
     if len(text) > MAX_INPUT_LENGTH:
         raise LimitError(f"a roll is limited to {MAX_INPUT_LENGTH:,} characters")
-    parsed = _Parser(text, None).parse()
-    dice = sum(node.count for node in traced_nodes(parsed.root) if isinstance(node, Dice))
-    if dice * parsed.repeat > MAX_DICE:
+    spans = _split_rolls(text)
+    if len(spans) > MAX_REPEAT:
+        raise LimitError(f"a message is limited to {MAX_REPEAT} rolls")
+    parsed = tuple(
+        _Parser(text, start, end, readings=readings, resolve=resolve).parse()
+        for start, end in spans
+    )
+    if len(parsed) > 1 and any(p.repeat > 1 for p in parsed):
+        at = next(s for (s, _), p in zip(spans, parsed, strict=True) if p.repeat > 1)
+        raise ParseError("repeat one roll, or separate several with `;`, not both", text, at + 1)
+    dice = sum(
+        node.count * p.repeat
+        for p in parsed
+        for node in traced_nodes(p.root)
+        if isinstance(node, Dice)
+    )
+    if dice > MAX_DICE:
         raise LimitError(f"a roll is limited to {MAX_DICE:,} dice")
     return parsed
+
+
+def _split_rolls(text: str) -> list[tuple[int, int]]:
+    """Spans of the rolls separated by `;` outside brackets."""
+    spans: list[tuple[int, int]] = []
+    closers: list[str] = []
+    start = 0
+    for index, char in enumerate(text):
+        if char in _OPENERS and (not closers or closers[-1] != "]"):
+            closers.append(_OPENERS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+        elif char == ";" and not closers:
+            spans.append((start, index))
+            start = index + 1
+    spans.append((start, len(text)))
+    return spans
 
 
 class _Parser:
@@ -97,15 +186,32 @@ class _Parser:
         "from_keyword",
         "i",
         "n",
+        "notes",
+        "readings",
+        "resolve",
+        "start",
         "text",
     )
 
-    def __init__(self, text: str, keyword_advantage: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        *,
+        readings: Readings,
+        resolve: Resolver,
+        keyword_advantage: str | None = None,
+    ) -> None:
         self.text = text
-        self.n = len(text)
-        self.i = 0
+        self.start = start
+        self.n = end
+        self.i = start
         self.depth = 0
-        self.expression_start = 0
+        self.expression_start = start
+        self.readings = readings
+        self.resolve = resolve
+        self.notes: dict[str, None] = {}
         self.advantage = keyword_advantage
         self.from_keyword = keyword_advantage is not None
         self.applied = False
@@ -120,9 +226,15 @@ class _Parser:
             reason = f"unexpected {describe_char(self.text[at])}"
         return ParseError(reason, self.text, at + 1, expected)
 
+    def error(self, reason: str, at: int) -> ParseError:
+        return ParseError(reason, self.text, at + 1)
+
     def peek(self, offset: int = 0) -> str:
         index = self.i + offset
         return self.text[index] if index < self.n else ""
+
+    def at(self, word: str) -> bool:
+        return self.text.startswith(word, self.i, self.n)
 
     def skip_space(self) -> None:
         text, i, n = self.text, self.i, self.n
@@ -135,6 +247,15 @@ class _Parser:
         if self.depth > MAX_NESTING:
             raise LimitError(f"a roll is limited to {MAX_NESTING} levels of nesting")
 
+    def note(self, text: str) -> None:
+        self.notes[text] = None
+
+    def comment_starts(self) -> bool:
+        """Whether `//` or `/*` starts a comment here in this dialect."""
+        if self.at("//"):
+            return self.readings.double_slash == "comment"
+        return self.at("/*") and self.readings.block_comments
+
     # -- input ---------------------------------------------------------------------------
 
     def parse(self) -> ParsedInput:
@@ -144,7 +265,7 @@ class _Parser:
         repeat = self.repeat()
         self.expression_start = self.i
         root = self.expression()
-        if self.i < self.n and not self.text[self.i].isspace():
+        if self.i < self.n and not self.text[self.i].isspace() and not self.comment_starts():
             raise self.fail("an operator, or a space before a comment")
         self.skip_space()
         keyword_at = self.i
@@ -152,17 +273,37 @@ class _Parser:
         if kind is not None:
             if not self.from_keyword:
                 if self.advantage is not None:
-                    raise ParseError("advantage is already given", self.text, keyword_at + 1)
-                again = _Parser(self.text, kind)
+                    raise self.error("advantage is already given", keyword_at)
+                again = _Parser(
+                    self.text,
+                    self.start,
+                    self.n,
+                    readings=self.readings,
+                    resolve=self.resolve,
+                    keyword_advantage=kind,
+                )
                 parsed = again.parse()
                 if not again.applied:
-                    raise ParseError(
-                        "advantage needs a plain `1d20` in the roll", self.text, keyword_at + 1
-                    )
+                    raise self.error("advantage needs a plain `1d20` in the roll", keyword_at)
                 return parsed
             self.skip_space()
-        comment = self.text[self.i :].strip() or None
-        return ParsedInput(root, repeat, comment)
+        comment = self.comment()
+        return ParsedInput(root, repeat, comment, tuple(self.notes))
+
+    def comment(self) -> str | None:
+        rest = self.text[self.i : self.n].strip()
+        if self.comment_starts():
+            if rest.startswith("//"):
+                self.note(double_slash_note(self.readings))
+                return rest[2:].strip() or None
+            inside, _, after = rest[2:].partition("*/")
+            return " ".join(f"{inside.strip()} {after.strip()}".split()) or None
+        if not rest:
+            return None
+        note = comment_note(rest)
+        if note is not None:
+            self.note(note)
+        return rest
 
     def repeat(self) -> int:
         text, start = self.text, self.i
@@ -175,7 +316,7 @@ class _Parser:
             raise LimitError(f"a roll is limited to {MAX_REPEAT} repetitions")
         count = int(text[start:end])
         if count == 0:
-            raise ParseError("a roll must repeat at least once", text, start + 1)
+            raise self.error("a roll must repeat at least once", start)
         self.i = end + 1
         self.skip_space()
         if self.i >= self.n:
@@ -212,22 +353,36 @@ class _Parser:
         while True:
             before = self.i
             self.skip_space()
-            op = self.peek()
-            if op not in ("*", "/"):
+            op = self.multiplicative()
+            if op is None:
                 self.i = before
                 return left
-            self.i += 1
+            self.i += len(op)
             self.skip_space()
             left = Binary(op, left, self.unary())
+
+    def multiplicative(self) -> BinaryOp | None:
+        char = self.peek()
+        if char == "*":
+            return "*"
+        if char == "%":
+            return "%"
+        if char != "/" or self.comment_starts():
+            return None
+        if self.peek(1) == "/":
+            self.note(double_slash_note(self.readings))
+            return "//"
+        self.note(division_note(self.readings))
+        return "/"
 
     def unary(self) -> Node:
         sign = self.peek()
         if sign not in ("+", "-"):
-            return self.atom()
+            return self.power()
         text, i = self.text, self.i
         if (
             i == self.expression_start
-            and text.startswith("d20", i + 1)
+            and text.startswith("d20", i + 1, self.n)
             and self.peek(4) not in _DIGITS
         ):
             self.i += 1
@@ -239,13 +394,31 @@ class _Parser:
         self.depth -= 1
         return node
 
+    def power(self) -> Node:
+        base = self.atom()
+        before = self.i
+        self.skip_space()
+        if self.peek() == "^":
+            width = 1
+        elif self.at("**"):
+            width = 2
+        else:
+            self.i = before
+            return base
+        self.enter()
+        self.i += width
+        self.skip_space()
+        node = Binary("^", base, self.unary())
+        self.depth -= 1
+        return node
+
     def advantage_prefix(self, kind: str, at: int) -> Node:
         if self.advantage is not None:
-            raise ParseError("advantage is already given", self.text, at + 1)
+            raise self.error("advantage is already given", at)
         self.advantage = kind
         node = self.atom()
         if not self.applied:
-            raise ParseError("advantage needs a plain `d20`", self.text, at + 1)
+            raise self.error("advantage needs a plain `d20`", at)
         return node
 
     # -- operands ------------------------------------------------------------------------
@@ -256,16 +429,89 @@ class _Parser:
         node: Node
         if char in ("(", "{"):
             node = self.group()
-        elif char in _DIGITS and char:
-            number = self.number()
-            node = self.dice(number, start) if self.peek() == "d" else Literal(number)
-        elif char == "d":
-            node = self.dice(None, start)
+            if isinstance(node, Group) and self.peek() in ("d", "D"):
+                self.i += 1
+                node = self.dice(node, start)
+        elif (char in _DIGITS or (char == "." and self.peek(1) in _DIGITS)) and char:
+            number = self.number_or_decimal()
+            if self.peek() in ("d", "D"):
+                if not isinstance(number, Literal):
+                    raise self.error("the number of dice must be whole", start)
+                self.i += 1
+                node = self.dice(number.value, start)
+            else:
+                node = number
+        elif char in _NAME_START and char:
+            node = self.name(start)
         else:
             raise self.fail("a number, dice like `d20`, or `(`")
         if self.peek() == "[":
             node = Labelled(node, self.label())
         return node
+
+    def name(self, start: int) -> Node:
+        text, end = self.text, self.i
+        while end < self.n and text[end] in _NAME_CHARS:
+            end += 1
+        word = text[start:end]
+        if word in ("d", "D") or end >= self.n or text[end] != "(":
+            if self.peek() in ("d", "D"):
+                self.i += 1
+                return self.dice(None, start)
+            raise self.fail("a number, dice like `d20`, or `(`")
+        name = word.lower()
+        function = self.resolve(name)
+        if function is None:
+            raise self.error(f"unknown function `{word[:30]}`", start)
+        self.i = end + 1
+        self.enter()
+        args: list[Node] = []
+        keywords: list[tuple[str, Node]] = []
+        self.skip_space()
+        while self.peek() != ")":
+            if args or keywords:
+                if self.peek() != ",":
+                    raise self.fail("`,` or `)`")
+                self.i += 1
+                self.skip_space()
+            arg_at = self.i
+            keyword = self.keyword_argument()
+            value = self.expression()
+            if keyword is not None:
+                if any(k == keyword for k, _ in keywords):
+                    raise self.error(f"`{keyword}` is given twice", arg_at)
+                keywords.append((keyword, value))
+            elif keywords:
+                raise self.error("unnamed arguments come before named ones", arg_at)
+            else:
+                args.append(value)
+            self.skip_space()
+        self.i += 1
+        self.depth -= 1
+        if keywords:
+            raise self.error(f"`{name}` takes no named arguments", start)
+        count = len(args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            raise self.error(f"`{name}` takes {function.arity()}", start)
+        return Call(name, tuple(args), tuple(keywords), function)
+
+    def keyword_argument(self) -> str | None:
+        text, end = self.text, self.i
+        if self.peek() not in _NAME_START or not self.peek():
+            return None
+        while end < self.n and text[end] in _NAME_CHARS:
+            end += 1
+        after = end
+        while after < self.n and text[after].isspace():
+            after += 1
+        if after < self.n and text[after] == "=" and text[after + 1 : after + 2] != "=":
+            name = text[self.i : end].lower()
+            self.i = after + 1
+            self.skip_space()
+            return name
+        return None
 
     def number(self) -> int:
         text, start = self.text, self.i
@@ -279,14 +525,28 @@ class _Parser:
         self.i = end
         return int(text[start:end])
 
+    def number_or_decimal(self) -> Literal | Decimal:
+        whole = self.number() if self.peek() != "." else 0
+        if self.peek() != "." or self.peek(1) not in _DIGITS or not self.peek(1):
+            return Literal(whole)
+        self.i += 1
+        start = self.i
+        while self.i < self.n and self.text[self.i] in _DIGITS:
+            self.i += 1
+        digits = self.text[start : self.i]
+        if len(digits) > MAX_DECIMALS:
+            raise LimitError(f"numbers are limited to {MAX_DECIMALS} decimals")
+        text = f"{whole}.{digits}"
+        return Decimal(Fraction(text), text)
+
     def label(self) -> str:
         start = self.i
-        end = self.text.find("]", start + 1)
+        end = self.text.find("]", start + 1, self.n)
         if end < 0:
             raise self.fail("`]` to close the label", self.n)
         label = self.text[start + 1 : end].strip()
         if not label:
-            raise ParseError("empty label", self.text, start + 1)
+            raise self.error("empty label", start)
         bad = next((k for k in range(start + 1, end) if self.text[k] in "[\n\r"), None)
         if bad is not None:
             raise self.fail("`]` to close the label", bad)
@@ -313,81 +573,156 @@ class _Parser:
         if self.peek() != closing:
             raise self.fail(f"`{closing}` or `,`")
         self.i += 1
-        modifiers = self.modifiers(None)
+        modifiers, _ = self.modifiers(None)
         self.depth -= 1
         if opening == "(" and not comma and not modifiers:
             return Group(items[0])
         return Set(tuple(items), modifiers, braces=opening == "{")
 
-    def dice(self, count: int | None, start: int) -> Dice:
-        self.i += 1
+    def dice(self, count: int | Group | None, start: int) -> Dice | ComputedDice:
+        """Dice after their `d`; `count` is the written count (None: one die)."""
         sides_at = self.i
         char = self.peek()
         percent = False
+        faces: tuple[int, ...] | None = None
+        sides: int | Group = 1
         if char == "%":
             sides, percent = 100, True
             self.i += 1
-        elif char == "F":
+        elif char in ("F", "f"):
             sides = FATE
             self.i += 1
+        elif char == "[":
+            faces = self.faces()
+            sides = len(faces)
+        elif char == "(":
+            group = self.group()
+            if not isinstance(group, Group):
+                raise self.error("the sides of a die must be one number", sides_at)
+            sides = group
         elif char in _DIGITS and char:
             sides = self.number()
             if sides == 0:
-                raise ParseError("a die needs at least one side", self.text, sides_at + 1)
+                raise self.error("a die needs at least one side", sides_at)
             if sides > MAX_SIDES:
                 raise LimitError(f"dice are limited to {MAX_SIDES:,} sides")
         else:
             raise self.fail("the number of sides, like `d20`")
-        if count is None:
-            count = 1
-        elif count == 0:
-            raise ParseError("roll at least one die", self.text, start + 1)
-        elif count > MAX_DICE:
+        if isinstance(count, int) and count > MAX_DICE:
             raise LimitError(f"a roll is limited to {MAX_DICE:,} dice")
-        modifiers = self.modifiers(sides)
-        _check_endless(modifiers, sides)
+        modifiers, sort = self.pool_modifiers(sides if isinstance(sides, int) else None, faces)
+        written = Dice(
+            count if isinstance(count, int) else 1,
+            sides if isinstance(sides, int) else 1,
+            modifiers,
+            percent,
+            faces,
+            sort,
+        )
+        if isinstance(count, Group) or isinstance(sides, Group):
+            return ComputedDice(
+                count if isinstance(count, Group) else None,
+                sides if isinstance(sides, Group) else None,
+                written,
+            )
+        count = written.count
+        node = written
+        check_pool(node)
         if (
             self.advantage is not None
             and not self.applied
             and count == 1
             and sides == 20
+            and faces is None
             and not percent
             and not any(isinstance(m, Keep | Drop) for m in modifiers)
         ):
             self.applied = True
-            return Dice(2, 20, _with_advantage(modifiers, self.advantage), False)
-        return Dice(count, sides, modifiers, percent)
+            return Dice(2, 20, _with_advantage(modifiers, self.advantage), False, None, sort)
+        return node
+
+    def faces(self) -> tuple[int, ...]:
+        start = self.i
+        self.i += 1
+        found: list[int] = []
+        while True:
+            self.skip_space()
+            negative = self.peek() == "-"
+            if negative:
+                self.i += 1
+            value = self.number()
+            if value > MAX_SIDES:
+                raise LimitError(f"custom faces are limited to ±{MAX_SIDES:,}")
+            found.append(-value if negative else value)
+            if len(found) > MAX_FACES:
+                raise LimitError(f"a die is limited to {MAX_FACES} custom faces")
+            self.skip_space()
+            if self.peek() == "]":
+                self.i += 1
+                return tuple(found)
+            if self.peek() != ",":
+                raise self.fail(f"`,` or `]` to close the faces opened at column {start + 1}")
+            self.i += 1
 
     # -- modifiers -----------------------------------------------------------------------
 
-    def modifiers(self, sides: int | None) -> tuple[Modifier, ...]:
-        """Modifiers of a pool (`sides` given) or of a set (`sides` None)."""
-        pool = sides is not None
+    def pool_modifiers(
+        self, sides: int | None, faces: tuple[int, ...] | None
+    ) -> tuple[tuple[Modifier, ...], SortOrder | None]:
+        """Modifiers of dice (`sides` None when computed) and their display order."""
+        if faces is not None:
+            return self.modifiers(min(faces))
+        return self.modifiers(-1 if sides == FATE else 1)
+
+    def modifiers(self, low: int | None) -> tuple[tuple[Modifier, ...], SortOrder | None]:
+        """Modifiers of a pool whose lowest face is `low`, or of a set (`low` None)."""
+        pool = low is not None
         found: list[Modifier] = []
+        sort: SortOrder | None = None
         counting = False
         failures = False
         while self.i < self.n:
             char = self.peek()
             nxt = self.peek(1)
-            if counting and char not in ("f", "c"):
+            if counting and char not in ("f", "c", "s"):
                 break
-            if char == "k":
+            if pool and (self.at("even") or self.at("odd")):
+                if counting:
+                    break
+                counting = True
+                op: SelectorOp = "even" if char == "e" else "odd"
+                self.i += len(op)
+                found.append(CountSuccesses(Selector(op, 0)))
+            elif char == "k":
                 self.i += 1
-                found.append(Keep(self.keep_selector("h")))
+                found.append(Keep(self.keep_selector("h", "k")))
             elif char == "p" or (
                 char == "d" and (nxt in ("h", "l") if not pool else _drop_follows(nxt))
             ):
                 self.i += 1
-                found.append(Drop(self.keep_selector("l")))
+                found.append(Drop(self.keep_selector("l", char)))
             elif pool and char == "r":
                 self.i += 1
-                mode = _REROLL_MODES.get(self.peek(), "until")
-                if self.peek() in _REROLL_MODES:
+                letter = self.peek()
+                if letter in _REROLL_MODES and letter:
+                    mode = _REROLL_MODES[letter]
                     self.i += 1
-                found.append(Reroll(self.selector(), mode))
+                else:
+                    mode = self.readings.reroll
+                    self.note(reroll_note(self.readings))
+                selector = self.selector() if self.point_follows() else Selector("=", low)
+                found.append(Reroll(selector, mode))
             elif pool and char == "e":
                 self.i += 1
-                found.append(Explode(self.selector(), "explode"))
+                self.note(explode_e_note(self.readings))
+                found.append(Explode(self.selector(), "explode", self.readings.explode_e == "once"))
+            elif pool and char == "x":
+                self.i += 1
+                once = self.peek() == "o"
+                if once:
+                    self.i += 1
+                selector = self.selector() if self.point_follows() else None
+                found.append(Explode(selector, "explode", once))
             elif pool and char == "!":
                 self.i += 1
                 mode = "explode"
@@ -397,15 +732,30 @@ class _Parser:
                 elif nxt == "p":
                     mode = "penetrate"
                     self.i += 1
-                selector = self.selector() if _selector_follows(self.peek()) else None
+                selector = self.selector() if self.point_follows() else None
                 found.append(Explode(selector, mode))
             elif pool and char == "m" and nxt in ("i", "a"):
-                self.i += 2
-                found.append(Clamp("min" if nxt == "i" else "max", self.number()))
+                bound = "min" if nxt == "i" else "max"
+                self.i += 3 if self.at(bound) else 2
+                negative = self.peek() == "-"
+                if negative:
+                    self.i += 1
+                value = self.number()
+                found.append(Clamp(bound, -value if negative else value))
             elif pool and char == "c" and nxt in ("s", "f"):
                 self.i += 2
                 found.append(CritRange("success" if nxt == "s" else "failure", self.selector()))
-            elif char in _COMPARE_START and char:
+            elif pool and char == "u":
+                self.i += 1
+                found.append(Unique())
+            elif pool and char == "s":
+                if sort is not None:
+                    break
+                self.i += 1
+                sort = _SORTS.get(self.peek(), "ascending")
+                if self.peek() in _SORTS and self.peek():
+                    self.i += 1
+            elif (char in _COMPARE_START and char) or (not pool and self.at("!=")):
                 if counting:
                     break
                 counting = True
@@ -420,88 +770,113 @@ class _Parser:
                 found.append(CountFailures(self.selector()))
             else:
                 break
-        return tuple(found)
+        return tuple(found), sort
 
-    def keep_selector(self, bare: SelectorOp) -> Selector:
+    def point_follows(self) -> bool:
         char = self.peek()
-        if char in ("h", "l"):
+        return bool(char) and (char in _DIGITS or char in _COMPARE_START or self.at("!="))
+
+    def keep_selector(self, bare: SelectorOp, letter: str) -> Selector:
+        char = self.peek()
+        if char in ("h", "l") and char:
             self.i += 1
-            return Selector(char, self.number())
+            if self.peek() in _DIGITS and self.peek():
+                return Selector(char, self.number())
+            return Selector(char, 1)
         if char in _DIGITS and char:
-            return Selector(bare, self.number())
-        if char in _COMPARE_START and char:
+            value = self.number()
+            self.note(bare_keep_note(self.readings, "k" if letter == "k" else "d", value))
+            if self.readings.bare_select == "face":
+                return Selector("=", value)
+            return Selector(bare, value)
+        if (char in _COMPARE_START and char) or self.at("!="):
             return self.comparison()
-        raise self.fail("`h`, `l`, a number or a comparison like `>3`")
+        return Selector(bare, 1)
 
     def selector(self) -> Selector:
         char = self.peek()
         if char in _DIGITS and char:
             return Selector("=", self.number())
-        if char in _COMPARE_START and char:
+        if (char in _COMPARE_START and char) or self.at("!="):
             return self.comparison()
         raise self.fail("a number or a comparison like `<2`")
 
     def comparison(self) -> Selector:
-        text, i = self.text, self.i
         op: SelectorOp
-        if text.startswith(">=", i):
-            op = ">="
-        elif text.startswith("<=", i):
-            op = "<="
-        elif text[i] == ">":
-            op = ">"
-        elif text[i] == "<":
-            op = "<"
+        if self.at(">="):
+            op, width = ">=", 2
+        elif self.at("<="):
+            op, width = "<=", 2
+        elif self.at("<>") or self.at("!="):
+            op, width = "!=", 2
+        elif self.at(">"):
+            op, width = ">", 1
+        elif self.at("<"):
+            op, width = "<", 1
         else:
-            op = "="
-        self.i += len(op)
+            op, width = "=", 1
+        self.i += width
         negative = self.peek() == "-"
         if negative:
             self.i += 1
         value = self.number()
-        return Selector(op, -value if negative else value)
+        value = -value if negative else value
+        if op in (">", "<"):
+            self.note(compare_note(self.readings, op, value))
+            if self.readings.compare == "inclusive":
+                op = ">=" if op == ">" else "<="
+        return Selector(op, value)
 
 
 def _drop_follows(char: str) -> bool:
-    return bool(char) and (char in "hl" or char in _DIGITS or char in _COMPARE_START)
+    """Whether `d` after dice is a drop: a selector follows, or nothing that continues dice."""
+    if not char:
+        return True
+    return (
+        char in "hl"
+        or char in _DIGITS
+        or char in _COMPARE_START
+        or not (char.isalnum() or char in "%[(._")
+    )
 
 
-def _selector_follows(char: str) -> bool:
-    return bool(char) and (char in _DIGITS or char in _COMPARE_START)
-
-
-def _matches_every_face(selector: Selector | None, sides: int) -> bool:
-    low, high = face_range(sides)
-    if selector is None:
-        return low == high
-    op, value = selector.op, selector.value
-    if op == "=":
-        return low == high == value
-    if op == ">":
-        return low > value
-    if op == ">=":
-        return low >= value
-    if op == "<":
-        return high < value
-    if op == "<=":
-        return high <= value
-    return False
-
-
-def _check_endless(modifiers: tuple[Modifier, ...], sides: int) -> None:
-    for modifier in modifiers:
-        if isinstance(modifier, Explode) and _matches_every_face(modifier.selector, sides):
+def check_pool(node: Dice) -> None:
+    """Raise `LimitError` for modifiers that could never finish on these dice."""
+    low, high = dice_face_range(node)
+    faces = set(node.faces) if node.faces is not None else None
+    for modifier in node.modifiers:
+        endless = (
+            _every_face(modifier.selector, low, high, faces)
+            if isinstance(modifier, Explode | Reroll)
+            else False
+        )
+        if isinstance(modifier, Explode) and not modifier.once and endless:
             raise LimitError("that explosion matches every face and would never end")
-        if (
-            isinstance(modifier, Reroll)
-            and modifier.mode == "until"
-            and _matches_every_face(modifier.selector, sides)
-        ):
+        if isinstance(modifier, Reroll) and modifier.mode == "until" and endless:
             raise LimitError("that reroll matches every face and would never end")
+        if isinstance(modifier, Unique):
+            distinct = len(faces) if faces is not None else high - low + 1
+            if node.count > distinct:
+                raise LimitError(
+                    f"`u` needs as many different faces as dice: {node.count} dice, "
+                    f"{distinct} faces"
+                )
+
+
+def _every_face(selector: Selector | None, low: int, high: int, faces: set[int] | None) -> bool:
+    """Whether an explosion or reroll point matches every face (None: the highest face)."""
+    if selector is None:
+        return len(faces) == 1 if faces is not None else low == high
+    if faces is not None or high - low < 4:
+        return all(map(selector.matches, faces if faces is not None else range(low, high + 1)))
+    if selector.op == "!=":
+        return not low <= selector.value <= high
+    # four or more faces in a row hold several values of both parities
+    return selector.op in (">", ">=", "<", "<=") and all(map(selector.matches, (low, high)))
 
 
 def _with_advantage(modifiers: tuple[Modifier, ...], kind: str) -> tuple[Modifier, ...]:
     """Insert keep-highest/lowest 1 after the modifiers that change dice, before the counting."""
-    changing = tuple(m for m in modifiers if isinstance(m, Reroll | Explode | Clamp))
-    reading = tuple(m for m in modifiers if not isinstance(m, Reroll | Explode | Clamp))
+    changing = tuple(m for m in modifiers if isinstance(m, Reroll | Explode | Clamp | Unique))
+    reading = tuple(m for m in modifiers if not isinstance(m, Reroll | Explode | Clamp | Unique))
     return (*changing, Keep(Selector("h" if kind == "h" else "l", 1)), *reading)

@@ -2,7 +2,9 @@
 
 Dropped and rerolled dice are struck (a reroll's successor follows it), exploded dice carry
 `!`, compounded chains read `6+6+3`, clamped dice `1→2`, and crit or fumble faces of
-crit-relevant dice and successes are bold. User text (comments, labels) is escaped so that
+crit-relevant dice and successes are bold. Sorted pools (`4d6sd`) list their dice sorted;
+computed dice show what they rolled (`(1d4 (3))d6 → 3d6 (2, 5, 1)`); a total that is not
+whole is rounded to two decimals. User text (comments, labels) is escaped so that
 Markdown and mentions are inert. Output never exceeds `max_length`: dice lists collapse to
 `…` (longest first), then the expression shrinks to its notation, then the comment is cut,
 always between complete Markdown units.
@@ -14,6 +16,9 @@ from typing import TYPE_CHECKING
 
 from nazh.dice.ast import (
     Binary,
+    Call,
+    ComputedDice,
+    Decimal,
     Dice,
     Group,
     Labelled,
@@ -23,7 +28,14 @@ from nazh.dice.ast import (
     chain,
     traced_nodes,
 )
-from nazh.dice.stringify import dice_text, node_text, set_text
+from nazh.dice.functions import round_half
+from nazh.dice.stringify import (
+    dice_text,
+    modifiers_text,
+    node_text,
+    set_text,
+    sides_text,
+)
 from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
@@ -34,24 +46,37 @@ from nazh.dice.trace import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from nazh.dice.ast import (
         Node,
     )
+    from nazh.dice.functions import Value
     from nazh.dice.results import RollResult, RollSet
     from nazh.dice.trace import (
         Entry,
         PoolInfo,
     )
 
-__all__ = ("Template", "escape_markdown", "render_result", "render_set")
+__all__ = ("Template", "escape_markdown", "number_text", "render_result", "render_set")
 
 _ESCAPES = {char: "\\" + char for char in "\\*_~`|>#-[]<"}
 _ESCAPES.update({"@": "@\u200b", "\n": " ", "\r": " ", "\t": " "})
 _TABLE = str.maketrans(_ESCAPES)
 _FATE_TEXT = {-1: "-", 0: "0", 1: "+"}
 _ELLIPSIS = "…"
+
+
+def number_text(value: Value) -> str:
+    """An `int` as is; a `Fraction` rounded (half away from zero) to at most two decimals,
+    keeping `.00` when the rounding makes it look whole."""
+    if isinstance(value, int):
+        return str(value)
+    hundredths = round_half(value * 100)
+    sign = "-" if hundredths < 0 else ""
+    units, cents = divmod(abs(hundredths), 100)
+    decimals = f"{cents:02d}".rstrip("0") or "00"
+    return f"{sign}{units}.{decimals}"
 
 
 def escape_markdown(text: str) -> str:
@@ -75,6 +100,15 @@ def _fit_escaped(text: str, budget: int) -> str:
     return "".join(parts) + _ELLIPSIS if budget >= 1 else ""
 
 
+class _Rolled:
+    """Where computed dice show the dice they rolled (`3d6`)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
 class _SetPiece:
     __slots__ = ("closing", "index", "items", "opening")
 
@@ -85,7 +119,7 @@ class _SetPiece:
         self.closing = closing
 
 
-Pieces = list["str | int | _SetPiece"]
+Pieces = list["str | int | _SetPiece | _Rolled"]
 
 
 class Template:
@@ -97,19 +131,36 @@ class Template:
         self.pools = pools
         slots = {id(node): index for index, node in enumerate(traced_nodes(root))}
         self.pieces = _merge(_pieces(root, slots))
-        self.flat: list[str | int] = [p for p in self.pieces if not isinstance(p, _SetPiece)]
+        self.flat: list[str | int] = [p for p in self.pieces if isinstance(p, str | int)]
         if len(self.flat) != len(self.pieces):
             self.flat = []
         while isinstance(root, Group | Labelled):
             root = root.inner if isinstance(root, Group) else root.operand
-        self.counting_root = isinstance(root, Dice | Set) and counting[-1]
+        self.counting_root = isinstance(root, Dice | ComputedDice | Set) and counting[-1]
 
 
 def _pieces(node: Node, slots: dict[int, int]) -> Pieces:
     if isinstance(node, Literal):
         return [str(node.value)]
+    if isinstance(node, Decimal):
+        return [node.text]
     if isinstance(node, Dice):
         return [dice_text(node) + " (", slots[id(node)], ")"]
+    if isinstance(node, ComputedDice):
+        written = node.dice
+        slot = slots[id(node)]
+        count = [str(written.count)] if node.count is None else _pieces(node.count, slots)
+        sides = [sides_text(written)] if node.sides is None else _pieces(node.sides, slots)
+        tail = f"{modifiers_text(written)} → "
+        return [*count, "d", *sides, tail, _Rolled(slot), " (", slot, ")"]
+    if isinstance(node, Call):
+        out: Pieces = [f"{node.name}("]
+        for index, arg in enumerate(node.args):
+            if index:
+                out.append(", ")
+            out.extend(_pieces(arg, slots))
+        out.append(")")
+        return out
     if isinstance(node, Binary):
         first, rest = chain(node)
         out = _pieces(first, slots)
@@ -148,6 +199,8 @@ def _merge(pieces: Pieces) -> Pieces:
 def _pool_text(info: PoolInfo, entry: Entry) -> str:
     faces, values, flags = entry
     assert faces is not None
+    if info.sort is not None:
+        return _sorted_text(info, entry)
     if flags is None:
         crit, fumble = info.crit, info.fumble
         if crit is None or fumble is None:
@@ -158,10 +211,13 @@ def _pool_text(info: PoolInfo, entry: Entry) -> str:
         return ", ".join(
             [f"**{face}**" if crit(face) or fumble(face) else str(face) for face in faces]
         )
-    if values is None:
-        values = faces
-    if flags is None:
-        flags = [0] * len(faces)
+    return ", ".join(_units(info, faces, faces if values is None else values, flags))
+
+
+def _units(
+    info: PoolInfo, faces: list[int], values: Sequence[Value], flags: list[int]
+) -> list[str]:
+    """The marked text of each die (a compounded chain is one unit)."""
     parts: list[str] = []
     text: str | None = None
     head_face = head_flag = 0
@@ -175,14 +231,25 @@ def _pool_text(info: PoolInfo, entry: Entry) -> str:
         if info.compound and flag & EXPLODED:
             text = _FATE_TEXT[face] if info.fate else str(face)
         else:
-            text = _FATE_TEXT.get(value, str(value)) if info.fate else str(value)
+            text = _FATE_TEXT.get(int(value), str(value)) if info.fate else str(value)
             if flag & CLAMPED:
                 text = f"{_FATE_TEXT[face] if info.fate else face}→{text}"
             if flag & EXPLODED:
                 text += "!"
     if text is not None:
         parts.append(_mark(text, head_face, head_flag, info))
-    return ", ".join(parts)
+    return parts
+
+
+def _sorted_text(info: PoolInfo, entry: Entry) -> str:
+    faces, values, flags = entry
+    assert faces is not None
+    values = faces if values is None else values
+    flags = [0] * len(faces) if flags is None else flags
+    units = _units(info, faces, values, flags)
+    heads = [int(values[i]) for i, flag in enumerate(flags) if not flag & COMPOUNDED]
+    order = sorted(range(len(units)), key=heads.__getitem__, reverse=info.sort == "descending")
+    return ", ".join([units[i] for i in order])
 
 
 def _mark(text: str, face: int, flag: int, info: PoolInfo) -> str:
@@ -196,20 +263,24 @@ def _mark(text: str, face: int, flag: int, info: PoolInfo) -> str:
     return text
 
 
-def _texts(template: Template, trace: list[Entry]) -> list[str]:
-    return list(map(_entry_text, template.pools, trace))
+def _texts(result: RollResult) -> list[str]:
+    return list(map(_entry_text, result.pools, result.trace))
 
 
 def _entry_text(info: PoolInfo | None, entry: Entry) -> str:
     return "" if info is None else _pool_text(info, entry)
 
 
-def _assemble(pieces: Pieces, trace: list[Entry], texts: list[str], out: list[str]) -> None:
+def _assemble(pieces: Pieces, result: RollResult, texts: list[str], out: list[str]) -> None:
+    trace = result.trace
     for piece in pieces:
         if isinstance(piece, str):
             out.append(piece)
         elif isinstance(piece, int):
             out.append(texts[piece])
+        elif isinstance(piece, _Rolled):
+            rolled = result.computed[piece.index]
+            out.append(f"{rolled.count}d{sides_text(rolled)}")
         else:
             flags = trace[piece.index][2]
             assert flags is not None
@@ -219,18 +290,19 @@ def _assemble(pieces: Pieces, trace: list[Entry], texts: list[str], out: list[st
                     out.append(", ")
                 if flags[position] & DROPPED:
                     inner: list[str] = []
-                    _assemble(item, trace, texts, inner)
+                    _assemble(item, result, texts, inner)
                     out.append("~~" + "".join(inner).replace("~~", "") + "~~")
                 else:
-                    _assemble(item, trace, texts, out)
+                    _assemble(item, result, texts, out)
             out.append(piece.closing)
 
 
-def _body(template: Template, trace: list[Entry], texts: list[str]) -> str:
+def _body(result: RollResult, texts: list[str]) -> str:
+    template = result.source.template
     if template.flat:
         return "".join([p if isinstance(p, str) else texts[p] for p in template.flat])
     out: list[str] = []
-    _assemble(template.pieces, trace, texts, out)
+    _assemble(template.pieces, result, texts, out)
     return "".join(out)
 
 
@@ -240,11 +312,12 @@ def _notation(root: Node) -> str:
 
 
 def _total_text(result: RollResult) -> str:
+    total = number_text(result.total)
     if result.source.template.counting_root:
         noun = "success" if abs(result.total) == 1 else "successes"
-        text = f"`{result.total}` {noun}"
+        text = f"`{total}` {noun}"
     else:
-        text = f"`{result.total}`"
+        text = f"`{total}`"
     if not result.source.crit_slots:
         return text
     if result.crit:
@@ -270,27 +343,24 @@ def _collapse(texts: list[str], excess: int) -> None:
 def render_result(result: RollResult, max_length: int) -> str:
     """One result as ``**comment:** 1d20 (15) + 5 = `20` ``, at most `max_length` chars."""
     max_length = max(0, max_length)
-    template = result.source.template
-    trace = result.trace
-    texts = _texts(template, trace)
+    texts = _texts(result)
     tail = " = " + _total_text(result)
     comment = result.comment
     prefix = f"**{escape_markdown(comment)}:** " if comment else ""
-    line = prefix + _body(template, trace, texts) + tail
+    line = prefix + _body(result, texts) + tail
     if len(line) <= max_length:
         return line
     return next(
         _shorter(result, texts, prefix=prefix, tail=tail, max_length=max_length, length=len(line)),
-        str(result.total)[:max_length],
+        number_text(result.total)[:max_length],
     )
 
 
 def _shorter(
     result: RollResult, texts: list[str], *, prefix: str, tail: str, max_length: int, length: int
 ) -> Iterator[str]:
-    template, trace = result.source.template, result.trace
     _collapse(texts, length - max_length)
-    line = prefix + _body(template, trace, texts) + tail
+    line = prefix + _body(result, texts) + tail
     if len(line) <= max_length:
         yield line
     notation = _notation(result.source.root)
@@ -310,32 +380,34 @@ def _shorter(
 
 
 def render_set(rolls: RollSet, max_length: int) -> str:
-    """One line per result under an optional comment line, at most `max_length` chars."""
+    """One line per result, at most `max_length` chars: under an optional comment line for a
+    repetition, each after its own comment for several rolls separated by `;`."""
     max_length = max(0, max_length)
+    several = bool(rolls.source.parts)
     comment = rolls.comment
     notation = f"{rolls.source.repeat}#{_notation(rolls.source.root)}"
-    header = f"**{escape_markdown(comment)}:** {notation}\n" if comment else ""
+    header = f"**{escape_markdown(comment)}:** {notation}\n" if comment and not several else ""
+    prefixes = [
+        f"**{escape_markdown(result.comment)}:** " if several and result.comment else ""
+        for result in rolls.results
+    ]
     lines: list[str] = []
     all_texts: list[list[str]] = []
-    for result in rolls.results:
-        texts = _texts(result.source.template, result.trace)
+    for result, prefix in zip(rolls.results, prefixes, strict=True):
+        texts = _texts(result)
         all_texts.append(texts)
-        lines.append(
-            _body(result.source.template, result.trace, texts) + " = " + _total_text(result)
-        )
+        lines.append(prefix + _body(result, texts) + " = " + _total_text(result))
     text = header + "\n".join(lines)
     if len(text) <= max_length:
         return text
     lines = []
-    for result, texts in zip(rolls.results, all_texts, strict=True):
+    for result, texts, prefix in zip(rolls.results, all_texts, prefixes, strict=True):
         collapsed = [_ELLIPSIS if t else t for t in texts]
-        lines.append(
-            _body(result.source.template, result.trace, collapsed) + " = " + _total_text(result)
-        )
+        lines.append(prefix + _body(result, collapsed) + " = " + _total_text(result))
     text = header + "\n".join(lines)
     if len(text) <= max_length:
         return text
-    totals = [f"`{result.total}`" for result in rolls.results]
+    totals = [f"`{number_text(result.total)}`" for result in rolls.results]
     text = f"{header}{', '.join(totals)}"
     if len(text) <= max_length:
         return text

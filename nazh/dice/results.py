@@ -16,10 +16,13 @@ from nazh.dice.trace import (
     REROLLED,
     SUCCESS,
     DieFlag,
+    PoolInfo,
 )
 
 if TYPE_CHECKING:
+    from nazh.dice.ast import Dice
     from nazh.dice.expression import Expression
+    from nazh.dice.functions import Value
     from nazh.dice.trace import (
         Entry,
     )
@@ -31,17 +34,27 @@ class Die:
     """One die actually drawn.
 
     `face` is what it showed (1 to `sides`; a Fate die, `sides == 0`, shows -1, 0 or +1;
-    `d%` has 100 sides). `value` is what it adds: the face, changed by a clamp, a
-    penetrating explosion (face - 1) or compounding (the chain's sum on the first die).
+    `d%` has 100 sides; a die with custom faces, `custom` true, shows one of its `sides`
+    faces). `value` is what it adds: the face, changed by a clamp, a penetrating explosion
+    (face - 1) or compounding (the chain's sum on the first die).
     """
 
-    __slots__ = ("_flags", "face", "sides", "value")
+    __slots__ = ("_flags", "custom", "face", "sides", "value")
 
-    def __init__(self, sides: int, face: int, value: int | None = None, flags: int = 0) -> None:
+    def __init__(
+        self,
+        sides: int,
+        face: int,
+        value: int | None = None,
+        flags: int = 0,
+        *,
+        custom: bool = False,
+    ) -> None:
         self.sides = sides
         self.face = face
         self.value = face if value is None else value
         self._flags = flags
+        self.custom = custom
 
     @property
     def flags(self) -> DieFlag:
@@ -118,6 +131,9 @@ class Rolled(Protocol):
     def comment(self) -> str | None: ...
 
     @property
+    def notes(self) -> tuple[str, ...]: ...
+
+    @property
     def dice(self) -> tuple[Die, ...]: ...
 
     def render(self, max_length: int = 2000) -> str: ...
@@ -126,16 +142,44 @@ class Rolled(Protocol):
 class RollResult:
     """One evaluation of an expression."""
 
-    __slots__ = ("_critical", "_dice", "source", "total", "trace")
+    __slots__ = ("_critical", "_dice", "_pools", "computed", "source", "total", "trace")
 
-    def __init__(self, source: Expression, total: int, trace: list[Entry]) -> None:
+    def __init__(
+        self,
+        source: Expression,
+        total: Value,
+        trace: list[Entry],
+        computed: dict[int, Dice] | None = None,
+    ) -> None:
         self.source = source
         """The parsed expression that was rolled."""
         self.total = total
+        """An `int`, or a `Fraction` when not whole."""
         self.trace = trace
-        """Per `Dice`/`Set` node, what happened (see `nazh.dice.trace`)."""
+        """Per `Dice`/`ComputedDice`/`Set` node, what happened (see `nazh.dice.trace`)."""
+        self.computed = computed or {}
+        """Per trace index of a `ComputedDice`, the dice its count and sides gave."""
         self._dice: tuple[Die, ...] | None = None
         self._critical: tuple[bool, bool] | None = None
+        self._pools: list[PoolInfo | None] | None = None
+
+    @property
+    def pools(self) -> list[PoolInfo | None]:
+        """Per trace entry, what a pool's dice show (computed dice included); None for a set."""
+        if not self.computed:
+            return self.source.pools
+        if self._pools is None:
+            pools = list(self.source.pools)
+            within = self.source.enclosing
+            for slot, dice in self.computed.items():
+                pools[slot] = PoolInfo(dice, within[slot])
+            self._pools = pools
+        return self._pools
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the roll was read where dialects differ, and notation-like comments."""
+        return self.source.notes
 
     @property
     def expression(self) -> str:
@@ -155,13 +199,14 @@ class RollResult:
         """Every die drawn, in order, including dropped and rerolled ones."""
         if self._dice is None:
             dice: list[Die] = []
-            for info, (faces, values, flags) in zip(self.source.pools, self.trace, strict=True):
+            for info, (faces, values, flags) in zip(self.pools, self.trace, strict=True):
                 if info is None or faces is None:
                     continue
-                sides = info.sides
+                sides, custom = info.sides, info.custom
                 for index, face in enumerate(faces):
-                    value = face if values is None else values[index]
-                    dice.append(Die(sides, face, value, 0 if flags is None else flags[index]))
+                    value = face if values is None else int(values[index])
+                    flag = 0 if flags is None else flags[index]
+                    dice.append(Die(sides, face, value, flag, custom=custom))
             self._dice = tuple(dice)
         return self._dice
 
@@ -208,7 +253,8 @@ class RollResult:
 
 
 class RollSet:
-    """Several evaluations of one expression (`6#4d6kh3`)."""
+    """Several evaluations: of one expression (`6#4d6kh3`), or of the rolls of an input
+    separated by `;` (`source.parts`)."""
 
     __slots__ = ("results", "source")
 
@@ -226,7 +272,12 @@ class RollSet:
         return self.source.comment
 
     @property
-    def totals(self) -> tuple[int, ...]:
+    def notes(self) -> tuple[str, ...]:
+        """How the rolls were read (see `RollResult.notes`), each note once."""
+        return self.source.notes
+
+    @property
+    def totals(self) -> tuple[Value, ...]:
         return tuple(result.total for result in self.results)
 
     @property
@@ -243,9 +294,11 @@ class RollSet:
 
 def _find_critical(result: RollResult) -> tuple[bool, bool]:
     slots = result.source.crit_slots
+    pools, trace = result.pools, result.trace
+    if result.computed:
+        slots = tuple(sorted({*slots, *(s for s in result.computed if (i := pools[s]) and i.crit)}))
     if not slots:
         return False, False
-    pools, trace = result.source.pools, result.trace
     found: tuple[int, int] | None = None
     for position in slots:
         info = pools[position]
@@ -259,7 +312,7 @@ def _find_critical(result: RollResult) -> tuple[bool, bool]:
                 found = (position, face)
     if found is None:
         return False, False
-    info = result.source.pools[found[0]]
+    info = pools[found[0]]
     assert info is not None
     assert info.crit is not None
     assert info.fumble is not None

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 from nazh.dice.ast import (
     FATE,
     Binary,
+    Call,
     Clamp,
+    ComputedDice,
     CountFailures,
     CountSuccesses,
     CritRange,
+    Decimal,
     Dice,
     Drop,
     Explode,
@@ -21,8 +24,9 @@ from nazh.dice.ast import (
     Reroll,
     Selector,
     Unary,
+    Unique,
     chain,
-    face_range,
+    dice_face_range,
 )
 
 if TYPE_CHECKING:
@@ -34,19 +38,31 @@ if TYPE_CHECKING:
         Set,
     )
 
-__all__ = ("dice_text", "modifier_text", "node_text", "selector_text")
+__all__ = (
+    "computed_text",
+    "dice_text",
+    "modifier_text",
+    "modifiers_text",
+    "node_text",
+    "selector_text",
+    "sides_text",
+)
 
 _SELECTOR_START = frozenset("0123456789<>=")
 _REROLL = {"until": "rr", "once": "ro", "add": "ra"}
 _EXPLODE = {"explode": "!", "compound": "!!", "penetrate": "!p"}
+_SORT = {"ascending": "s", "descending": "sd"}
 
 
 def selector_text(selector: Selector, *, bare_equals: bool) -> str:
-    """`h3`, `>=7`, `=3` or (with `bare_equals`, for rerolls and explosions) `3`."""
+    """`h3`, `>=7`, `=3` or (with `bare_equals`, for rerolls and explosions) `3`; not-equal is
+    `<>` (after dice `!=` would read as an explosion), even and odd are `even`, `odd`."""
     op, value = selector.op, selector.value
     if op == "=" and bare_equals and value >= 0:
         return str(value)
-    return f"{op}{value}"
+    if op in ("even", "odd"):
+        return op
+    return f"{'<>' if op == '!=' else op}{value}"
 
 
 def modifier_text(modifier: Modifier) -> str:
@@ -64,9 +80,11 @@ def modifier_text(modifier: Modifier) -> str:
         tail = (
             "" if modifier.selector is None else selector_text(modifier.selector, bare_equals=True)
         )
-        return _EXPLODE[modifier.mode] + tail
+        return ("xo" if modifier.once else _EXPLODE[modifier.mode]) + tail
     if isinstance(modifier, Clamp):
         return ("mi" if modifier.bound == "min" else "ma") + str(modifier.value)
+    if isinstance(modifier, Unique):
+        return "u"
     if isinstance(modifier, CountSuccesses):
         return selector_text(modifier.selector, bare_equals=False)
     if isinstance(modifier, CountFailures):
@@ -76,22 +94,40 @@ def modifier_text(modifier: Modifier) -> str:
     return prefix + selector_text(modifier.selector, bare_equals=True)
 
 
-def dice_text(node: Dice) -> str:
-    """`4d6kh3`, `1d%`, `4dF`..."""
+def sides_text(node: Dice) -> str:
+    """What follows the `d`: `20`, `%`, `F`, `[2,2,4]`."""
+    if node.faces is not None:
+        return "[" + ",".join(map(str, node.faces)) + "]"
     if node.sides == FATE:
-        sides = "F"
-    elif node.percent:
-        sides = "%"
-    else:
-        sides = str(node.sides)
+        return "F"
+    return "%" if node.percent else str(node.sides)
+
+
+def modifiers_text(node: Dice) -> str:
+    """The modifiers of dice and their sorting, as written after the sides."""
     texts = [modifier_text(m) for m in node.modifiers]
     for index, modifier in enumerate(node.modifiers[:-1]):
         if isinstance(modifier, Explode) and modifier.selector is None:
             follower = texts[index + 1][0]
             if follower in _SELECTOR_START or (modifier.mode == "explode" and follower in "!p"):
-                top = face_range(node.sides)[1]
+                top = dice_face_range(node)[1]
                 texts[index] += selector_text(Selector("=", top), bare_equals=True)
-    return f"{node.count}d{sides}" + "".join(texts)
+    if node.sort is not None:
+        texts.append(_SORT[node.sort])
+    return "".join(texts)
+
+
+def dice_text(node: Dice) -> str:
+    """`4d6kh3`, `1d%`, `4dF`, `1d[2,2,4]`..."""
+    return f"{node.count}d{sides_text(node)}{modifiers_text(node)}"
+
+
+def computed_text(node: ComputedDice, label: Callable[[str], str] = str) -> str:
+    """`(1d4)d6`, `3d(2 * 6)`."""
+    written = node.dice
+    count = str(written.count) if node.count is None else node_text(node.count, label)
+    sides = sides_text(written) if node.sides is None else node_text(node.sides, label)
+    return f"{count}d{sides}{modifiers_text(written)}"
 
 
 def node_text(node: Node, label: Callable[[str], str] = str) -> str:
@@ -101,8 +137,16 @@ def node_text(node: Node, label: Callable[[str], str] = str) -> str:
     """
     if isinstance(node, Literal):
         return str(node.value)
+    if isinstance(node, Decimal):
+        return node.text
     if isinstance(node, Dice):
         return dice_text(node)
+    if isinstance(node, ComputedDice):
+        return computed_text(node, label)
+    if isinstance(node, Call):
+        args = [node_text(arg, label) for arg in node.args]
+        args.extend(f"{key}={node_text(value, label)}" for key, value in node.keywords)
+        return f"{node.name}({', '.join(args)})"
     if isinstance(node, Binary):
         first, rest = chain(node)
         parts = [node_text(first, label)]

@@ -1,8 +1,8 @@
 """What one evaluation records, and the static facts about each recorded node.
 
-An evaluation appends one entry per `Dice` or `Set` node, in `traced_nodes` order:
-`(faces, values, flags)` for dice (`values`/`flags` None when equal to the faces / all zero)
-and `(None, values, flags)` for sets (one value and flag per item).
+An evaluation appends one entry per `Dice`, `ComputedDice` or `Set` node, in `traced_nodes`
+order: `(faces, values, flags)` for dice (`values`/`flags` None when equal to the faces / all
+zero) and `(None, values, flags)` for sets (one value and flag per item).
 """
 
 from __future__ import annotations
@@ -13,21 +13,25 @@ from typing import TYPE_CHECKING
 
 from nazh.dice.ast import (
     FATE,
+    ComputedDice,
     CountSuccesses,
     CritRange,
     Dice,
     Explode,
     Set,
     children,
-    face_range,
+    dice_face_range,
     traced_nodes,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nazh.dice.ast import (
         Node,
         Selector,
     )
+    from nazh.dice.functions import Value
 
 __all__ = (
     "CLAMPED",
@@ -49,7 +53,7 @@ __all__ = (
 )
 
 Predicate = Callable[[int], bool]
-Entry = tuple[list[int] | None, list[int] | None, list[int] | None]
+Entry = tuple[list[int] | None, "Sequence[Value] | None", list[int] | None]
 
 
 class DieFlag(IntFlag):
@@ -85,7 +89,18 @@ _TESTS: dict[str, Callable[[int], Predicate]] = {
     "<": lambda x: x.__gt__,
     ">=": lambda x: x.__le__,
     "<=": lambda x: x.__ge__,
+    "!=": lambda x: x.__ne__,
+    "even": lambda _: _even,
+    "odd": lambda _: _odd,
 }
+
+
+def _even(number: int) -> bool:
+    return number % 2 == 0
+
+
+def _odd(number: int) -> bool:
+    return number % 2 == 1
 
 
 def predicate(selector: Selector) -> Predicate:
@@ -96,23 +111,35 @@ def predicate(selector: Selector) -> Predicate:
 class PoolInfo:
     """Static facts about one `Dice` node that rendering and crit detection need."""
 
-    __slots__ = ("compound", "counting", "crit", "fate", "fumble", "sides", "within")
+    __slots__ = (
+        "compound",
+        "counting",
+        "crit",
+        "custom",
+        "fate",
+        "fumble",
+        "sides",
+        "sort",
+        "within",
+    )
 
     def __init__(self, node: Dice, within: tuple[tuple[int, int], ...] = ()) -> None:
         self.within = within
         """`(trace index, item position)` of each set item the pool is in, outermost first."""
         self.sides = node.sides
         self.fate = node.sides == FATE
+        self.custom = node.faces is not None
+        self.sort = node.sort
         self.compound = any(isinstance(m, Explode) and m.mode == "compound" for m in node.modifiers)
         self.counting = any(isinstance(m, CountSuccesses) for m in node.modifiers)
         ranges = {m.kind: m.selector for m in node.modifiers if isinstance(m, CritRange)}
         self.crit: Predicate | None = None
         self.fumble: Predicate | None = None
-        if ranges or node.sides == 20:
+        natural = node.sides == 20 and node.faces is None
+        if ranges or natural:
             # A d20 crits on 20 and fumbles on 1 unless told otherwise; other dice only in the
             # ranges their `cs`/`cf` give.
-            bottom, top = face_range(node.sides)
-            natural = node.sides == 20
+            bottom, top = dice_face_range(node)
             success = ranges.get("success")
             failure = ranges.get("failure")
             self.crit = predicate(success) if success else top.__eq__ if natural else _never
@@ -124,7 +151,8 @@ def _never(_: int) -> bool:
 
 
 def pool_infos(root: Node) -> list[PoolInfo | None]:
-    """One `PoolInfo` per trace entry (None for sets)."""
+    """One `PoolInfo` per trace entry (None for sets and computed dice, whose dice are known
+    only once rolled)."""
     return [
         PoolInfo(node, within) if isinstance(node, Dice) else None
         for node, within in zip(traced_nodes(root), enclosures(root), strict=True)
@@ -142,6 +170,9 @@ def enclosures(root: Node) -> list[tuple[tuple[int, int], ...]]:
         node, within = pending.pop()
         if isinstance(node, Dice):
             found[slots[id(node)]] = within
+        elif isinstance(node, ComputedDice):
+            found[slots[id(node)]] = within
+            pending.extend((child, within) for child in children(node))
         elif isinstance(node, Set):
             slot = slots[id(node)]
             found[slot] = within

@@ -70,14 +70,14 @@ def test_python_dash_m_rolls_with_quoted_text() -> None:
 
 
 def test_bad_notation_exits_2_with_the_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["roll", "4d6kh"])
+    code = main(["roll", "4d6k>"])
 
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
     assert err.splitlines() == [
         "nazh roll: error: unexpected end of input at column 6, expected a number",
-        "  4d6kh",
+        "  4d6k>",
         "       ^",
     ]
 
