@@ -10,7 +10,7 @@ import pytest
 
 from nazh.dice import DiceError, DieFlag, LimitError, ParseError, RollResult, RollSet, parse, roll
 from nazh.dice.ast import Binary, Call, ComputedDice, Decimal, Dice, Literal
-from tests.dice.conftest import Scripted
+from tests.dice.dice_support import Scripted
 
 R, X, S = DieFlag.REROLLED, DieFlag.EXPLODED, DieFlag.SUCCESS
 
