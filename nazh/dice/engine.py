@@ -1,39 +1,57 @@
-"""The two entry points: `parse` (cached) and `roll`."""
+"""The two entry points: `parse` (cached) and `roll`, in a dialect."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from nazh.dice.dialects import get_dialect, split_dialect_tag
 from nazh.dice.evaluator import evaluate
 from nazh.dice.expression import Expression
 from nazh.dice.limits import PARSE_CACHE_SIZE
-from nazh.dice.readings import NAZH_READINGS
 
 if TYPE_CHECKING:
     import random
 
-    from nazh.dice.readings import Readings
+    from nazh.dice.dialects import Dialect
     from nazh.dice.results import RollResult, RollSet
 
 __all__ = ("parse", "roll")
 
 
-@lru_cache(maxsize=PARSE_CACHE_SIZE)
-def parse(text: str, readings: Readings = NAZH_READINGS) -> Expression:
-    """Parse `text` into an `Expression`; repeated texts come from a bounded cache.
+def parse(text: str, dialect: Dialect | str = "nazh") -> Expression:
+    """Parse `text` in `dialect` (a `Dialect` or its name) into an `Expression`; repeated
+    (text, dialect) pairs come from a bounded cache. A leading tag (`roll20: 3d6>3`) overrides
+    the dialect for this text.
 
-    Raise `ParseError` or `LimitError` (both `DiceError`) if the text is not acceptable.
+    Raise `ParseError` or `LimitError` (both `DiceError`) if the text is not acceptable, and
+    `DiceError` naming the valid dialects for an unknown dialect name.
     """
-    return Expression.from_text(text, readings)
+    chosen = get_dialect(dialect) if isinstance(dialect, str) else dialect
+    tagged, rest = split_dialect_tag(text)
+    if tagged is not None:
+        return _parse(rest, tagged)
+    return _parse(text, chosen)
 
 
-def roll(source: str | Expression, *, rng: random.Random | None = None) -> RollResult | RollSet:
-    """Roll an expression: a `RollSet` for a repetition (`6#4d6kh3`), else a `RollResult`.
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse(text: str, dialect: Dialect) -> Expression:
+    return Expression.from_text(text, dialect)
+
+
+def roll(
+    source: str | Expression,
+    *,
+    rng: random.Random | None = None,
+    dialect: Dialect | str = "nazh",
+) -> RollResult | RollSet:
+    """Roll an expression: a `RollSet` for a repetition (`6#4d6kh3`) or several rolls
+    (`1d20; 2d6`), else a `RollResult`. Text is parsed in `dialect` (see `parse`); an
+    `Expression` keeps the dialect it was parsed in.
 
     Faces come from the OS CSPRNG unless `rng` is given, in which case each die is
     `rng.randint(1, sides)` in rolling order (a Fate die: `rng.randint(1, 3) - 2`).
     Raise `DiceError` for any unacceptable input or impossible evaluation.
     """
-    expression = parse(source) if isinstance(source, str) else source
+    expression = parse(source, dialect) if isinstance(source, str) else source
     return evaluate(expression, rng)

@@ -103,6 +103,11 @@ class Expression:
         self._template: Template | None = None
 
     @property
+    def dialect(self) -> str:
+        """The name of the dialect the text was read in."""
+        return self.readings.name
+
+    @property
     def pools(self) -> list[PoolInfo | None]:
         """Per traced node (see `traced_nodes`), what a pool's dice show; None for a set or
         computed dice (see `RollResult.pools`)."""

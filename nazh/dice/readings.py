@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, Protocol
+
+from nazh.dice.dialects import NAZH
 
 __all__ = ("NAZH_READINGS", "Readings")
 
@@ -41,21 +42,5 @@ class Readings(Protocol):
     def round_half(self) -> Literal["up", "away", "even"]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Nazh:
-    name: str = "nazh"
-    label: str = "Nazh"
-    bare_select: Literal["count", "face"] = "count"
-    compare: Literal["strict", "inclusive"] = "strict"
-    reroll: Literal["until", "once"] = "until"
-    explode_e: Literal["unlimited", "once"] = "unlimited"
-    division: Literal["floor", "real"] = "floor"
-    total: Literal["exact", "truncate"] = "exact"
-    double_slash: Literal["floor-division", "comment"] = "comment"
-    block_comments: bool = True
-    remainder: Literal["divisor", "dividend"] = "divisor"
-    round_half: Literal["up", "away", "even"] = "away"
-
-
-NAZH_READINGS: Readings = _Nazh()
+NAZH_READINGS: Readings = NAZH
 """Nazh's own readings, the default."""
