@@ -157,6 +157,8 @@ def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, lis
         total += weight
         lowest = min(lowest, score)
         highest = max(highest, score)
+    if k == 1:
+        return lowest, _keep_best(ranked, n, total, lowest, highest)
     width = _slot_bytes(total**n)
     bits = 8 * width
     spread = highest - lowest
@@ -217,6 +219,18 @@ def keep_ranked(ranked: list[tuple[int, int]], n: int, k: int) -> tuple[int, lis
             state[j] = acc
     span = k * spread + 1
     return k * lowest, _unpack(result, width, span)
+
+
+def _keep_best(ranked: list[tuple[int, int]], n: int, total: int, low: int, high: int) -> list[int]:
+    """`keep_ranked` for one kept die: it lands on an outcome when all `n` dice land there or
+    below, but not all below."""
+    weights = [0] * (high - low + 1)
+    below = total
+    for weight, score in ranked:
+        at_or_below = below
+        below -= weight
+        weights[score - low] += at_or_below**n - below**n
+    return weights
 
 
 def _widen(packed: int, narrow: int, width: int, count: int) -> int:

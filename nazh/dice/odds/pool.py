@@ -377,6 +377,8 @@ def _ranked_pool(
                 return 0
         return model.score(value)
 
+    plain = not after and model.success is None
+
     full_denom, full_alive = denom**n, alive**n
     if amount <= 0:
         known = sum(states.values()) ** n
@@ -389,7 +391,9 @@ def _ranked_pool(
         if absent:
             die.counts[0] = die.counts.get(0, 0) + absent
         return die.times(n)
-    selected = select_ranked(by_value, absent, n, amount, highest=highest, score=score)
+    selected = select_ranked(
+        by_value, absent, n, amount, highest=highest, score=None if plain else score
+    )
     return selected.reframed(full_denom, full_alive)
 
 
@@ -400,15 +404,19 @@ def select_ranked(
     amount: int,
     *,
     highest: bool,
-    score: Callable[[int], int],
+    score: Callable[[int], int] | None,
 ) -> Weights:
     """Total score of the `amount` highest (or lowest) of `n` independent dice, `0 < amount < n`.
 
     `by_value` weighs each value a die can take and `absent` a die that is not in the pool
-    (never ranked, adds nothing). The result's denominator is the total weight to the `n`-th.
+    (never ranked, adds nothing); a kept die adds `score(value)`, or its value if `score` is
+    None. The result's denominator is the total weight to the `n`-th.
     """
     order = sorted(by_value, reverse=highest)
-    outcomes = [(by_value[v], score(v)) for v in order]
+    if score is None:
+        outcomes = [(by_value[v], v) for v in order]
+    else:
+        outcomes = [(by_value[v], score(v)) for v in order]
     if absent:
         outcomes.append((absent, 0))
     known = sum(w for w, _ in outcomes) ** n
