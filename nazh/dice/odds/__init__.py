@@ -15,15 +15,12 @@ from nazh.dice.errors import DiceError
 from nazh.dice.odds.budget import budget_overrun
 from nazh.dice.odds.compile import total_weights
 from nazh.dice.odds.cost import check_cost
-from nazh.dice.odds.distribution import Distribution
+from nazh.dice.odds.distribution import NO_MASS, Distribution
 
 if TYPE_CHECKING:
     from nazh.dice.expression import Expression
 
 __all__ = ("Distribution", "check_odds", "distribution")
-
-BUDGET_TOLERANCE = Fraction(1, 10**9)
-"""Largest chance of exceeding the dice limit that is reported as truncation, not refused."""
 
 
 def check_odds(source: str | Expression) -> Expression:
@@ -45,14 +42,15 @@ def distribution(source: str | Expression) -> Distribution:
     weights = total_weights(expression.root)
     if not weights.counts:
         raise DiceError("that roll never gives a total")
-    denom = weights.denom
-    truncated = Fraction(weights.alive - weights.mass, denom)
+    denom, alive = weights.denom, weights.alive
+    unworked = alive - weights.mass
+    truncated = Fraction(unworked, denom) if unworked else NO_MASS
     if overrun:
-        truncated += overrun
+        truncated += Fraction(overrun)
     return Distribution(
         weights.counts,
         denom,
-        refused=Fraction(denom - weights.alive, denom),
+        refused=Fraction(denom - alive, denom) if denom != alive else NO_MASS,
         truncated=truncated,
         text=expression.text,
         repeat=expression.repeat,

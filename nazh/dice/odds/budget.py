@@ -10,7 +10,6 @@ exceeding the spare dice is bounded by a Chernoff bound on that count.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from nazh.dice.ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
@@ -28,8 +27,9 @@ TOLERANCE = 1e-9
 """A bound above this refuses exact odds instead of being reported as truncation."""
 
 
-def budget_overrun(expression: Expression) -> Fraction:
-    """A bound on the chance that the roll exceeds the dice limit; `LimitError` if not small."""
+def budget_overrun(expression: Expression) -> float:
+    """A bound on the chance that the roll exceeds the dice limit (0.0 if it never can);
+    `LimitError` if the bound is not small."""
     models = [
         PoolModel(node)
         for node in traced_nodes(expression.root)
@@ -37,20 +37,20 @@ def budget_overrun(expression: Expression) -> Fraction:
     ]
     repeat = expression.repeat
     if repeat * sum(_most_draws(model) for model in models) <= expression.spare:
-        return Fraction(0)
+        return 0.0
     units = [unit for model in models for unit in _pool_draws(model)]
     most = repeat * sum(max(unit.counts, default=0) * n for unit, n in units)
     if most <= expression.spare:
-        return Fraction(0)
+        return 0.0
     bound = _chernoff(units, repeat, expression.spare)
     if bound > TOLERANCE:
         raise LimitError("that roll too often needs more than the dice limit for exact odds")
-    return Fraction(bound) if bound > 0 else Fraction(0)
+    return bound
 
 
 def _chernoff(units: list[tuple[Weights, int]], repeat: int, spare: int) -> float:
     """min over t of E[exp(t * draws)] * exp(-t * (spare + 1)), in logarithms."""
-    moments = []
+    moments: list[tuple[list[tuple[int, float]], int]] = []
     for unit, n in units:
         terms = [(e, math.log(w) - math.log(unit.denom)) for e, w in unit.counts.items() if w]
         moments.append((terms, n * repeat))

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ("Distribution",)
+__all__ = ("NO_MASS", "Distribution")
+
+NO_MASS = Fraction(0)
+"""The probability of nothing, shared so that a roll with none refused or truncated makes none."""
 
 
 class Distribution(Mapping[int, Fraction]):
@@ -37,8 +40,8 @@ class Distribution(Mapping[int, Fraction]):
         counts: Mapping[int, int],
         denom: int,
         *,
-        refused: Fraction = Fraction(0),
-        truncated: Fraction = Fraction(0),
+        refused: Fraction = NO_MASS,
+        truncated: Fraction = NO_MASS,
         text: str = "",
         repeat: int = 1,
     ) -> None:

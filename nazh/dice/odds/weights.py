@@ -92,7 +92,7 @@ class Weights:
             low = left[0] + right[0]
             counts = _sparse(low, convolve(left[1], right[1]))
         else:
-            counts = {}
+            counts: dict[int, int] = {}
             for a, wa in self.counts.items():
                 for b, wb in other.counts.items():
                     counts[a + b] = counts.get(a + b, 0) + wa * wb
