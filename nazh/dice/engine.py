@@ -27,16 +27,16 @@ def parse(text: str, dialect: Dialect | str = "nazh") -> Expression:
     Raise `ParseError` or `LimitError` (both `DiceError`) if the text is not acceptable, and
     `DiceError` naming the valid dialects for an unknown dialect name.
     """
-    chosen = get_dialect(dialect) if isinstance(dialect, str) else dialect
-    tagged, rest = split_dialect_tag(text)
-    if tagged is not None:
-        return _parse(rest, tagged)
-    return _parse(text, chosen)
+    if ":" in text:
+        tagged, rest = split_dialect_tag(text)
+        if tagged is not None:
+            return _parse(rest, tagged.name)
+    return _parse(text, dialect if isinstance(dialect, str) else dialect.name)
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _parse(text: str, dialect: Dialect) -> Expression:
-    return Expression.from_text(text, dialect)
+def _parse(text: str, dialect: str) -> Expression:
+    return Expression.from_text(text, get_dialect(dialect))
 
 
 def roll(

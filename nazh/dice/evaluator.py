@@ -287,34 +287,33 @@ class _Compiler:
         written = node.dice
         count = None if node.count is None else self.compile(node.count)
         sides = None if node.sides is None else self.compile(node.sides)
-        programs: dict[tuple[int, int], Program] = {}
+        programs: dict[tuple[int, int], tuple[Dice, Program]] = {}
 
         def run_computed(context: Context) -> Value:
-            rolled = written
+            number = written.count
             if count is not None:
                 number = _whole_number(_value(count, context), "the number of dice")
                 if not 0 <= number <= MAX_DICE:
                     raise LimitError(
                         f"the number of dice must be 0 to {MAX_DICE:,}, not {number:,}"
                     )
-                rolled = dataclasses.replace(rolled, count=number)
+            faces = written.sides
             if sides is not None:
-                number = _whole_number(_value(sides, context), "the number of sides")
-                if not 1 <= number <= MAX_SIDES:
-                    raise LimitError(f"dice have 1 to {MAX_SIDES:,} sides, not {number:,}")
-                rolled = dataclasses.replace(rolled, sides=number)
-            key = (rolled.count, rolled.sides)
-            program = programs.get(key)
-            if program is None:
+                faces = _whole_number(_value(sides, context), "the number of sides")
+                if not 1 <= faces <= MAX_SIDES:
+                    raise LimitError(f"dice have 1 to {MAX_SIDES:,} sides, not {faces:,}")
+            compiled = programs.get((number, faces))
+            if compiled is None:
+                rolled = dataclasses.replace(written, count=number, sides=faces)
                 check_pool(rolled)
-                program = _compile_dice(rolled)
+                compiled = (rolled, _compile_dice(rolled))
                 if len(programs) < _COMPUTED_CACHE:
-                    programs[key] = program
-            context.budget -= rolled.count
+                    programs[number, faces] = compiled
+            context.budget -= number
             if context.budget < 0:
                 raise LimitError(_TOO_MANY_DICE)
-            context.computed[len(context.trace)] = rolled
-            return program(context)
+            context.computed[len(context.trace)] = compiled[0]
+            return compiled[1](context)
 
         return run_computed
 

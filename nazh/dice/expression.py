@@ -25,7 +25,7 @@ from nazh.dice.parser import parse_inputs
 from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.render import Template
 from nazh.dice.stringify import node_text
-from nazh.dice.trace import enclosures, pool_infos
+from nazh.dice.trace import PoolInfo, enclosures, pool_infos
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,9 +34,11 @@ if TYPE_CHECKING:
     from nazh.dice.evaluator import Program
     from nazh.dice.functions import Resolver
     from nazh.dice.readings import Readings
-    from nazh.dice.trace import PoolInfo
 
 __all__ = ("Expression",)
+
+_COMPUTED_INFOS = 256
+"""`PoolInfo`s kept per expression for the dice its computed counts and sides gave."""
 
 
 class Expression:
@@ -52,6 +54,7 @@ class Expression:
     """
 
     __slots__ = (
+        "_computed_infos",
         "_counting",
         "_crit_slots",
         "_enclosing",
@@ -101,6 +104,7 @@ class Expression:
         self._enclosing: list[tuple[tuple[int, int], ...]] | None = None
         self._crit_slots: tuple[int, ...] | None = None
         self._template: Template | None = None
+        self._computed_infos: dict[tuple[int, Dice], PoolInfo] = {}
 
     @property
     def dialect(self) -> str:
@@ -114,6 +118,16 @@ class Expression:
         if self._pools is None:
             self._pools = pool_infos(self.root)
         return self._pools
+
+    def computed_info(self, slot: int, dice: Dice) -> PoolInfo:
+        """What the `dice` that the computed dice at trace index `slot` rolled show."""
+        key = (slot, dice)
+        info = self._computed_infos.get(key)
+        if info is None:
+            info = PoolInfo(dice, self.enclosing[slot])
+            if len(self._computed_infos) < _COMPUTED_INFOS:
+                self._computed_infos[key] = info
+        return info
 
     @property
     def counting(self) -> list[bool]:

@@ -100,15 +100,6 @@ def _fit_escaped(text: str, budget: int) -> str:
     return "".join(parts) + _ELLIPSIS if budget >= 1 else ""
 
 
-class _Rolled:
-    """Where computed dice show the dice they rolled (`3d6`)."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
 class _SetPiece:
     __slots__ = ("closing", "index", "items", "opening")
 
@@ -119,17 +110,21 @@ class _SetPiece:
         self.closing = closing
 
 
-Pieces = list["str | int | _SetPiece | _Rolled"]
+Pieces = list["str | int | _SetPiece"]
+"""Text, holes and sets. A hole `i` below the number of traced nodes is node `i`'s dice list;
+`i + nodes` is what computed dice `i` rolled (`3d6`)."""
 
 
 class Template:
     """An expression's rendering with holes for each evaluation's dice lists."""
 
-    __slots__ = ("counting_root", "flat", "pieces", "pools")
+    __slots__ = ("computed", "counting_root", "flat", "pieces", "pools")
 
     def __init__(self, root: Node, pools: list[PoolInfo | None], counting: list[bool]) -> None:
         self.pools = pools
-        slots = {id(node): index for index, node in enumerate(traced_nodes(root))}
+        nodes = traced_nodes(root)
+        slots = {id(node): index for index, node in enumerate(nodes)}
+        self.computed = any(isinstance(node, ComputedDice) for node in nodes)
         self.pieces = _merge(_pieces(root, slots))
         self.flat: list[str | int] = [p for p in self.pieces if isinstance(p, str | int)]
         if len(self.flat) != len(self.pieces):
@@ -152,7 +147,7 @@ def _pieces(node: Node, slots: dict[int, int]) -> Pieces:
         count = [str(written.count)] if node.count is None else _pieces(node.count, slots)
         sides = [sides_text(written)] if node.sides is None else _pieces(node.sides, slots)
         tail = f"{modifiers_text(written)} → "
-        return [*count, "d", *sides, tail, _Rolled(slot), " (", slot, ")"]
+        return [*count, "d", *sides, tail, slot + len(slots), " (", slot, ")"]
     if isinstance(node, Call):
         out: Pieces = [f"{node.name}("]
         for index, arg in enumerate(node.args):
@@ -200,7 +195,9 @@ def _pool_text(info: PoolInfo, entry: Entry) -> str:
     faces, values, flags = entry
     assert faces is not None
     if info.sort is not None:
-        return _sorted_text(info, entry)
+        if flags is not None:
+            return _sorted_text(info, entry)
+        faces = sorted(faces, reverse=info.sort == "descending")
     if flags is None:
         crit, fumble = info.crit, info.fumble
         if crit is None or fumble is None:
@@ -264,7 +261,14 @@ def _mark(text: str, face: int, flag: int, info: PoolInfo) -> str:
 
 
 def _texts(result: RollResult) -> list[str]:
-    return list(map(_entry_text, result.pools, result.trace))
+    """The dice list of each traced node, then (with computed dice) what each rolled."""
+    texts = list(map(_entry_text, result.pools, result.trace))
+    if result.source.template.computed:
+        rolled = [""] * len(texts)
+        for slot, dice in result.computed.items():
+            rolled[slot] = f"{dice.count}d{sides_text(dice)}"
+        texts.extend(rolled)
+    return texts
 
 
 def _entry_text(info: PoolInfo | None, entry: Entry) -> str:
@@ -278,9 +282,6 @@ def _assemble(pieces: Pieces, result: RollResult, texts: list[str], out: list[st
             out.append(piece)
         elif isinstance(piece, int):
             out.append(texts[piece])
-        elif isinstance(piece, _Rolled):
-            rolled = result.computed[piece.index]
-            out.append(f"{rolled.count}d{sides_text(rolled)}")
         else:
             flags = trace[piece.index][2]
             assert flags is not None
@@ -327,9 +328,10 @@ def _total_text(result: RollResult) -> str:
     return text
 
 
-def _collapse(texts: list[str], excess: int) -> None:
-    """Replace the longest dice lists by `…` until `excess` characters are saved."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+def _collapse(texts: list[str], excess: int, nodes: int) -> None:
+    """Replace the longest of the first `nodes` dice lists by `…` until `excess` characters
+    are saved."""
+    order = sorted(range(nodes), key=lambda i: len(texts[i]), reverse=True)
     for index in order:
         if excess <= 0 or len(texts[index]) <= 1:
             return
@@ -359,7 +361,7 @@ def render_result(result: RollResult, max_length: int) -> str:
 def _shorter(
     result: RollResult, texts: list[str], *, prefix: str, tail: str, max_length: int, length: int
 ) -> Iterator[str]:
-    _collapse(texts, length - max_length)
+    _collapse(texts, length - max_length, len(result.trace))
     line = prefix + _body(result, texts) + tail
     if len(line) <= max_length:
         yield line
@@ -402,7 +404,8 @@ def render_set(rolls: RollSet, max_length: int) -> str:
         return text
     lines = []
     for result, texts, prefix in zip(rolls.results, all_texts, prefixes, strict=True):
-        collapsed = [_ELLIPSIS if t else t for t in texts]
+        nodes = len(result.trace)
+        collapsed = [_ELLIPSIS if t else t for t in texts[:nodes]] + texts[nodes:]
         lines.append(prefix + _body(result, collapsed) + " = " + _total_text(result))
     text = header + "\n".join(lines)
     if len(text) <= max_length:

@@ -16,7 +16,6 @@ from nazh.dice.trace import (
     REROLLED,
     SUCCESS,
     DieFlag,
-    PoolInfo,
 )
 
 if TYPE_CHECKING:
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from nazh.dice.functions import Value
     from nazh.dice.trace import (
         Entry,
+        PoolInfo,
     )
 
 __all__ = ("Die", "DieFlag", "RollResult", "RollSet", "Rolled")
@@ -170,9 +170,8 @@ class RollResult:
             return self.source.pools
         if self._pools is None:
             pools = list(self.source.pools)
-            within = self.source.enclosing
             for slot, dice in self.computed.items():
-                pools[slot] = PoolInfo(dice, within[slot])
+                pools[slot] = self.source.computed_info(slot, dice)
             self._pools = pools
         return self._pools
 
