@@ -35,12 +35,30 @@ CORPUS = (
     "(1d8+4)*2",
     "100d6",
     "1000d6",
+    "floor(1d20/2)",
+    "4d6sd",
+    "(1d4)d6",
+    "roll20: 3d6>3",
 )
 
-D20_SPELLING = {"3d6!": "3d6e6"}
-"""d20 has no `!`; its `10d10>=7` is a comparison, the nearest equivalent it runs."""
+D20_SPELLING = {
+    "3d6!": "3d6e6",
+    "floor(1d20/2)": "1d20//2",
+    "4d6sd": "4d6",
+    "(1d4)d6": "1d4+1d6",
+    "roll20: 3d6>3": "3d6>3",
+}
+"""d20 has no `!`; its `10d10>=7` is a comparison, the nearest equivalent it runs. It has no
+floor(), sorting, computed counts or dialect tags: those rows time its nearest roll."""
 
 WORST_CASES = (
+    "2 ^ 39 * 1d2",
+    "(1d1000)d1000000",
+    "1000d1000u",
+    "1000d[" + ",".join(str(face) for face in range(100)) + "]sd",
+    "floor(" * 24 + "1d20 / 3" + ")" * 24,
+    ";".join(["50d6!"] * 20),
+    "0.333333333333 * " * 60 + "1d6",
     "1000d1000000",
     "1000d6kh500",
     "1000d6>=4f1",
