@@ -28,6 +28,9 @@ seconds (default 0.05), or after `timeout`: callback type/data, `content`, `embe
 `requests`, `choices`, `modal`, `latency`. Messages keep their edit history and `pings`
 (who they notify under allowed_mentions).
 
+Protocol numbers and payload shapes are in `nazh.loopback.protocol` (the emulator's own, not the
+library's), validated readers in `nazh.loopback.wire`. Driver arguments left out are `UNDEFINED`.
+
 Faults: `disconnect()`, `send_reconnect()`, `send_invalid_session(resumable)`,
 `close_gateway(code)`, `refuse_privileged_intents = True` (close 4014),
 `fail_next(method, route_pattern, status=429, retry_after=0.2, count=1)`.
@@ -46,15 +49,21 @@ from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo
 from nazh.loopback.interactions import LoopbackError
 from nazh.loopback.messages import Pings, StoredMessage, pings_of
 from nazh.loopback.outcome import Outcome, RecordedRequest
+from nazh.loopback.protocol import JsonObject, JsonRecord, JsonValue
 from nazh.loopback.ratelimits import Fault
 from nazh.loopback.state import LiveEvent
+from nazh.loopback.undefined import UNDEFINED, UndefinedOr, UndefinedType
 from nazh.loopback.world import Guild, User
 
 __all__ = (
     "PRIVILEGED_INTENTS",
+    "UNDEFINED",
     "ConnectionInfo",
     "Fault",
     "Guild",
+    "JsonObject",
+    "JsonRecord",
+    "JsonValue",
     "LiveEvent",
     "LoopbackDiscord",
     "LoopbackError",
@@ -62,6 +71,8 @@ __all__ = (
     "Pings",
     "RecordedRequest",
     "StoredMessage",
+    "UndefinedOr",
+    "UndefinedType",
     "User",
     "pings_of",
 )

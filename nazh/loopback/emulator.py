@@ -7,7 +7,7 @@ import base64
 import secrets
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
@@ -16,31 +16,36 @@ from nazh.loopback.interactions import InteractionBuilder, LoopbackError, build_
 from nazh.loopback.messages import assign_component_ids, iter_components
 from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
 from nazh.loopback.outcome import Outcome
+from nazh.loopback.protocol import (
+    SELECT_MENU_TYPES,
+    ApplicationCommandType,
+    ComponentType,
+    Intents,
+    InteractionContextType,
+    InteractionType,
+)
 from nazh.loopback.ratelimits import Fault, RateLimiter
 from nazh.loopback.rest import API_PREFIX, RestApi
 from nazh.loopback.snowflakes import SnowflakeFactory
 from nazh.loopback.state import LiveEvent, State
+from nazh.loopback.undefined import UNDEFINED
+from nazh.loopback.wire import APPLICATION_COMMAND, integer, objects, text
 from nazh.loopback.world import World
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
     from nazh.loopback.gateway import ConnectionInfo
     from nazh.loopback.messages import StoredMessage
     from nazh.loopback.outcome import RecordedRequest
+    from nazh.loopback.protocol import Component, JsonObject, JsonRecord
+    from nazh.loopback.undefined import UndefinedOr
     from nazh.loopback.world import Guild, User
 
 __all__ = ("USER_MESSAGE_LIMIT", "LoopbackDiscord")
 
-Json = dict[str, Any]
-
-_GUILD_MESSAGES = 1 << 9
-_DIRECT_MESSAGES = 1 << 12
-_MESSAGE_CONTENT = 1 << 15
-_SELECT_TYPES = (3, 5, 6, 7, 8)
 _SYNC_QUIET = 0.1
-_DEFAULT = object()
 
 USER_MESSAGE_LIMIT = 4000
 """Longest message a user can post (2000 characters without Nitro)."""
@@ -120,11 +125,8 @@ class LoopbackDiscord:
         app.router.add_route("*", "/{tail:.*}", self._rest.handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self._port)
-        await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.Server)
-        self.port = server.sockets[0].getsockname()[1]
+        await web.TCPSite(self._runner, self.host, self._port).start()
+        self.port = int(self._runner.addresses[0][1])
         self._gateway.url = f"ws://{self.host}:{self.port}/gateway"
         self._rest.gateway_url = self._gateway.url
 
@@ -244,7 +246,7 @@ class LoopbackDiscord:
         return [r for r in self._state.requests if r.route is None]
 
     @property
-    def commands(self) -> dict[int | None, list[Json]]:
+    def commands(self) -> dict[int | None, list[JsonRecord]]:
         """Synced commands by scope: None for global, else the guild id."""
         return self._state.commands
 
@@ -297,14 +299,15 @@ class LoopbackDiscord:
         return self._gateway.resume_count
 
     @property
-    def identifies(self) -> list[Json]:
+    def identifies(self) -> list[JsonRecord]:
         """Accepted IDENTIFY payloads (token removed): intents, shard, properties, presence..."""
         return self._gateway.identifies
 
     @property
     def intents(self) -> int | None:
         """Intents of the last accepted IDENTIFY."""
-        return self._gateway.identifies[-1]["intents"] if self._gateway.identifies else None
+        identifies = self._gateway.identifies
+        return integer(identifies[-1].get("intents")) if identifies else None
 
     @property
     def refused_intents(self) -> list[int]:
@@ -325,10 +328,10 @@ class LoopbackDiscord:
         """Every websocket connection made: compress, encoding and version asked for."""
         return self._gateway.connections
 
-    def dispatched(self, shard: int = 0) -> list[Json]:
+    def dispatched(self, shard: int = 0) -> list[JsonRecord]:
         """Dispatches still kept for RESUME on a shard ({op, t, s, d}), oldest first."""
         session = self._gateway.shards.get(shard)
-        return list(session.events) if session else []
+        return [event for _, event in session.events] if session else []
 
     async def disconnect(self, shard: int = 0) -> None:
         """Drop a shard's TCP connection abruptly (no close frame); the bot should RESUME."""
@@ -366,7 +369,7 @@ class LoopbackDiscord:
 
     # -- waiting -----------------------------------------------------------------------------------
 
-    async def _wait_for(self, predicate: Any, max_wait: float, what: str) -> None:
+    async def _wait_for(self, predicate: Callable[[], bool], max_wait: float, what: str) -> None:
         async def wait() -> None:
             async with self._state.changed:
                 await self._state.changed.wait_for(predicate)
@@ -387,12 +390,12 @@ class LoopbackDiscord:
 
     async def wait_commands(
         self, names: Iterable[str] | None = None, max_wait: float = 10.0
-    ) -> list[Json]:
+    ) -> list[JsonRecord]:
         """Wait until the bot synced commands (all `names`, if given); return all synced ones."""
         wanted = set(names or ())
 
         def synced() -> bool:
-            present = {c["name"] for c in self._all_commands()}
+            present = {text(c.get("name")) for c in self._all_commands()}
             return wanted <= present if wanted else bool(present)
 
         await self._wait_for(synced, max_wait, f"commands {sorted(wanted) or 'to sync'}")
@@ -403,7 +406,7 @@ class LoopbackDiscord:
             await asyncio.sleep(_SYNC_QUIET - idle)
         return self._all_commands()
 
-    def _all_commands(self) -> list[Json]:
+    def _all_commands(self) -> list[JsonObject]:
         return [command for scope in self._state.commands.values() for command in scope]
 
     def _last_command_request(self) -> float:
@@ -412,31 +415,35 @@ class LoopbackDiscord:
                 return request.at
         return 0.0
 
-    def command(self, name: str, guild_id: int | None = None) -> Json:
+    def command(self, name: str, guild_id: int | None = None) -> JsonRecord:
         """A synced command by root name: the guild's own first, else the global one."""
+        return self._command(name, guild_id)
+
+    def _command(self, name: str, guild_id: int | None) -> JsonObject:
         scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
         for scope in scopes:
             for command in self._state.commands.get(scope, ()):
-                if command["name"] == name and command.get("type", 1) == 1:
+                kind = command.get("type", ApplicationCommandType.CHAT_INPUT)
+                if command["name"] == name and kind == ApplicationCommandType.CHAT_INPUT:
                     return command
         raise LoopbackError(f"no synced slash command {name!r} for guild {guild_id}")
 
     # -- driving -----------------------------------------------------------------------------------
 
     def _place(
-        self, user: User | None, guild_id: Any, channel_id: int | None, *, dm: bool
+        self, user: User | None, guild_id: UndefinedOr[int], channel_id: int | None, *, dm: bool
     ) -> tuple[User, Guild | None, int]:
         user = user or self.world.users[0]
         if dm:
             return user, None, self.dm_channel_id(user)
-        if channel_id is not None and guild_id is _DEFAULT:
+        if channel_id is not None and guild_id is UNDEFINED:
             guild = self.world.guild_of_channel.get(channel_id)
             if guild is None:
                 if self.world.dm_user(channel_id) is None:
                     raise LoopbackError(f"unknown channel {channel_id}")
                 return user, None, channel_id
             return user, guild, channel_id
-        guild = self.world.guilds.get(self.guild_id if guild_id is _DEFAULT else guild_id)
+        guild = self.world.guilds.get(self.guild_id if guild_id is UNDEFINED else guild_id)
         if guild is None:
             raise LoopbackError(f"unknown guild {guild_id}")
         if channel_id is not None and self.world.guild_of_channel.get(channel_id) is not guild:
@@ -446,29 +453,30 @@ class LoopbackDiscord:
     async def _interact(
         self,
         kind: str,
-        payload: Json,
+        payload: JsonObject,
         user: User,
         guild: Guild | None,
         *,
         source: StoredMessage | None = None,
-        trigger: Json | None = None,
+        trigger: JsonObject | None = None,
         settle: float | None,
         max_wait: float | None,
     ) -> Outcome:
+        token = text(payload.get("token"))
         outcome = Outcome(
             kind,
             payload,
-            channel_id=int(payload["channel_id"]),
+            channel_id=int(text(payload.get("channel_id"))),
             guild_id=guild.id if guild else None,
             user_id=user.id,
-            interaction_id=int(payload["id"]),
-            token=payload["token"],
+            interaction_id=int(text(payload.get("id"))),
+            token=token,
             source_message=source,
             metadata=InteractionBuilder.metadata(payload, user, trigger),
         )
         state = self._state
         state.interactions[outcome.interaction_id or 0] = outcome
-        state.tokens[payload["token"]] = outcome
+        state.tokens[token] = outcome
         state.watch(outcome)
         state.publish(LiveEvent("interaction_create", outcome=outcome, data=payload))
         try:
@@ -486,23 +494,36 @@ class LoopbackDiscord:
     def _command_payload(
         self,
         name: str,
-        options: Mapping[str, Any] | None,
+        options: Mapping[str, object] | None,
         *,
         user: User | None,
-        guild_id: Any,
+        guild_id: UndefinedOr[int],
         channel_id: int | None,
         dm: bool,
         focused: str | None,
-    ) -> tuple[Json, User, Guild | None]:
+    ) -> tuple[JsonObject, User, Guild | None]:
         user, guild, channel = self._place(user, guild_id, channel_id, dm=dm)
         root, *path = name.split()
-        command = self.command(root, guild.id if guild else None)
-        if guild is None and command.get("contexts") is not None and 1 not in command["contexts"]:
+        command = self._command(root, guild.id if guild else None)
+        view = APPLICATION_COMMAND.view(command)
+        if view is None:
+            raise LoopbackError(f"/{root} was synced in a shape the driver cannot read")
+        contexts = view.get("contexts")
+        if guild is None and contexts is not None and InteractionContextType.BOT_DM not in contexts:
             raise LoopbackError(f"/{root} is not available in DMs")
         resolver = self._builder.resolver(guild)
-        built = build_command_options(command, path, options or {}, resolver, focused=focused)
-        payload = self._builder.base(4 if focused else 2, user, guild, channel)
-        data: Json = {"id": command["id"], "name": root, "type": 1}
+        built = build_command_options(view, path, options or {}, resolver, focused=focused)
+        kind = (
+            InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE
+            if focused
+            else InteractionType.APPLICATION_COMMAND
+        )
+        payload = self._builder.base(kind, user, guild, channel)
+        data: JsonObject = {
+            "id": command["id"],
+            "name": root,
+            "type": ApplicationCommandType.CHAT_INPUT,
+        }
         if built:
             data["options"] = built
         elif focused is not None:
@@ -517,10 +538,10 @@ class LoopbackDiscord:
     async def slash(
         self,
         name: str,
-        options: Mapping[str, Any] | None = None,
+        options: Mapping[str, object] | None = None,
         *,
         user: User | None = None,
-        guild_id: Any = _DEFAULT,
+        guild_id: UndefinedOr[int] = UNDEFINED,
         channel_id: int | None = None,
         dm: bool = False,
         settle: float | None = None,
@@ -539,11 +560,11 @@ class LoopbackDiscord:
     async def autocomplete_outcome(
         self,
         name: str,
-        options: Mapping[str, Any],
+        options: Mapping[str, object],
         *,
         focused: str,
         user: User | None = None,
-        guild_id: Any = _DEFAULT,
+        guild_id: UndefinedOr[int] = UNDEFINED,
         channel_id: int | None = None,
         dm: bool = False,
         settle: float | None = None,
@@ -566,16 +587,16 @@ class LoopbackDiscord:
     async def autocomplete(
         self,
         name: str,
-        options: Mapping[str, Any],
+        options: Mapping[str, object],
         *,
         focused: str,
         user: User | None = None,
-        guild_id: Any = _DEFAULT,
+        guild_id: UndefinedOr[int] = UNDEFINED,
         channel_id: int | None = None,
         dm: bool = False,
         settle: float | None = None,
         max_wait: float | None = None,
-    ) -> list[Json]:
+    ) -> list[JsonRecord]:
         """Send an autocomplete interaction; return the choices ({name, value}) the bot offered."""
         outcome = await self.autocomplete_outcome(
             name,
@@ -604,7 +625,7 @@ class LoopbackDiscord:
         self,
         message: StoredMessage | Outcome | int,
         custom_id: str,
-        values: Sequence[Any] | None,
+        values: Sequence[object] | None,
         *,
         user: User | None,
         settle: float | None,
@@ -620,24 +641,30 @@ class LoopbackDiscord:
             )
         if component.get("disabled"):
             raise LoopbackError(f"component {custom_id!r} is disabled")
-        kind = component["type"]
-        user, guild, _ = self._place(user, _DEFAULT, target.channel_id, dm=False)
-        payload = self._builder.base(3, user, guild, target.channel_id)
-        data: Json = {"custom_id": custom_id, "component_type": kind, "id": component.get("id")}
+        kind = component.get("type", 0)
+        user, guild, _ = self._place(user, UNDEFINED, target.channel_id, dm=False)
+        payload = self._builder.base(
+            InteractionType.MESSAGE_COMPONENT, user, guild, target.channel_id
+        )
+        data: JsonObject = {
+            "custom_id": custom_id,
+            "component_type": kind,
+            "id": component.get("id"),
+        }
         if values is None:
-            if kind != 2:
+            if kind != ComponentType.BUTTON:
                 raise LoopbackError(f"{custom_id!r} is a select menu: use select()")
         else:
-            if kind not in _SELECT_TYPES:
+            if kind not in SELECT_MENU_TYPES:
                 raise LoopbackError(f"{custom_id!r} is not a select menu: use click()")
             data["values"] = self._select_values(component, values)
-            if kind != 3:
+            if kind != ComponentType.STRING_SELECT:
                 resolver = self._builder.resolver(guild)
-                converters = {
-                    5: resolver.user,
-                    6: resolver.role,
-                    7: resolver.mentionable,
-                    8: resolver.channel,
+                converters: dict[int, Callable[[object], str]] = {
+                    ComponentType.USER_SELECT: resolver.user,
+                    ComponentType.ROLE_SELECT: resolver.role,
+                    ComponentType.MENTIONABLE_SELECT: resolver.mentionable,
+                    ComponentType.CHANNEL_SELECT: resolver.channel,
                 }
                 data["values"] = [converters[kind](v) for v in values]
                 data["resolved"] = resolver.resolved
@@ -648,18 +675,20 @@ class LoopbackDiscord:
         )
 
     @staticmethod
-    def _select_values(component: Json, values: Sequence[Any]) -> list[Any]:
-        low, high = component.get("min_values", 1), component.get("max_values", 1)
+    def _select_values(component: Component, values: Sequence[object]) -> list[str]:
+        low, high = component.get("min_values"), component.get("max_values")
+        low, high = 1 if low is None else low, 1 if high is None else high
+        custom_id = component.get("custom_id")
         if not low <= len(values) <= high:
             raise LoopbackError(
-                f"select {component['custom_id']!r} takes {low}..{high} values, got {len(values)}"
+                f"select {custom_id!r} takes {low}..{high} values, got {len(values)}"
             )
-        if component["type"] == 3:
+        if component.get("type") == ComponentType.STRING_SELECT:
             offered = [option["value"] for option in component.get("options") or ()]
             unknown = [v for v in values if v not in offered]
             if unknown:
                 raise LoopbackError(
-                    f"select {component['custom_id']!r} has no options {unknown} (has {offered})"
+                    f"select {custom_id!r} has no options {unknown} (has {offered})"
                 )
         return [str(v) for v in values]
 
@@ -681,7 +710,7 @@ class LoopbackDiscord:
         self,
         message: StoredMessage | Outcome | int,
         custom_id: str,
-        values: Sequence[Any],
+        values: Sequence[object],
         *,
         user: User | None = None,
         settle: float | None = None,
@@ -705,36 +734,39 @@ class LoopbackDiscord:
         modal = previous.modal
         if modal is None:
             raise LoopbackError(f"{previous!r} did not open a modal")
-        rows = assign_component_ids(modal.get("components") or [])
-        inputs = [c for c in iter_components(rows) if c.get("type") == 4]
-        known = {c["custom_id"] for c in inputs}
+        rows = assign_component_ids(objects(modal.get("components")))
+        known = {custom_id for custom_id, _ in _text_inputs(rows)}
         unknown = set(values) - known
         if unknown:
             raise LoopbackError(
                 f"modal {modal.get('custom_id')!r} has no fields {sorted(unknown)} "
                 f"(has {sorted(known)})"
             )
-        submitted_rows: list[Json] = []
+        submitted_rows: list[JsonObject] = []
         for row in rows:
-            fields = [c for c in iter_components([row]) if c.get("type") == 4]
-            submitted = []
-            for field in fields:
-                value = values.get(field["custom_id"], field.get("value") or "")
+            submitted: list[JsonObject] = []
+            for custom_id, field in _text_inputs([row]):
+                value = values.get(custom_id, field.get("value") or "")
                 if field.get("required", True) and not value:
-                    raise LoopbackError(f"modal field {field['custom_id']!r} is required")
+                    raise LoopbackError(f"modal field {custom_id!r} is required")
                 low, high = field.get("min_length") or 0, field.get("max_length") or 4000
                 if value and not low <= len(value) <= high:
-                    raise LoopbackError(
-                        f"modal field {field['custom_id']!r} takes {low}..{high} characters"
-                    )
+                    raise LoopbackError(f"modal field {custom_id!r} takes {low}..{high} characters")
                 submitted.append(
-                    {"type": 4, "id": field["id"], "custom_id": field["custom_id"], "value": value}
+                    {
+                        "type": ComponentType.TEXT_INPUT,
+                        "id": field.get("id"),
+                        "custom_id": custom_id,
+                        "value": value,
+                    }
                 )
             if submitted:
-                submitted_rows.append({"type": 1, "id": row["id"], "components": submitted})
+                submitted_rows.append(
+                    {"type": ComponentType.ACTION_ROW, "id": row.get("id"), "components": submitted}
+                )
         user = user or self.world.user(previous.user_id)
         guild = self.world.guilds.get(previous.guild_id) if previous.guild_id else None
-        payload = self._builder.base(5, user, guild, previous.channel_id)
+        payload = self._builder.base(InteractionType.MODAL_SUBMIT, user, guild, previous.channel_id)
         payload["data"] = {"custom_id": modal.get("custom_id"), "components": submitted_rows}
         if previous.source_message is not None:
             payload["message"] = previous.source_message.payload()
@@ -755,7 +787,7 @@ class LoopbackDiscord:
         *,
         user: User | None = None,
         channel_id: int | None = None,
-        guild_id: Any = _DEFAULT,
+        guild_id: UndefinedOr[int] = UNDEFINED,
         dm: bool = False,
         mentions: Sequence[User] = (),
         bot: bool = False,
@@ -782,7 +814,9 @@ class LoopbackDiscord:
         if session is None:
             raise LoopbackError(f"shard {shard} has no session: is the bot connected?")
         mentioned_bot = self.world.bot in mentions or self.world.bot.mention in content
-        with_content = guild is None or mentioned_bot or bool(session.intents & _MESSAGE_CONTENT)
+        with_content = (
+            guild is None or mentioned_bot or bool(session.intents & Intents.MESSAGE_CONTENT)
+        )
         payload = self._builder.message_create(
             message, author, guild, mentions=list(mentions), with_content=with_content
         )
@@ -797,7 +831,7 @@ class LoopbackDiscord:
         state.watch(outcome)
         state.publish(LiveEvent("message_sent", message=message, outcome=outcome, data=payload))
         try:
-            intent = _DIRECT_MESSAGES if guild is None else _GUILD_MESSAGES
+            intent = Intents.DIRECT_MESSAGES if guild is None else Intents.GUILD_MESSAGES
             delivered = await self._gateway.dispatch(
                 shard, "MESSAGE_CREATE", payload, intent=intent
             )
@@ -815,3 +849,13 @@ def _bot_token(application_id: int) -> str:
     """A token shaped like Discord's: base64(application id), then two random segments."""
     head = base64.b64encode(str(application_id).encode()).decode()
     return f"{head}.{secrets.token_urlsafe(4)}.{secrets.token_urlsafe(27)}"
+
+
+def _text_inputs(rows: list[JsonObject]) -> list[tuple[str, Component]]:
+    """The text inputs among modal rows, with their custom ids."""
+    return [
+        (custom_id, component)
+        for component in iter_components(rows)
+        if component.get("type") == ComponentType.TEXT_INPUT
+        and (custom_id := component.get("custom_id")) is not None
+    ]

@@ -10,21 +10,22 @@ import json
 import logging
 import secrets
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from nazh.loopback.protocol import GatewayCloseCode, GatewayOpcode, Intents
+from nazh.loopback.wire import GATEWAY_FRAME, IDENTIFY, RESUME, as_object
+
 if TYPE_CHECKING:
+    from nazh.loopback.protocol import JsonObject, JsonValue
     from nazh.loopback.state import State
 
 __all__ = ("PRIVILEGED_INTENTS", "ConnectionInfo", "Gateway", "Session")
 
-Json = dict[str, Any]
-
 _LOGGER = logging.getLogger("nazh.loopback.gateway")
-PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
-_GUILD_MEMBERS = 1 << 1
-_NULLS = {"s": None, "t": None}
+PRIVILEGED_INTENTS = Intents.PRIVILEGED
+_NULLS: JsonObject = {"s": None, "t": None}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class _Connection:
         self.session: Session | None = None
         self.closed = False
 
-    async def send(self, payload: Json) -> None:
+    async def send(self, payload: JsonObject) -> None:
         async with self._lock:
             if self.closed:
                 return
@@ -85,7 +86,9 @@ class Session:
         self.shard_id = shard_id
         self.intents = intents
         self.seq = 0
-        self.events: collections.deque[Json] = collections.deque(maxlen=replay_limit)
+        self.events: collections.deque[tuple[int, JsonObject]] = collections.deque(
+            maxlen=replay_limit
+        )
         self.conn: _Connection | None = None
         self.handshaken = False
 
@@ -136,7 +139,7 @@ class Gateway:
         self.shards: dict[int, Session] = {}
         self.connections: list[ConnectionInfo] = []
         self.live: set[_Connection] = set()
-        self.identifies: list[Json] = []
+        self.identifies: list[JsonObject] = []
         self.refused: list[int] = []
         self.identify_count = 0
         self.resume_count = 0
@@ -154,21 +157,23 @@ class Gateway:
 
     # -- events ------------------------------------------------------------------------------------
 
-    async def dispatch(self, shard_id: int, name: str, data: Json, *, intent: int = 0) -> bool:
+    async def dispatch(
+        self, shard_id: int, name: str, data: JsonObject, *, intent: Intents | None = None
+    ) -> bool:
         """Send a dispatch event on a shard's session (buffered for RESUME while disconnected).
 
         Returns False when no session exists or the session lacks the required intent.
         """
         session = self.shards.get(shard_id)
-        if session is None or (intent and not session.intents & intent):
+        if session is None or (intent is not None and not session.intents & intent):
             return False
         await self._emit(session, name, data)
         return True
 
-    async def _emit(self, session: Session, name: str, data: Json) -> None:
+    async def _emit(self, session: Session, name: str, data: JsonObject) -> None:
         session.seq += 1
-        payload = {"op": 0, "t": name, "s": session.seq, "d": data}
-        session.events.append(payload)
+        payload: JsonObject = {"op": GatewayOpcode.DISPATCH, "t": name, "s": session.seq, "d": data}
+        session.events.append((session.seq, payload))
         conn = session.conn
         if conn is not None:
             await conn.send(payload)
@@ -192,14 +197,14 @@ class Gateway:
     async def send_reconnect(self, shard_id: int) -> None:
         """Send RECONNECT (op 7): the client should reconnect and resume."""
         session, conn = self._live(shard_id)
-        await conn.send({"op": 7, "d": None, **_NULLS})
+        await conn.send({"op": GatewayOpcode.RECONNECT, "d": None, **_NULLS})
         session.conn = None
         await self.state.notify()
 
     async def send_invalid_session(self, shard_id: int, *, resumable: bool) -> None:
         """Send INVALID_SESSION (op 9); a non-resumable one forgets the session."""
         session, conn = self._live(shard_id)
-        await conn.send({"op": 9, "d": resumable, **_NULLS})
+        await conn.send({"op": GatewayOpcode.INVALID_SESSION, "d": resumable, **_NULLS})
         session.conn = None
         if not resumable:
             self.sessions.pop(session.id, None)
@@ -231,12 +236,13 @@ class Gateway:
         )
         conn = _Connection(ws, request, zlib_stream=query.get("compress") == "zlib-stream")
         self.live.add(conn)
-        await conn.send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval}, **_NULLS})
+        hello: JsonObject = {"heartbeat_interval": self.heartbeat_interval}
+        await conn.send({"op": GatewayOpcode.HELLO, "d": hello, **_NULLS})
         try:
             async for message in ws:
                 if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                     break
-                payload = json.loads(message.data)
+                payload: JsonValue = json.loads(message.data)
                 await self._receive(conn, payload)
                 if conn.closed:
                     break
@@ -251,31 +257,35 @@ class Gateway:
             await self.state.notify()
         return ws
 
-    async def _receive(self, conn: _Connection, payload: Json) -> None:
-        op = payload.get("op")
-        data = payload.get("d")
-        if op == 1:
-            await conn.send({"op": 11, "d": None, **_NULLS})
-        elif op == 2 and isinstance(data, dict):
+    async def _receive(self, conn: _Connection, payload: JsonValue) -> None:
+        frame = GATEWAY_FRAME.view(payload)
+        if frame is None:
+            return
+        op, data = frame["op"], as_object(frame["d"])
+        if op == GatewayOpcode.HEARTBEAT:
+            await conn.send({"op": GatewayOpcode.HEARTBEAT_ACK, "d": None, **_NULLS})
+        elif op == GatewayOpcode.IDENTIFY and data is not None:
             await self._identify(conn, data)
-        elif op == 6 and isinstance(data, dict):
+        elif op == GatewayOpcode.RESUME and data is not None:
             await self._resume(conn, data)
 
-    async def _identify(self, conn: _Connection, data: Json) -> None:
-        if data.get("token") != self.token:
-            await conn.close(4004, "Authentication failed.")
+    async def _identify(self, conn: _Connection, data: JsonObject) -> None:
+        identify = IDENTIFY.view(data) or {}
+        if identify.get("token") != self.token:
+            await conn.close(GatewayCloseCode.AUTHENTICATION_FAILED, "Authentication failed.")
             return
         if conn.session is not None:
-            await conn.close(4005, "Already authenticated.")
+            await conn.close(GatewayCloseCode.ALREADY_AUTHENTICATED, "Already authenticated.")
             return
-        shard_id, shard_count = (data.get("shard") or [0, 1])[:2]
+        shard = identify.get("shard") or [0, 1]
+        shard_id, shard_count = (shard[0], shard[1]) if len(shard) >= 2 else (0, 0)
         if shard_count != self.shard_count or not 0 <= shard_id < shard_count:
-            await conn.close(4010, "Invalid shard.")
+            await conn.close(GatewayCloseCode.INVALID_SHARD, "Invalid shard.")
             return
-        intents = int(data.get("intents") or 0)
+        intents = identify.get("intents") or 0
         if self.refuse_privileged_intents and intents & PRIVILEGED_INTENTS:
             self.refused.append(intents)
-            await conn.close(4014, "Disallowed intent(s).")
+            await conn.close(GatewayCloseCode.DISALLOWED_INTENTS, "Disallowed intent(s).")
             return
         self.identifies.append({key: value for key, value in data.items() if key != "token"})
         self.identify_count += 1
@@ -289,7 +299,7 @@ class Gateway:
         session.conn = conn
         await self._emit(session, "READY", self._ready_payload(session))
         world = self.state.world
-        members = world.members if intents & _GUILD_MEMBERS else [world.bot]
+        members = world.members if intents & Intents.GUILD_MEMBERS else [world.bot]
         for guild in world.guilds.values():
             if self.shard_for_guild(guild.id) == shard_id:
                 await self._emit(
@@ -298,9 +308,9 @@ class Gateway:
         session.handshaken = True
         await self.state.notify()
 
-    def _ready_payload(self, session: Session) -> Json:
+    def _ready_payload(self, session: Session) -> JsonObject:
         world = self.state.world
-        guilds = [
+        guilds: list[JsonObject] = [
             {"id": str(guild_id), "unavailable": True}
             for guild_id in world.guilds
             if self.shard_for_guild(guild_id) == session.shard_id
@@ -325,25 +335,26 @@ class Gateway:
             "_trace": ['["loopback-gateway",{"micros":0}]'],
         }
 
-    async def _resume(self, conn: _Connection, data: Json) -> None:
-        if data.get("token") != self.token:
-            await conn.close(4004, "Authentication failed.")
+    async def _resume(self, conn: _Connection, data: JsonObject) -> None:
+        resume = RESUME.view(data) or {}
+        if resume.get("token") != self.token:
+            await conn.close(GatewayCloseCode.AUTHENTICATION_FAILED, "Authentication failed.")
             return
-        session = self.sessions.get(str(data.get("session_id")))
-        seq = data.get("seq")
-        oldest = session.events[0]["s"] if session and session.events else 1
-        if session is None or not isinstance(seq, int) or seq > session.seq or seq < oldest - 1:
-            await conn.send({"op": 9, "d": False, **_NULLS})
+        session = self.sessions.get(str(resume.get("session_id")))
+        seq = resume.get("seq")
+        oldest = session.events[0][0] if session and session.events else 1
+        if session is None or seq is None or seq > session.seq or seq < oldest - 1:
+            await conn.send({"op": GatewayOpcode.INVALID_SESSION, "d": False, **_NULLS})
             return
         previous = session.conn
         session.conn = None
         if previous is not None and previous is not conn:
-            await previous.close(4000, "Session resumed elsewhere.")
+            await previous.close(GatewayCloseCode.UNKNOWN_ERROR, "Session resumed elsewhere.")
         last = seq
-        while pending := [event for event in session.events if event["s"] > last]:
-            for event in pending:
+        while pending := [(s, event) for s, event in session.events if s > last]:
+            for s, event in pending:
                 await conn.send(event)
-                last = event["s"]
+                last = s
         conn.session = session
         session.conn = conn
         self.shards[session.shard_id] = session

@@ -3,28 +3,48 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nazh.loopback.messages import StoredMessage
+from nazh.loopback.protocol import (
+    InteractionContextType,
+    InteractionType,
+    MessageReferenceType,
+    MessageType,
+    OptionType,
+)
 from nazh.loopback.snowflakes import iso_timestamp
+from nazh.loopback.wire import as_object
 from nazh.loopback.world import User
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from nazh.loopback.protocol import (
+        ApplicationCommand,
+        CommandOption,
+        JsonObject,
+        JsonValue,
+    )
     from nazh.loopback.snowflakes import SnowflakeFactory
     from nazh.loopback.world import Guild, World
 
 __all__ = ("InteractionBuilder", "LoopbackError", "build_command_options")
 
-Json = dict[str, Any]
-
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
+_SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 
 
 class LoopbackError(Exception):
     """The driver was asked for something Discord's client could not send."""
+
+
+def _snowflake(value: object) -> int:
+    """The id a driver argument names: a User, or an id as int or str."""
+    if isinstance(value, User):
+        return value.id
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return int(value)
+    raise LoopbackError(f"{value!r} is not an id")
 
 
 class _Resolver:
@@ -35,46 +55,54 @@ class _Resolver:
     def __init__(self, world: World, guild: Guild | None) -> None:
         self.world = world
         self.guild = guild
-        self.resolved: Json = {}
+        self.resolved: JsonObject = {}
 
-    def user(self, value: Any) -> str:
-        user_id = value.id if isinstance(value, User) else int(value)
+    def _section(self, name: str) -> JsonObject:
+        section = as_object(self.resolved.get(name))
+        if section is None:
+            section = self.resolved[name] = {}
+        return section
+
+    def user(self, value: object) -> str:
+        user_id = _snowflake(value)
         try:
             user = self.world.user(user_id)
         except KeyError:
             raise LoopbackError(f"unknown user {user_id}") from None
-        self.resolved.setdefault("users", {})[str(user.id)] = user.payload()
+        self._section("users")[str(user.id)] = user.payload()
         if self.guild is not None:
             member = self.guild.member_payload(user, self.world.bot.id, with_user=False)
             member["permissions"] = str(self.guild.permissions_of(user, self.world.bot.id))
-            self.resolved.setdefault("members", {})[str(user.id)] = member
+            self._section("members")[str(user.id)] = member
         return str(user.id)
 
-    def role(self, value: Any) -> str:
+    def role(self, value: object) -> str:
         if self.guild is None:
             raise LoopbackError("role options need a guild")
-        roles = {r["id"]: r for r in self.guild.role_payloads(self.world.bot.id)}
-        role = roles.get(str(value))
+        roles = {str(r["id"]): r for r in self.guild.role_payloads(self.world.bot.id)}
+        role_id = str(value)
+        role = roles.get(role_id)
         if role is None:
             raise LoopbackError(f"unknown role {value}")
-        self.resolved.setdefault("roles", {})[role["id"]] = role
-        return role["id"]
+        self._section("roles")[role_id] = role
+        return role_id
 
-    def channel(self, value: Any) -> str:
-        guild = self.world.guild_of_channel.get(int(value))
+    def channel(self, value: object) -> str:
+        guild = self.world.guild_of_channel.get(_snowflake(value))
         if guild is None:
             raise LoopbackError(f"unknown channel {value}")
         channel = next(c for c in guild.channel_payloads() if c["id"] == str(value))
-        self.resolved.setdefault("channels", {})[channel["id"]] = {
+        channel_id = str(value)
+        self._section("channels")[channel_id] = {
             "id": channel["id"],
             "type": channel["type"],
             "name": channel["name"],
             "parent_id": channel.get("parent_id"),
             "permissions": str(guild.permissions_of(self.world.bot, self.world.bot.id)),
         }
-        return channel["id"]
+        return channel_id
 
-    def mentionable(self, value: Any) -> str:
+    def mentionable(self, value: object) -> str:
         if isinstance(value, User):
             return self.user(value)
         try:
@@ -83,82 +111,83 @@ class _Resolver:
             return self.role(value)
 
 
-def _convert(option: Json, value: Any, resolver: _Resolver, *, focused: bool) -> Any:
+def _convert(option: CommandOption, value: object, resolver: _Resolver) -> JsonValue:
     kind = option["type"]
     name = option["name"]
-    if focused:
-        return str(value)
-    if kind == STRING:
+    checked: str | int | float | bool
+    if kind == OptionType.STRING:
         if not isinstance(value, str):
             raise LoopbackError(f"option {name!r} takes a string, got {value!r}")
         if len(value) > (option.get("max_length") or 6000) or len(value) < (
             option.get("min_length") or 0
         ):
             raise LoopbackError(f"option {name!r}: length {len(value)} outside its bounds")
-    elif kind in (INTEGER, NUMBER):
-        expected = int if kind == INTEGER else (int, float)
-        if isinstance(value, bool) or not isinstance(value, expected):
+        checked = value
+    elif kind in (OptionType.INTEGER, OptionType.NUMBER):
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or (kind == OptionType.INTEGER and not isinstance(number, int)):
             raise LoopbackError(f"option {name!r} takes a number, got {value!r}")
         low, high = option.get("min_value"), option.get("max_value")
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise LoopbackError(f"option {name!r}: {value} outside [{low}, {high}]")
-    elif kind == BOOLEAN:
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise LoopbackError(f"option {name!r}: {number} outside [{low}, {high}]")
+        checked = number
+    elif kind == OptionType.BOOLEAN:
         if not isinstance(value, bool):
             raise LoopbackError(f"option {name!r} takes a boolean, got {value!r}")
-    elif kind == USER:
+        checked = value
+    elif kind == OptionType.USER:
         return resolver.user(value)
-    elif kind == ROLE:
+    elif kind == OptionType.ROLE:
         return resolver.role(value)
-    elif kind == CHANNEL:
+    elif kind == OptionType.CHANNEL:
         return resolver.channel(value)
-    elif kind == MENTIONABLE:
+    elif kind == OptionType.MENTIONABLE:
         return resolver.mentionable(value)
     else:
         raise LoopbackError(f"option {name!r} has type {kind}, which the driver cannot send")
     choices = option.get("choices")
-    if choices and value not in [c["value"] for c in choices]:
-        raise LoopbackError(f"option {name!r}: {value!r} is not one of its choices")
-    return value
+    if choices and checked not in [c["value"] for c in choices]:
+        raise LoopbackError(f"option {name!r}: {checked!r} is not one of its choices")
+    return checked
 
 
 def build_command_options(
-    command: Json,
+    command: ApplicationCommand,
     path: list[str],
-    values: Mapping[str, Any],
+    values: Mapping[str, object],
     resolver: _Resolver,
     *,
     focused: str | None = None,
-) -> list[Json]:
+) -> list[JsonObject]:
     """The interaction `options` for a (sub)command path and option values.
 
     Raises LoopbackError for an unknown subcommand or option, a missing required option,
     a wrong value type or a value outside the option's choices or bounds.
     """
-    level: list[Json] = command.get("options") or []
-    chain: list[Json] = []
+    root = command.get("name", "")
+    level = command.get("options") or []
+    chain: list[CommandOption] = []
     for name in path:
-        sub = next((o for o in level if o["name"] == name and o["type"] in (1, 2)), None)
+        sub = next((o for o in level if o["name"] == name and o["type"] in _SUBCOMMANDS), None)
         if sub is None:
-            known = [o["name"] for o in level if o["type"] in (1, 2)]
-            raise LoopbackError(f"/{command['name']} has no subcommand {name!r} (has {known})")
+            known = [o["name"] for o in level if o["type"] in _SUBCOMMANDS]
+            raise LoopbackError(f"/{root} has no subcommand {name!r} (has {known})")
         chain.append(sub)
         level = sub.get("options") or []
-    if any(o["type"] in (1, 2) for o in level):
+    if any(o["type"] in _SUBCOMMANDS for o in level):
         known = [o["name"] for o in level]
-        raise LoopbackError(f"/{' '.join([command['name'], *path])} needs a subcommand: {known}")
+        raise LoopbackError(f"/{' '.join([root, *path])} needs a subcommand: {known}")
     by_name = {o["name"]: o for o in level}
-    leaf: list[Json] = []
+    leaf: list[JsonObject] = []
     for name, value in values.items():
         option = by_name.get(name)
         if option is None:
-            raise LoopbackError(
-                f"/{command['name']} has no option {name!r} (has {sorted(by_name)})"
-            )
+            raise LoopbackError(f"/{root} has no option {name!r} (has {sorted(by_name)})")
         is_focused = name == focused
-        entry: Json = {
+        entry: JsonObject = {
             "name": name,
             "type": option["type"],
-            "value": _convert(option, value, resolver, focused=is_focused),
+            "value": str(value) if is_focused else _convert(option, value, resolver),
         }
         if is_focused:
             if not option.get("autocomplete"):
@@ -168,7 +197,7 @@ def build_command_options(
     if focused is None:
         missing = [o["name"] for o in level if o.get("required") and o["name"] not in values]
         if missing:
-            raise LoopbackError(f"/{command['name']} is missing required options {missing}")
+            raise LoopbackError(f"/{root} is missing required options {missing}")
     elif focused not in values:
         raise LoopbackError(f"focused option {focused!r} needs a value")
     for sub in reversed(chain):
@@ -189,11 +218,13 @@ class InteractionBuilder:
         """A collector for resolved option data."""
         return _Resolver(self.world, guild)
 
-    def base(self, kind: int, user: User, guild: Guild | None, channel_id: int) -> Json:
+    def base(
+        self, kind: InteractionType, user: User, guild: Guild | None, channel_id: int
+    ) -> JsonObject:
         """The fields every interaction carries (id, token, member/user, channel, context...)."""
         world = self.world
         interaction_id = self.snowflakes.next()
-        payload: Json = {
+        payload: JsonObject = {
             "id": str(interaction_id),
             "application_id": str(world.application_id),
             "type": kind,
@@ -208,7 +239,7 @@ class InteractionBuilder:
         if guild is None:
             payload["user"] = user.payload()
             payload["channel"] = world.dm_channel_payload(user, channel_id)
-            payload["context"] = 1
+            payload["context"] = InteractionContextType.BOT_DM
             payload["authorizing_integration_owners"] = {"0": "0"}
             payload["app_permissions"] = str(world_dm_permissions())
             return payload
@@ -222,27 +253,30 @@ class InteractionBuilder:
             guild_locale="en-US",
             member=member,
             channel={**channel, "permissions": member["permissions"]},
-            context=0,
+            context=InteractionContextType.GUILD,
             authorizing_integration_owners={"0": str(guild.id)},
             app_permissions=str(guild.permissions_of(world.bot, bot_id)),
         )
         return payload
 
     @staticmethod
-    def metadata(payload: Json, user: User, trigger: Json | None = None) -> Json:
+    def metadata(payload: JsonObject, user: User, trigger: JsonObject | None = None) -> JsonObject:
         """The interaction_metadata that messages answering this interaction carry."""
-        meta: Json = {
+        kind = payload["type"]
+        meta: JsonObject = {
             "id": payload["id"],
-            "type": payload["type"],
+            "type": kind,
             "user": user.payload(),
             "authorizing_integration_owners": payload["authorizing_integration_owners"],
         }
-        if payload["type"] == 2:
-            meta["name"] = payload["data"]["name"]
-            meta["command_type"] = payload["data"].get("type", 1)
-        if payload["type"] == 3 and "message" in payload:
-            meta["interacted_message_id"] = payload["message"]["id"]
-        if payload["type"] == 5 and trigger is not None:
+        data = as_object(payload.get("data")) or {}
+        message = as_object(payload.get("message"))
+        if kind == InteractionType.APPLICATION_COMMAND:
+            meta["name"] = data.get("name")
+            meta["command_type"] = data.get("type", 1)
+        if kind == InteractionType.MESSAGE_COMPONENT and message is not None:
+            meta["interacted_message_id"] = message.get("id")
+        if kind == InteractionType.MODAL_SUBMIT and trigger is not None:
             meta["triggering_interaction_metadata"] = trigger
         return meta
 
@@ -265,14 +299,14 @@ class InteractionBuilder:
             timestamp=iso_timestamp(),
         )
         if reply_to is not None:
-            message.message_type = 19
+            message.message_type = MessageType.REPLY
             message.message_reference = {
-                "type": 0,
+                "type": MessageReferenceType.DEFAULT,
                 "message_id": str(reply_to.id),
                 "channel_id": str(reply_to.channel_id),
                 **({"guild_id": str(guild.id)} if guild else {}),
             }
-            message.replied_user = int(reply_to.author["id"])
+            message.replied_user = reply_to.author_id
         return message
 
     def message_create(
@@ -283,7 +317,7 @@ class InteractionBuilder:
         *,
         mentions: list[User],
         with_content: bool,
-    ) -> Json:
+    ) -> JsonObject:
         """The MESSAGE_CREATE payload; content is blanked without the message content intent."""
         payload = message.payload()
         payload["mentions"] = [self._mention(m, guild) for m in mentions]
@@ -295,7 +329,7 @@ class InteractionBuilder:
             payload.update(content="", embeds=[], attachments=[], components=[])
         return payload
 
-    def _mention(self, user: User, guild: Guild | None) -> Json:
+    def _mention(self, user: User, guild: Guild | None) -> JsonObject:
         data = user.payload()
         if guild is not None:
             data["member"] = guild.member_payload(user, self.world.bot.id, with_user=False)

@@ -2,59 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from nazh.loopback.protocol import (
+    SELECT_MENU_TYPES,
+    ComponentType,
+    InteractionCallbackType,
+    MessageFlags,
+)
+from nazh.loopback.wire import COMPONENT, EMBED, INTERACTION_CALLBACK, as_list, integer, objects
+
+if TYPE_CHECKING:
+    from nazh.loopback.protocol import JsonObject, JsonValue
 
 __all__ = ("check_callback", "check_message")
 
-Json = dict[str, Any]
-
-_COMPONENTS_V2 = 1 << 15
 _EMBED_TEXT = (("title", 256), ("description", 4096))
+_MESSAGE_CALLBACKS = (
+    InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE,
+    InteractionCallbackType.UPDATE_MESSAGE,
+)
 
 
-def check_message(body: Json) -> list[str]:
+def check_message(body: JsonObject) -> list[str]:
     """Problems with a message create/edit body: content, embeds and components."""
     problems: list[str] = []
     content = body.get("content")
     if isinstance(content, str) and len(content) > 2000:
         problems.append(f"content is {len(content)} characters (max 2000)")
-    embeds = body.get("embeds") or []
-    if isinstance(embeds, list):
-        problems.extend(_check_embeds(embeds))
-    components = body.get("components") or []
-    flags = body.get("flags") or 0
-    if isinstance(components, list) and not (isinstance(flags, int) and flags & _COMPONENTS_V2):
-        problems.extend(_check_action_rows(components))
+    problems.extend(_check_embeds(body.get("embeds")))
+    components = body.get("components")
+    v2 = integer(body.get("flags")) & MessageFlags.IS_COMPONENTS_V2
+    if isinstance(components, list) and not v2:
+        problems.extend(_check_action_rows(objects(components)))
     return problems
 
 
-def check_callback(body: Json) -> list[str]:
+def check_callback(body: JsonObject) -> list[str]:
     """Problems with an interaction callback body (message, autocomplete or modal)."""
-    data = body.get("data")
-    if not isinstance(data, dict):
+    callback = INTERACTION_CALLBACK.view(body)
+    data = callback.get("data") if callback else None
+    if callback is None or data is None:
         return []
-    kind = body.get("type")
-    if kind in (4, 7):
+    kind = callback.get("type")
+    if kind in _MESSAGE_CALLBACKS:
         return check_message(data)
-    if kind == 8:
-        choices = data.get("choices") or []
+    if kind == InteractionCallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+        choices = as_list(data.get("choices"))
         return [f"{len(choices)} autocomplete choices (max 25)"] if len(choices) > 25 else []
-    if kind == 9:
-        rows = data.get("components") or []
+    if kind == InteractionCallbackType.MODAL:
+        rows = as_list(data.get("components"))
         return [f"{len(rows)} modal rows (max 5)"] if len(rows) > 5 else []
     return []
 
 
-def _check_embeds(embeds: list[Json]) -> list[str]:
+def _check_embeds(value: JsonValue) -> list[str]:
     problems: list[str] = []
+    embeds = as_list(value)
     if len(embeds) > 10:
         problems.append(f"{len(embeds)} embeds (max 10)")
     total = 0
-    for index, embed in enumerate(embeds):
-        if not isinstance(embed, dict):
+    for index, item in enumerate(embeds):
+        embed = EMBED.view(item)
+        if embed is None:
             continue
         for key, limit in _EMBED_TEXT:
-            text = embed.get(key) or ""
+            text = (embed.get("title") if key == "title" else embed.get("description")) or ""
             total += len(text)
             if len(text) > limit:
                 problems.append(f"embeds[{index}].{key} is {len(text)} characters (max {limit})")
@@ -70,16 +83,14 @@ def _check_embeds(embeds: list[Json]) -> list[str]:
     return problems
 
 
-def _check_action_rows(rows: list[Json]) -> list[str]:
+def _check_action_rows(rows: list[JsonObject]) -> list[str]:
     problems: list[str] = []
     if len(rows) > 5:
         problems.append(f"{len(rows)} action rows (max 5)")
     for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            continue
-        children = row.get("components") or []
-        buttons = [c for c in children if c.get("type") == 2]
-        selects = [c for c in children if c.get("type") in (3, 5, 6, 7, 8)]
+        children = COMPONENT.views(row.get("components"))
+        buttons = [c for c in children if c.get("type") == ComponentType.BUTTON]
+        selects = [c for c in children if c.get("type") in SELECT_MENU_TYPES]
         if len(buttons) > 5:
             problems.append(f"action row {index} has {len(buttons)} buttons (max 5)")
         if selects and len(children) > 1:

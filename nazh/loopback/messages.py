@@ -5,18 +5,26 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
+from nazh.loopback.protocol import MessageFlags, MessageType
 from nazh.loopback.snowflakes import iso_timestamp
+from nazh.loopback.wire import ALLOWED_MENTIONS, COMPONENT, integer, objects, text
 
-__all__ = ("EPHEMERAL", "LOADING", "Pings", "StoredMessage", "assign_component_ids", "pings_of")
+if TYPE_CHECKING:
+    from nazh.loopback.protocol import Component, JsonObject, JsonValue
 
-Json = dict[str, Any]
+__all__ = ("Pings", "StoredMessage", "assign_component_ids", "iter_components", "pings_of")
 
-EPHEMERAL = 1 << 6
-LOADING = 1 << 7
-_KEPT_FLAGS = (1 << 2) | (1 << 12) | (1 << 15) | EPHEMERAL  # suppress embeds/notifications, v2
+_KEPT_FLAGS = (
+    MessageFlags.SUPPRESS_EMBEDS
+    | MessageFlags.SUPPRESS_NOTIFICATIONS
+    | MessageFlags.IS_COMPONENTS_V2
+    | MessageFlags.EPHEMERAL
+)
+_STATE_FLAGS = MessageFlags.EPHEMERAL | MessageFlags.LOADING
 _EDITABLE = ("content", "embeds", "components", "flags", "attachments", "allowed_mentions", "poll")
+_NESTED = ("components", "items")
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -35,7 +43,7 @@ class Pings:
         return self.everyone or bool(self.users or self.roles)
 
 
-def pings_of(content: str, allowed: Json | None, replied_user: int | None) -> Pings:
+def pings_of(content: str, allowed: JsonValue, replied_user: int | None) -> Pings:
     """Apply Discord's allowed_mentions rules to a message's content.
 
     Without allowed_mentions every mention in the content pings (and a reply pings its author);
@@ -44,54 +52,58 @@ def pings_of(content: str, allowed: Json | None, replied_user: int | None) -> Pi
     users = {int(u) for u in _USER_MENTION.findall(content)}
     roles = {int(r) for r in _ROLE_MENTION.findall(content)}
     mass = "@everyone" in content or "@here" in content
-    if allowed is None:
+    rules = ALLOWED_MENTIONS.view(allowed)
+    if rules is None:
         if replied_user is not None:
             users.add(replied_user)
         return Pings(mass, frozenset(users), frozenset(roles))
-    parse = set(allowed.get("parse") or ())
-    allowed_users = {int(u) for u in allowed.get("users") or ()}
-    allowed_roles = {int(r) for r in allowed.get("roles") or ()}
+    parse = set(rules.get("parse") or ())
+    allowed_users = {int(u) for u in rules.get("users") or ()}
+    allowed_roles = {int(r) for r in rules.get("roles") or ()}
     pinged_users = {u for u in users if "users" in parse or u in allowed_users}
-    if replied_user is not None and allowed.get("replied_user"):
+    if replied_user is not None and rules.get("replied_user"):
         pinged_users.add(replied_user)
     pinged_roles = {r for r in roles if "roles" in parse or r in allowed_roles}
     return Pings(mass and "everyone" in parse, frozenset(pinged_users), frozenset(pinged_roles))
 
 
-def assign_component_ids(components: list[Json]) -> list[Json]:
+def assign_component_ids(components: list[JsonObject]) -> list[JsonObject]:
     """Copy components, numbering every one of them in order as Discord does (id field)."""
     counter = 0
 
-    def walk(items: list[Json]) -> list[Json]:
+    def walk(items: list[JsonObject]) -> list[JsonObject]:
         nonlocal counter
-        result = []
+        result: list[JsonObject] = []
         for original in items:
             counter += 1
-            item = {**original, "id": original.get("id") or counter}
-            for key in ("components", "items"):
-                if isinstance(item.get(key), list):
-                    item[key] = walk(item[key])
-            if isinstance(item.get("accessory"), dict):
-                item["accessory"] = walk([item["accessory"]])[0]
+            item: JsonObject = {**original, "id": original.get("id") or counter}
+            for key in _NESTED:
+                nested = item.get(key)
+                if isinstance(nested, list):
+                    item[key] = walk([child for child in nested if isinstance(child, dict)])
+            accessory = item.get("accessory")
+            if isinstance(accessory, dict):
+                item["accessory"] = walk([accessory])[0]
             result.append(item)
         return result
 
     return walk(copy.deepcopy(components))
 
 
-def _objects(value: Any) -> list[Json]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _normalise_embed(embed: Json) -> Json:
+def _normalise_embed(embed: JsonObject) -> JsonObject:
     embed = {key: value for key, value in embed.items() if value is not None}
     embed.setdefault("type", "rich")
-    for field in embed.get("fields", ()):
+    for field in objects(embed.get("fields")):
         field.setdefault("inline", False)
     for key in ("image", "thumbnail"):
-        if isinstance(embed.get(key), dict) and "url" in embed[key]:
-            embed[key].setdefault("proxy_url", embed[key]["url"])
+        media = embed.get(key)
+        if isinstance(media, dict) and "url" in media:
+            media.setdefault("proxy_url", media["url"])
     return embed
+
+
+def _no_objects() -> list[JsonObject]:
+    return []
 
 
 @dataclasses.dataclass(slots=True, eq=False)
@@ -101,36 +113,41 @@ class StoredMessage:
     id: int
     channel_id: int
     guild_id: int | None
-    author: Json
+    author: JsonObject
     content: str = ""
-    embeds: list[Json] = dataclasses.field(default_factory=list)
-    components: list[Json] = dataclasses.field(default_factory=list)
-    attachments: list[Json] = dataclasses.field(default_factory=list)
+    embeds: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
+    components: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
+    attachments: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
     flags: int = 0
-    allowed_mentions: Json | None = None
-    message_type: int = 0
+    allowed_mentions: JsonValue = None
+    message_type: int = MessageType.DEFAULT
     timestamp: str = dataclasses.field(default_factory=iso_timestamp)
     edited_timestamp: str | None = None
     webhook_id: int | None = None
     application_id: int | None = None
-    interaction_metadata: Json | None = None
-    message_reference: Json | None = None
+    interaction_metadata: JsonObject | None = None
+    message_reference: JsonObject | None = None
     replied_user: int | None = None
-    poll: Json | None = None
+    poll: JsonValue = None
     tts: bool = False
     deleted: bool = False
-    history: list[Json] = dataclasses.field(default_factory=list)
-    edits: list[Json] = dataclasses.field(default_factory=list)
+    history: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
+    edits: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
+
+    @property
+    def author_id(self) -> int:
+        """The id of the message's author."""
+        return int(text(self.author.get("id"), "0"))
 
     @property
     def ephemeral(self) -> bool:
         """Whether only the invoking user sees this message."""
-        return bool(self.flags & EPHEMERAL)
+        return bool(self.flags & MessageFlags.EPHEMERAL)
 
     @property
     def loading(self) -> bool:
         """Whether this is a deferred 'Bot is thinking...' placeholder not yet edited."""
-        return bool(self.flags & LOADING)
+        return bool(self.flags & MessageFlags.LOADING)
 
     @property
     def pings(self) -> Pings:
@@ -140,22 +157,23 @@ class StoredMessage:
     @property
     def custom_ids(self) -> list[str]:
         """Every custom_id among this message's components, in order."""
-        return [c["custom_id"] for c in iter_components(self.components) if "custom_id" in c]
+        found = (c.get("custom_id") for c in iter_components(self.components))
+        return [custom_id for custom_id in found if custom_id is not None]
 
-    def component(self, custom_id: str) -> Json | None:
+    def component(self, custom_id: str) -> Component | None:
         """The component with this custom_id, if the message has one."""
         for component in iter_components(self.components):
             if component.get("custom_id") == custom_id:
                 return component
         return None
 
-    def apply(self, body: Json, *, initial: bool = False) -> None:
+    def apply(self, body: JsonObject, *, initial: bool = False) -> None:
         """Apply a create or edit body (only the keys present change; null clears)."""
         if not initial:
             self.history.append(self.payload())
             self.edits.append(copy.deepcopy(body))
             self.edited_timestamp = iso_timestamp()
-            self.flags &= ~LOADING
+            self.flags &= ~MessageFlags.LOADING
         for key in _EDITABLE:
             if key not in body:
                 continue
@@ -163,13 +181,13 @@ class StoredMessage:
             if key == "content":
                 self.content = "" if value is None else str(value)
             elif key == "embeds":
-                self.embeds = [_normalise_embed(e) for e in _objects(value)]
+                self.embeds = [_normalise_embed(e) for e in objects(value)]
             elif key == "components":
-                self.components = assign_component_ids(_objects(value))
+                self.components = assign_component_ids(objects(value))
             elif key == "flags":
-                self.flags = (self.flags & (EPHEMERAL | LOADING)) | ((value or 0) & _KEPT_FLAGS)
+                self.flags = int((self.flags & _STATE_FLAGS) | (integer(value) & _KEPT_FLAGS))
             elif key == "attachments":
-                self._apply_attachments(_objects(value))
+                self._apply_attachments(objects(value))
             elif key == "allowed_mentions":
                 self.allowed_mentions = value
             else:
@@ -177,17 +195,17 @@ class StoredMessage:
         if "tts" in body and initial:
             self.tts = bool(body["tts"])
 
-    def _apply_attachments(self, entries: list[Json]) -> None:
+    def _apply_attachments(self, entries: list[JsonObject]) -> None:
         known = {str(a["id"]): a for a in self.attachments}
         self.attachments = [known[str(e["id"])] for e in entries if str(e.get("id")) in known]
 
-    def add_uploads(self, uploads: list[Json]) -> None:
+    def add_uploads(self, uploads: list[JsonObject]) -> None:
         """Attach uploaded files (already shaped as Discord attachment objects)."""
         self.attachments.extend(uploads)
 
-    def payload(self) -> Json:
+    def payload(self) -> JsonObject:
         """The message object as Discord returns it."""
-        data: Json = {
+        data: JsonObject = {
             "id": str(self.id),
             "channel_id": str(self.channel_id),
             "author": self.author,
@@ -218,14 +236,18 @@ class StoredMessage:
         return data
 
 
-def iter_components(components: list[Json]) -> list[Json]:
-    """Every component, depth first, including nested ones."""
-    found: list[Json] = []
-    for component in components:
-        found.append(component)
-        for key in ("components", "items"):
-            if isinstance(component.get(key), list):
-                found.extend(iter_components(component[key]))
-        if isinstance(component.get("accessory"), dict):
-            found.append(component["accessory"])
+def iter_components(components: list[JsonObject]) -> list[Component]:
+    """Every component, depth first, including nested ones (those of unexpected shape skipped)."""
+    found: list[Component] = []
+
+    def walk(items: list[Component]) -> None:
+        for component in items:
+            found.append(component)
+            walk(component.get("components") or [])
+            walk(component.get("items") or [])
+            accessory = component.get("accessory")
+            if accessory is not None:
+                found.append(accessory)
+
+    walk(COMPONENT.views(components))
     return found

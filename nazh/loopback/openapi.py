@@ -13,8 +13,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nazh.loopback.wire import as_object
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from nazh.loopback.protocol import JsonObject, JsonValue
 
 try:
     import jsonschema_rs
@@ -49,12 +53,12 @@ class OpenAPIValidator:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._spec: dict[str, Any] | None = (
+        self._spec: JsonObject | None = (
             _load(path) if path is not None and jsonschema_rs is not None else None
         )
         self._routes: dict[int, list[tuple[re.Pattern[str], str]]] = {}
         if self._spec is not None:
-            self._index(self._spec["paths"])
+            self._index(as_object(self._spec.get("paths")) or {})
 
     @property
     def loaded(self) -> bool:
@@ -68,7 +72,7 @@ class OpenAPIValidator:
                 return template
         return None
 
-    def validate(self, method: str, path: str, body: Any) -> list[str]:
+    def validate(self, method: str, path: str, body: JsonValue) -> list[str]:
         """Problems with a request body, as readable strings (empty when valid or unknown)."""
         if self._spec is None or self.path is None:
             return []
@@ -81,7 +85,7 @@ class OpenAPIValidator:
         where, message = _deepest(list(validator.iter_errors(body)))
         return [f"{_json_path(where)}: {_shorten(message)}"]
 
-    def _index(self, paths: dict[str, Any]) -> None:
+    def _index(self, paths: JsonObject) -> None:
         entries = sorted(paths, key=lambda t: (len(_PARAM.findall(t)), -len(t)))
         for template in entries:
             regex = "".join(
@@ -182,21 +186,30 @@ def _compile(path: Path, method: str, template: str) -> Any:
     spec = _load(path)
     assert spec is not None
     assert jsonschema_rs is not None
-    operation = spec["paths"][template].get(method) or {}
-    content = (operation.get("requestBody") or {}).get("content") or {}
-    schema = (content.get("application/json") or {}).get("schema")
+    paths = as_object(spec.get("paths")) or {}
+    operation = as_object((as_object(paths.get(template)) or {}).get(method)) or {}
+    body = as_object(operation.get("requestBody")) or {}
+    content = as_object(body.get("content")) or {}
+    schema = (as_object(content.get("application/json")) or {}).get("schema")
     if schema is None:
         return None
+    rebased = _rebase(schema)
+    if not isinstance(rebased, dict | bool):
+        return None
     return jsonschema_rs.Draft202012Validator(
-        _rebase(schema), registry=_registry(path), validate_formats=False
+        rebased, registry=_registry(path), validate_formats=False
     )
 
 
-def _rebase(schema: Any) -> Any:
+def _rebase(schema: JsonValue) -> JsonValue:
     """Point local '#/...' references of an operation's schema at the spec resource."""
     if isinstance(schema, dict):
         return {
-            key: (_SPEC_URI + value if key == "$ref" and value.startswith("#") else _rebase(value))
+            key: (
+                _SPEC_URI + value
+                if key == "$ref" and isinstance(value, str) and value.startswith("#")
+                else _rebase(value)
+            )
             for key, value in schema.items()
         }
     if isinstance(schema, list):
@@ -205,13 +218,13 @@ def _rebase(schema: Any) -> Any:
 
 
 @functools.cache
-def _load(path: Path) -> dict[str, Any] | None:
+def _load(path: Path) -> JsonObject | None:
     try:
         with path.open(encoding="utf-8") as handle:
-            spec = json.load(handle)
+            spec: JsonObject = json.load(handle)
     except FileNotFoundError:
         return None
-    schemas = spec.get("components", {}).get("schemas", {})
+    schemas = as_object((as_object(spec.get("components")) or {}).get("schemas")) or {}
     if "SnowflakeType" in schemas:
         # Discord's docs send integer snowflakes in requests (new attachments are {"id": 0}),
         # and the docs win where the spec disagrees.

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from nazh.loopback.messages import EPHEMERAL
+from nazh.loopback.protocol import InteractionCallbackType, MessageFlags
+from nazh.loopback.wire import as_object, integer, objects
 
 if TYPE_CHECKING:
     from nazh.loopback.messages import StoredMessage
+    from nazh.loopback.protocol import JsonObject, JsonRecord, JsonValue
 
 __all__ = ("Outcome", "RecordedRequest")
 
-Json = dict[str, Any]
-
-_DEFERRED = (5, 6)
+_DEFERRED = (
+    InteractionCallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+    InteractionCallbackType.DEFERRED_UPDATE_MESSAGE,
+)
 
 
 @dataclasses.dataclass(slots=True)
@@ -27,7 +30,7 @@ class RecordedRequest:
     path: str
     route: str | None
     query: dict[str, str]
-    json: Any
+    json: JsonValue
     files: list[str]
     status: int
     at: float
@@ -67,7 +70,7 @@ class Outcome:
     def __init__(
         self,
         kind: str,
-        payload: Json,
+        payload: JsonObject,
         *,
         channel_id: int,
         guild_id: int | None,
@@ -75,7 +78,7 @@ class Outcome:
         interaction_id: int | None = None,
         token: str | None = None,
         source_message: StoredMessage | None = None,
-        metadata: Json | None = None,
+        metadata: JsonObject | None = None,
     ) -> None:
         self.kind = kind
         self.payload = payload
@@ -86,12 +89,12 @@ class Outcome:
         self.token = token
         self.source_message = source_message
         self.metadata = metadata
-        self.callback: Json | None = None
+        self.callback: JsonObject | None = None
         self.callback_at: float | None = None
         self.original: StoredMessage | None = None
         self.followups: list[StoredMessage] = []
         self.messages: list[StoredMessage] = []
-        self.edits: list[Json] = []
+        self.edits: list[JsonObject] = []
         self.requests: list[RecordedRequest] = []
         self.dispatched_at = time.monotonic()
         self.last_activity = self.dispatched_at
@@ -154,12 +157,15 @@ class Outcome:
     def callback_type(self) -> int | None:
         """The interaction response type (4 message, 5 deferred, 6 deferred update, 7 update,
         8 autocomplete, 9 modal), or None."""
-        return None if self.callback is None else self.callback.get("type")
+        return None if self.callback is None else integer(self.callback.get("type"))
 
     @property
-    def data(self) -> Json:
+    def data(self) -> JsonRecord:
         """The callback's data object (empty when none)."""
-        return (self.callback or {}).get("data") or {}
+        return self._data()
+
+    def _data(self) -> JsonObject:
+        return (as_object(self.callback.get("data")) if self.callback else None) or {}
 
     @property
     def latency(self) -> float | None:
@@ -180,7 +186,7 @@ class Outcome:
         message = self.message
         if message is not None and message is not self.source_message:
             return message.ephemeral
-        return bool((self.data.get("flags") or 0) & EPHEMERAL)
+        return bool(integer(self._data().get("flags")) & MessageFlags.EPHEMERAL)
 
     @property
     def content(self) -> str:
@@ -189,16 +195,16 @@ class Outcome:
         return message.content if message is not None else ""
 
     @property
-    def embeds(self) -> list[Json]:
+    def embeds(self) -> list[JsonRecord]:
         """The answer's current embeds."""
         message = self.message
         return message.embeds if message is not None else []
 
     @property
-    def components(self) -> list[Json]:
+    def components(self) -> list[JsonRecord]:
         """The answer's current components (for a modal: the modal's components)."""
-        if self.callback_type == 9:
-            return self.data.get("components") or []
+        if self.callback_type == InteractionCallbackType.MODAL:
+            return objects(self._data().get("components"))
         message = self.message
         return message.components if message is not None else []
 
@@ -209,22 +215,25 @@ class Outcome:
         return message.custom_ids if message is not None else []
 
     @property
-    def choices(self) -> list[Json]:
+    def choices(self) -> list[JsonRecord]:
         """Autocomplete choices ({name, value}) the bot offered."""
-        return self.data.get("choices") or [] if self.callback_type == 8 else []
+        if self.callback_type == InteractionCallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+            return objects(self._data().get("choices"))
+        return []
 
     @property
-    def modal(self) -> Json | None:
+    def modal(self) -> JsonObject | None:
         """The modal the bot opened (title, custom_id, components), if any."""
-        return self.data if self.callback_type == 9 else None
+        return self._data() if self.callback_type == InteractionCallbackType.MODAL else None
 
     @property
     def text(self) -> str:
         """Content plus every embed's title, description, fields and footer, for assertions."""
         parts = [self.content]
-        for embed in self.embeds:
+        message = self.message
+        for embed in message.embeds if message is not None else []:
             parts.extend(str(embed.get(key) or "") for key in ("title", "description"))
-            for field in embed.get("fields") or ():
+            for field in objects(embed.get("fields")):
                 parts.extend((str(field.get("name") or ""), str(field.get("value") or "")))
-            parts.append(str((embed.get("footer") or {}).get("text") or ""))
+            parts.append(str((as_object(embed.get("footer")) or {}).get("text") or ""))
         return "\n".join(part for part in parts if part)

@@ -7,27 +7,53 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import BodyPartReader, web
 
 from nazh.loopback import limits
-from nazh.loopback.messages import EPHEMERAL, LOADING, StoredMessage
+from nazh.loopback.messages import StoredMessage
 from nazh.loopback.outcome import RecordedRequest
+from nazh.loopback.protocol import (
+    ApplicationCommandType,
+    InteractionCallbackType,
+    InteractionType,
+    MessageFlags,
+    MessageReferenceType,
+    MessageType,
+)
 from nazh.loopback.state import LiveEvent
+from nazh.loopback.wire import MESSAGE_REFERENCE, as_object, integer, text
 
 if TYPE_CHECKING:
     from nazh.loopback.outcome import Outcome
+    from nazh.loopback.protocol import JsonObject, JsonValue
     from nazh.loopback.ratelimits import Fault, RateLimiter
     from nazh.loopback.state import State
 
 __all__ = ("API_PREFIX", "RestApi")
 
-Json = dict[str, Any]
 API_PREFIX = "/api/v10"
 
-_ALLOWED_CALLBACKS = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
-_MESSAGE_TYPE_BY_INTERACTION = {2: 20, 3: 0, 5: 0}
+_Callback = InteractionCallbackType
+_NEW_MESSAGE = (
+    _Callback.CHANNEL_MESSAGE_WITH_SOURCE,
+    _Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+)
+_ON_SOURCE = (_Callback.DEFERRED_UPDATE_MESSAGE, _Callback.UPDATE_MESSAGE)
+_ALLOWED_CALLBACKS: dict[int, frozenset[int]] = {
+    InteractionType.APPLICATION_COMMAND: frozenset({*_NEW_MESSAGE, _Callback.MODAL}),
+    InteractionType.MESSAGE_COMPONENT: frozenset({*_NEW_MESSAGE, *_ON_SOURCE, _Callback.MODAL}),
+    InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE: frozenset(
+        {_Callback.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT}
+    ),
+    InteractionType.MODAL_SUBMIT: frozenset({*_NEW_MESSAGE, *_ON_SOURCE}),
+}
+_MESSAGE_TYPE_BY_INTERACTION: dict[int, MessageType] = {
+    InteractionType.APPLICATION_COMMAND: MessageType.CHAT_INPUT_COMMAND,
+    InteractionType.MESSAGE_COMPONENT: MessageType.DEFAULT,
+    InteractionType.MODAL_SUBMIT: MessageType.DEFAULT,
+}
 
 
 @dataclasses.dataclass(slots=True)
@@ -37,9 +63,9 @@ class _Call:
     template: str
     params: dict[str, str]
     query: dict[str, str]
-    body: Any
-    uploads: list[Json]
-    touched: list[Outcome] = dataclasses.field(default_factory=list)
+    body: JsonValue
+    uploads: list[JsonObject]
+    touched: list[Outcome]
 
 
 Handler = Callable[[_Call], Awaitable[web.Response]]
@@ -64,7 +90,9 @@ class _ApiError(Exception):
         self.code = code
 
 
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def _json(
+    data: JsonValue, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.Response(
         body=json.dumps(data).encode(),
         status=status,
@@ -215,9 +243,8 @@ class RestApi:
             upload.update(id=str(attachment_id), url=url, proxy_url=url)
         matched = self._match(method, path) if path else None
         template = matched[0].template if matched else None
-        call = _Call(
-            method, path, template or "", matched[1] if matched else {}, query, body, uploads
-        )
+        params = matched[1] if matched else {}
+        call = _Call(method, path, template or "", params, query, body, uploads, [])
         if matched is not None:
             call.touched = self._attribute(call)
         response = await self._respond(request, matched, call)
@@ -227,7 +254,7 @@ class RestApi:
             route=template,
             query=query,
             json=body,
-            files=[u["filename"] for u in uploads],
+            files=[text(u.get("filename")) for u in uploads],
             status=response.status,
             at=time.monotonic(),
         )
@@ -287,11 +314,12 @@ class RestApi:
         if call.method not in ("POST", "PUT", "PATCH") or call.body is None:
             return []
         problems = self.state.openapi.validate(call.method, call.path, call.body)
-        if isinstance(call.body, dict):
+        body = as_object(call.body)
+        if body is not None:
             if call.template.endswith("/callback"):
-                problems += limits.check_callback(call.body)
+                problems += limits.check_callback(body)
             elif "/messages" in call.template or call.template.startswith("/webhooks"):
-                problems += limits.check_message(call.body)
+                problems += limits.check_message(body)
         self._violate(call, problems)
         return problems
 
@@ -338,7 +366,7 @@ class RestApi:
     async def _create_dm(self, call: _Call) -> web.Response:
         world = self.state.world
         try:
-            user = world.user(_int((call.body or {}).get("recipient_id")))
+            user = world.user(_int(_object_body(call).get("recipient_id")))
         except KeyError:
             raise _ApiError(400, "Invalid Recipient(s)", 50033) from None
         channel_id = world.dm_channel_id(user, self.state.snowflakes)
@@ -372,8 +400,8 @@ class RestApi:
 
     async def _put_commands(self, call: _Call) -> web.Response:
         scope = self._command_scope(call)
-        existing = {(c["name"], c["type"]): c for c in self.state.commands.get(scope, [])}
-        stored = [self._store_command(body, scope, existing) for body in call.body or []]
+        existing = {_command_key(c): c for c in self.state.commands.get(scope, [])}
+        stored = [self._store_command(body, scope, existing) for body in _object_bodies(call)]
         self.state.commands[scope] = stored
         await self.state.notify()
         return _json(stored)
@@ -381,8 +409,8 @@ class RestApi:
     async def _post_command(self, call: _Call) -> web.Response:
         scope = self._command_scope(call)
         commands = self.state.commands.setdefault(scope, [])
-        existing = {(c["name"], c["type"]): c for c in commands}
-        command = self._store_command(call.body or {}, scope, existing)
+        existing = {_command_key(c): c for c in commands}
+        command = self._store_command(_object_body(call), scope, existing)
         commands[:] = [c for c in commands if c["id"] != command["id"]] + [command]
         await self.state.notify()
         return _json(command, 201)
@@ -398,12 +426,12 @@ class RestApi:
         return _no_content()
 
     def _store_command(
-        self, body: Json, scope: int | None, existing: dict[tuple[str, int], Json]
-    ) -> Json:
-        kind = body.get("type") or 1
-        previous = existing.get((body.get("name", ""), kind))
+        self, body: JsonObject, scope: int | None, existing: dict[tuple[str, int], JsonObject]
+    ) -> JsonObject:
+        kind = body.get("type") or ApplicationCommandType.CHAT_INPUT
+        previous = existing.get(_command_key({"name": body.get("name", ""), "type": kind}))
         snowflakes = self.state.snowflakes
-        command: Json = {
+        command: JsonObject = {
             "id": previous["id"] if previous else str(snowflakes.next()),
             "application_id": str(self.state.world.application_id),
             "version": str(snowflakes.next()),
@@ -418,7 +446,7 @@ class RestApi:
             "integration_types": body.get("integration_types") or [0],
             "contexts": body.get("contexts"),
         }
-        if kind == 1:
+        if kind == ApplicationCommandType.CHAT_INPUT:
             command["options"] = body.get("options") or []
         if scope is not None:
             command["guild_id"] = str(scope)
@@ -434,7 +462,7 @@ class RestApi:
 
     async def _callback(self, call: _Call) -> web.Response:
         outcome = self._interaction(call)
-        body = call.body if isinstance(call.body, dict) else {}
+        body = as_object(call.body) or {}
         if outcome.callback is not None:
             raise _ApiError(400, "Interaction has already been acknowledged.", 40060)
         elapsed = time.monotonic() - outcome.dispatched_at
@@ -442,62 +470,67 @@ class RestApi:
             self._violate(call, [f"callback {elapsed:.2f}s after the interaction (token expired)"])
             raise _ApiError(404, "Unknown interaction", 10062)
         kind = body.get("type")
-        interaction_type = outcome.payload["type"]
-        if kind not in _ALLOWED_CALLBACKS.get(interaction_type, set()) or (
-            kind in (6, 7) and outcome.source_message is None
+        interaction_type = integer(outcome.payload.get("type"))
+        if kind not in _ALLOWED_CALLBACKS.get(interaction_type, frozenset()) or (
+            kind in _ON_SOURCE and outcome.source_message is None
         ):
             self._violate(
                 call, [f"callback type {kind} not allowed for interaction type {interaction_type}"]
             )
             raise _ApiError(400, "Interaction callback type is not valid here", 50035)
-        data = body.get("data") or {}
+        data = as_object(body.get("data")) or {}
         outcome.callback = {"type": kind, "data": data}
         outcome.callback_at = time.monotonic()
         message: StoredMessage | None = None
-        if kind in (4, 5):
-            message = self._interaction_message(outcome, data, loading=kind == 5)
+        deferred = kind == _Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+        if kind in _NEW_MESSAGE:
+            message = self._interaction_message(outcome, data, loading=deferred)
             message.add_uploads(call.uploads)
             outcome.original = message
             outcome.messages.append(message)
             self.state.publish(LiveEvent("message_create", message=message, outcome=outcome))
-        elif kind in (6, 7):
+        elif kind in _ON_SOURCE:
             message = outcome.source_message
             assert message is not None
             outcome.original = message
-            if kind == 7:
+            if kind == _Callback.UPDATE_MESSAGE:
                 message.apply(data)
                 outcome.edits.append(data)
                 self.state.publish(LiveEvent("message_update", message=message, outcome=outcome))
         self.state.publish(
             LiveEvent("interaction_response", message=message, outcome=outcome, data=body)
         )
-        interaction: Json = {
+        interaction: JsonObject = {
             "id": str(outcome.interaction_id),
             "type": interaction_type,
-            "response_message_loading": kind == 5,
+            "response_message_loading": deferred,
             "response_message_ephemeral": bool(message and message.ephemeral),
         }
-        resource: Json = {"type": kind}
+        resource: JsonObject = {"type": kind}
         if message is not None:
             interaction["response_message_id"] = str(message.id)
             resource["message"] = message.payload()
         return _json({"interaction": interaction, "resource": resource})
 
-    def _interaction_message(self, outcome: Outcome, data: Json, *, loading: bool) -> StoredMessage:
+    def _interaction_message(
+        self, outcome: Outcome, data: JsonObject, *, loading: bool
+    ) -> StoredMessage:
         world = self.state.world
-        flags = (data.get("flags") or 0) & EPHEMERAL
+        flags = int(integer(data.get("flags")) & MessageFlags.EPHEMERAL)
         message = StoredMessage(
             id=self.state.snowflakes.next(),
             channel_id=outcome.channel_id,
             guild_id=outcome.guild_id,
             author=world.bot.payload(),
-            message_type=_MESSAGE_TYPE_BY_INTERACTION.get(outcome.payload["type"], 0),
+            message_type=_MESSAGE_TYPE_BY_INTERACTION.get(
+                integer(outcome.payload.get("type")), MessageType.DEFAULT
+            ),
             webhook_id=world.application_id,
             application_id=world.application_id,
             interaction_metadata=outcome.metadata,
         )
         if loading:
-            message.flags = flags | LOADING
+            message.flags = int(flags | MessageFlags.LOADING)
         else:
             message.apply(data, initial=True)
             message.flags |= flags
@@ -535,7 +568,7 @@ class RestApi:
 
     async def _edit_hook_message(self, call: _Call) -> web.Response:
         outcome, message = self._hook_message(call)
-        body = call.body if isinstance(call.body, dict) else {}
+        body = as_object(call.body) or {}
         message.apply(body)
         message.add_uploads(call.uploads)
         if message is outcome.original:
@@ -554,7 +587,7 @@ class RestApi:
         if outcome.callback is None:
             self._violate(call, ["follow-up sent before the interaction was acknowledged"])
             raise _ApiError(404, "Unknown Webhook", 10015)
-        body = call.body if isinstance(call.body, dict) else {}
+        body = as_object(call.body) or {}
         original = outcome.original
         if original is not None and original.loading:
             # Discord turns the first follow-up after a deferral into the deferred message.
@@ -616,7 +649,7 @@ class RestApi:
 
     async def _create_message(self, call: _Call) -> web.Response:
         channel_id, guild_id = self._channel(call)
-        body = call.body if isinstance(call.body, dict) else {}
+        body = as_object(call.body) or {}
         message = StoredMessage(
             id=self.state.snowflakes.next(),
             channel_id=channel_id,
@@ -625,20 +658,21 @@ class RestApi:
         )
         message.apply(body, initial=True)
         message.add_uploads(call.uploads)
-        reference = body.get("message_reference")
-        if isinstance(reference, dict) and reference.get("message_id"):
-            referenced = self.state.messages.get(_int(reference["message_id"]))
+        reference = MESSAGE_REFERENCE.view(body.get("message_reference"))
+        referenced_id = reference.get("message_id") if reference else None
+        if reference is not None and referenced_id:
+            referenced = self.state.messages.get(_int(referenced_id))
             if referenced is None and reference.get("fail_if_not_exists", True):
                 raise _ApiError(400, "Unknown message reference", 50035)
-            message.message_type = 19
+            message.message_type = MessageType.REPLY
             message.message_reference = {
-                "type": 0,
-                "message_id": str(reference["message_id"]),
+                "type": MessageReferenceType.DEFAULT,
+                "message_id": str(referenced_id),
                 "channel_id": str(channel_id),
                 **({"guild_id": str(guild_id)} if guild_id else {}),
             }
             if referenced is not None:
-                message.replied_user = int(referenced.author["id"])
+                message.replied_user = referenced.author_id
         self.state.messages[message.id] = message
         for outcome in call.touched:
             outcome.messages.append(message)
@@ -650,9 +684,9 @@ class RestApi:
 
     async def _edit_message(self, call: _Call) -> web.Response:
         message = self._channel_message(call)
-        if message.author["id"] != str(self.state.world.bot.id):
+        if message.author_id != self.state.world.bot.id:
             raise _ApiError(403, "Cannot edit a message authored by another user", 50005)
-        body = call.body if isinstance(call.body, dict) else {}
+        body = as_object(call.body) or {}
         message.apply(body)
         message.add_uploads(call.uploads)
         self.state.publish(LiveEvent("message_update", message=message))
@@ -683,14 +717,39 @@ def _fault_response(fault: Fault) -> web.Response:
     return _error(fault.status, f"{fault.status}: injected fault")
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+def _int(value: JsonValue) -> int:
+    if isinstance(value, str | int | float):
+        try:
+            return int(value)
+        except ValueError:
+            return -1
+    return -1
 
 
-async def _read_body(request: web.Request) -> tuple[Any, list[Json]]:
+def _command_key(command: JsonObject) -> tuple[str, int]:
+    return text(command.get("name")), integer(command.get("type"))
+
+
+def _object_body(call: _Call) -> JsonObject:
+    """The body as a JSON object ({} when absent); TypeError for another JSON value."""
+    if call.body is None:
+        return {}
+    body = as_object(call.body)
+    if body is None:
+        raise TypeError(f"expected a JSON object, got {type(call.body).__name__}")
+    return body
+
+
+def _object_bodies(call: _Call) -> list[JsonObject]:
+    """The body as an array of JSON objects ([] when absent); TypeError otherwise."""
+    if call.body is None:
+        return []
+    if not isinstance(call.body, list) or not all(isinstance(b, dict) for b in call.body):
+        raise TypeError("expected an array of JSON objects")
+    return [body for body in call.body if isinstance(body, dict)]
+
+
+async def _read_body(request: web.Request) -> tuple[JsonValue, list[JsonObject]]:
     if not request.can_read_body:
         return None, []
     if request.content_type.startswith("multipart/"):
@@ -704,9 +763,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[Json]]:
         return raw.decode(errors="replace"), []
 
 
-async def _read_multipart(request: web.Request) -> tuple[Any, list[Json]]:
-    body: Any = None
-    uploads: list[Json] = []
+async def _read_multipart(request: web.Request) -> tuple[JsonValue, list[JsonObject]]:
+    body: JsonValue = None
+    uploads: list[JsonObject] = []
     reader = await request.multipart()
     async for part in reader:
         if not isinstance(part, BodyPartReader):

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nazh.loopback.messages import StoredMessage
     from nazh.loopback.openapi import OpenAPIValidator
     from nazh.loopback.outcome import Outcome, RecordedRequest
+    from nazh.loopback.protocol import JsonObject
     from nazh.loopback.snowflakes import SnowflakeFactory
     from nazh.loopback.world import World
 
 __all__ = ("LiveEvent", "State")
-
-Json = dict[str, Any]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -26,7 +25,7 @@ class LiveEvent:
     kind: str
     message: StoredMessage | None = None
     outcome: Outcome | None = None
-    data: Json | None = None
+    data: JsonObject | None = None
 
 
 class State:
@@ -61,7 +60,7 @@ class State:
         self.openapi = openapi
         self.reject_invalid = reject_invalid
         self.messages: dict[int, StoredMessage] = {}
-        self.commands: dict[int | None, list[Json]] = {}
+        self.commands: dict[int | None, list[JsonObject]] = {}
         self.interactions: dict[int, Outcome] = {}
         self.tokens: dict[str, Outcome] = {}
         self.watchers: dict[int, list[Outcome]] = {}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nazh.loopback.protocol import ChannelType
 from nazh.loopback.snowflakes import iso_timestamp, past_snowflake
 
 if TYPE_CHECKING:
+    from nazh.loopback.protocol import JsonObject
     from nazh.loopback.snowflakes import SnowflakeFactory
 
 __all__ = (
@@ -18,8 +20,6 @@ __all__ = (
     "User",
     "World",
 )
-
-Json = dict[str, Any]
 
 ADMINISTRATOR = 1 << 3
 ALL_PERMISSIONS = (1 << 51) - 1
@@ -51,9 +51,9 @@ class User:
         """The mention markup for this user."""
         return f"<@{self.id}>"
 
-    def payload(self) -> Json:
+    def payload(self) -> JsonObject:
         """The user object as Discord sends it."""
-        data: Json = {
+        data: JsonObject = {
             "id": str(self.id),
             "username": self.username,
             "discriminator": "0",
@@ -68,7 +68,7 @@ class User:
             data["bot"] = True
         return data
 
-    def own_payload(self) -> Json:
+    def own_payload(self) -> JsonObject:
         """The user object of the current (bot) user, as READY and GET /users/@me send it."""
         return {**self.payload(), "verified": True, "mfa_enabled": False, "flags": 0, "email": None}
 
@@ -94,7 +94,7 @@ class Guild:
         """The ids of the guild's text channels (the default one first)."""
         return (self.channel_id, self.second_channel_id)
 
-    def role_payloads(self, bot_id: int) -> list[Json]:
+    def role_payloads(self, bot_id: int) -> list[JsonObject]:
         """The roles: @everyone (id = guild id), a member role and the bot's managed role."""
         return [
             _role(self.id, "@everyone", 0, EVERYONE_PERMISSIONS),
@@ -105,11 +105,16 @@ class Guild:
             },
         ]
 
-    def channel_payloads(self) -> list[Json]:
+    def channel_payloads(self) -> list[JsonObject]:
         """The guild's channels: a category, two text channels and a voice channel."""
-        common = {"guild_id": str(self.id), "permission_overwrites": [], "nsfw": False, "flags": 0}
-        text = {
-            "type": 0,
+        common: JsonObject = {
+            "guild_id": str(self.id),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "flags": 0,
+        }
+        text: JsonObject = {
+            "type": ChannelType.GUILD_TEXT,
             "parent_id": str(self.category_id),
             "topic": None,
             "last_message_id": None,
@@ -118,12 +123,18 @@ class Guild:
             **common,
         }
         return [
-            {"id": str(self.category_id), "type": 4, "name": "Tavern", "position": 0, **common},
+            {
+                "id": str(self.category_id),
+                "type": ChannelType.GUILD_CATEGORY,
+                "name": "Tavern",
+                "position": 0,
+                **common,
+            },
             {**text, "id": str(self.channel_id), "name": "general", "position": 1},
             {**text, "id": str(self.second_channel_id), "name": "dice-rolls", "position": 2},
             {
                 "id": str(self.voice_channel_id),
-                "type": 2,
+                "type": ChannelType.GUILD_VOICE,
                 "name": "Voice",
                 "position": 3,
                 "parent_id": str(self.category_id),
@@ -150,9 +161,9 @@ class Guild:
             return BOT_PERMISSIONS
         return EVERYONE_PERMISSIONS
 
-    def member_payload(self, user: User, bot_id: int, *, with_user: bool = True) -> Json:
+    def member_payload(self, user: User, bot_id: int, *, with_user: bool = True) -> JsonObject:
         """The guild member object of one user."""
-        data: Json = {
+        data: JsonObject = {
             "roles": self.member_role_ids(user, bot_id),
             "joined_at": self.joined_at,
             "nick": None,
@@ -169,7 +180,7 @@ class Guild:
             data["user"] = user.payload()
         return data
 
-    def emoji_payloads(self) -> list[Json]:
+    def emoji_payloads(self) -> list[JsonObject]:
         """One custom emoji."""
         return [
             {
@@ -183,7 +194,7 @@ class Guild:
             }
         ]
 
-    def create_payload(self, members: list[User], bot_id: int) -> Json:
+    def create_payload(self, members: list[User], bot_id: int) -> JsonObject:
         """The GUILD_CREATE payload (a gateway guild object)."""
         return {
             "id": str(self.id),
@@ -246,7 +257,7 @@ def _role(
     *,
     managed: bool = False,
     mentionable: bool = False,
-) -> Json:
+) -> JsonObject:
     return {
         "id": str(role_id),
         "name": name,
@@ -335,17 +346,17 @@ class World:
                 return self.user(user_id)
         return None
 
-    def dm_channel_payload(self, user: User, channel_id: int) -> Json:
+    def dm_channel_payload(self, user: User, channel_id: int) -> JsonObject:
         """A DM channel object."""
         return {
             "id": str(channel_id),
-            "type": 1,
+            "type": ChannelType.DM,
             "last_message_id": None,
             "flags": 0,
             "recipients": [user.payload()],
         }
 
-    def application_payload(self) -> Json:
+    def application_payload(self) -> JsonObject:
         """The application object (GET /oauth2/applications/@me)."""
         return {
             "id": str(self.application_id),

@@ -14,9 +14,11 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from nazh.loopback import LoopbackError
+from nazh.loopback.protocol import OptionType
+from nazh.loopback.wire import APPLICATION_COMMAND
 from nazh.sandbox.markdown import Style, paint
 from nazh.sandbox.parsing import (
     Click,
@@ -33,10 +35,10 @@ from nazh.sandbox.render import ChannelView, modal_fields
 from nazh.sandbox.session import Sandbox
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Iterator
+    from collections.abc import Callable, Coroutine, Generator
     from concurrent.futures import Future
 
-    from nazh.loopback import LiveEvent, Outcome
+    from nazh.loopback import JsonObject, LiveEvent, Outcome
     from nazh.sandbox.parsing import (
         Action,
     )
@@ -115,7 +117,6 @@ class Console:
     __slots__ = (
         "_at_prompt",
         "_lock",
-        "_pump",
         "_readline",
         "interactive",
         "out",
@@ -149,8 +150,7 @@ class Console:
         )
         self._lock = threading.Lock()
         self._at_prompt = ""
-        self._pump: Future[None] | None = None
-        self._readline: Any = _readline() if interactive else None
+        self._readline = _readline() if interactive else None
 
     @property
     def color(self) -> bool:
@@ -161,7 +161,7 @@ class Console:
         """Read and act on lines until quit, Ctrl-D or Ctrl-C."""
         self._setup_completion()
         self.write(self._banner())
-        self._pump = self.runner.submit(self._pump_events())
+        pump = self.runner.submit(self._pump_events())
         try:
             while True:
                 line = self._read(self._prompt())
@@ -178,8 +178,7 @@ class Console:
         except KeyboardInterrupt:
             self.write("")
         finally:
-            if self._pump is not None:
-                self._pump.cancel()
+            pump.cancel()
         self.write(paint("Bye.", Style.DIM, color=self.color))
 
     def act(self, action: Action) -> None:
@@ -283,8 +282,9 @@ class Console:
             return "Choose by name or id: select N VALUE"
         lines = ["Options:"]
         for option in ref.options:
-            label, value = str(option.get("label", "")), str(option.get("value", ""))
-            described = f" - {option['description']}" if option.get("description") else ""
+            label, value = option["label"], option["value"]
+            description = option.get("description")
+            described = f" - {description}" if description else ""
             shown = value if value == label else f"{value} ({label})"
             lines.append(f"  {shown}{described}")
         return "\n".join(lines)
@@ -304,7 +304,7 @@ class Console:
                 return None
 
     @contextlib.contextmanager
-    def _prompting(self, prompt: str) -> Iterator[None]:
+    def _prompting(self, prompt: str) -> Generator[None]:
         with self._lock:
             self._at_prompt = prompt
         try:
@@ -359,15 +359,26 @@ def _option_value(ref: ComponentRef, typed: str) -> str:
     return typed
 
 
-def _usage(command: dict[str, Any]) -> str:
-    options = command.get("options") or []
-    subs = [str(o["name"]) for o in options if o["type"] in (1, 2)]
+def _usage(command: JsonObject) -> str:
+    view = APPLICATION_COMMAND.view(command)
+    options = (view.get("options") if view else None) or []
+    subcommands = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
+    subs = [o["name"] for o in options if o["type"] in subcommands]
     if subs:
         return "|".join(subs)
-    return " ".join(str(o["name"]) if o.get("required") else f"[{o['name']}]" for o in options)
+    return " ".join(o["name"] if o.get("required") else f"[{o['name']}]" for o in options)
 
 
-def _readline() -> Any:
+class _Readline(Protocol):
+    """The part of the readline module the console uses."""
+
+    def get_line_buffer(self) -> str: ...
+    def set_completer(self, function: Callable[[str, int], str | None] | None = ..., /) -> None: ...
+    def set_completer_delims(self, string: str, /) -> None: ...
+    def parse_and_bind(self, string: str, /) -> None: ...
+
+
+def _readline() -> _Readline | None:
     try:
         import readline
     except ImportError:

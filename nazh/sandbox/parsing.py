@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nazh.loopback.protocol import ApplicationCommandType, OptionType
+from nazh.loopback.wire import APPLICATION_COMMAND
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    from nazh.loopback.protocol import ApplicationCommand, CommandOption, JsonObject
 
 __all__ = (
     "Action",
@@ -23,12 +28,10 @@ __all__ = (
     "parse_slash",
 )
 
-Json = dict[str, Any]
-
-_SUBCOMMAND, _GROUP = 1, 2
+_SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
-_SNOWFLAKE_KINDS = {6, 7, 8, 9}
+_SNOWFLAKE_KINDS = {OptionType.USER, OptionType.CHANNEL, OptionType.ROLE, OptionType.MENTIONABLE}
 """User, channel, role and mentionable options: an id, or a mention such as ``<@2>``."""
 _SNOWFLAKE = re.compile(r"<(?:@!?|@&|#)(\d+)>|(\d+)")
 
@@ -42,7 +45,7 @@ class Slash:
     """A slash command: ``path`` like ``"admin reload"`` and its option values."""
 
     path: str
-    options: Mapping[str, Any]
+    options: Mapping[str, object]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ class Nothing:
 Action = Slash | Say | Click | Select | Help | Quit | Nothing
 
 
-def parse_line(line: str, commands: Sequence[Json]) -> Action:
+def parse_line(line: str, commands: Sequence[JsonObject]) -> Action:
     """The action for one console line, given the slash commands the bot synced."""
     text = line.strip()
     if not text:
@@ -114,57 +117,61 @@ def _number(text: str, usage: str) -> int:
     return int(text)
 
 
-def parse_slash(text: str, commands: Sequence[Json]) -> Slash:
+def parse_slash(text: str, commands: Sequence[JsonObject]) -> Slash:
     """``roll 4d6kh3 private:true`` as a :class:`Slash`; the first option may go unnamed."""
     root, _, rest = text.strip().partition(" ")
-    command = next(
-        (c for c in commands if c.get("name") == root.lower() and c.get("type", 1) == 1), None
-    )
+    synced = [view for view in map(APPLICATION_COMMAND.view, commands) if view is not None]
+    command = next((c for c in synced if c.get("name") == root.lower() and _is_slash(c)), None)
     if command is None:
-        known = ", ".join(f"/{name}" for name in sorted({str(c["name"]) for c in commands}))
+        known = ", ".join(f"/{name}" for name in sorted({c.get("name", "") for c in synced}))
         raise ConsoleError(f"there is no command /{root}; the bot has {known or 'none yet'}")
-    path = [str(command["name"])]
-    level: list[Json] = command.get("options") or []
-    while any(option["type"] in (_SUBCOMMAND, _GROUP) for option in level):
-        subs = {str(o["name"]): o for o in level if o["type"] in (_SUBCOMMAND, _GROUP)}
+    path = [root.lower()]
+    level = command.get("options") or []
+    while any(option["type"] in _SUBCOMMANDS for option in level):
+        subs = {o["name"]: o for o in level if o["type"] in _SUBCOMMANDS}
         word, _, rest = rest.strip().partition(" ")
         sub = subs.get(word.lower())
         if sub is None:
             choices = " | ".join(subs)
             raise ConsoleError(f"/{' '.join(path)} needs one of: {choices}")
-        path.append(str(sub["name"]))
+        path.append(sub["name"])
         level = sub.get("options") or []
     return Slash(" ".join(path), _options(" ".join(path), level, rest.strip()))
 
 
-def _options(path: str, level: list[Json], text: str) -> dict[str, Any]:
-    by_name = {str(option["name"]): option for option in level}
-    values: dict[str, Any] = {}
+def _is_slash(command: ApplicationCommand) -> bool:
+    kind = command.get("type", ApplicationCommandType.CHAT_INPUT)
+    return kind == ApplicationCommandType.CHAT_INPUT
+
+
+def _options(path: str, level: list[CommandOption], text: str) -> dict[str, object]:
+    by_name = {option["name"]: option for option in level}
+    values: dict[str, str] = {}
     if not by_name:
         if text:
             raise ConsoleError(f"/{path} takes no options")
-        return values
+        return {}
     names = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
     marker = re.compile(rf"(?:^|(?<=\s))({names}):")
     pieces = marker.split(text)
     positional = pieces[0].strip()
     if positional:
         first = next((o for o in level if o.get("required")), level[0])
-        values[str(first["name"])] = positional
+        values[first["name"]] = positional
     for name, value in zip(pieces[1::2], pieces[2::2], strict=True):
         values[name] = value.strip()
     return {name: _convert(by_name[name], value) for name, value in values.items()}
 
 
-def _convert(option: Json, value: str) -> Any:
+def _convert(option: CommandOption, value: str) -> object:
     name, kind = option["name"], option["type"]
     for choice in option.get("choices") or ():
-        if value.casefold() in (str(choice["name"]).casefold(), str(choice["value"]).casefold()):
+        if value.casefold() in (choice["name"].casefold(), str(choice["value"]).casefold()):
             return choice["value"]
     try:
-        if kind == 4:
+        if kind == OptionType.INTEGER:
             return int(value)
-        if kind == 10:
+        if kind == OptionType.NUMBER:
             return float(value)
     except ValueError:
         raise ConsoleError(f"option {name} takes a number, not {value[:40]!r}") from None
@@ -175,7 +182,7 @@ def _convert(option: Json, value: str) -> Any:
                 f"option {name} takes an id or a mention like <@2>, not {value[:40]!r}"
             )
         return int(found[1] or found[2])
-    if kind == 5:
+    if kind == OptionType.BOOLEAN:
         folded = value.casefold()
         if folded not in _TRUE | _FALSE:
             raise ConsoleError(f"option {name} takes true or false, not {value[:40]!r}")

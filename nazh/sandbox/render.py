@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nazh.loopback.protocol import ButtonStyle, ComponentType, MessageFlags
+from nazh.loopback.wire import COMPONENT, EMBED, integer
 from nazh.sandbox.markdown import Style, paint, to_terminal
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from nazh.loopback import LiveEvent, StoredMessage
+    from nazh.loopback import JsonObject, LiveEvent, StoredMessage
+    from nazh.loopback.protocol import Component, Embed, Emoji, SelectOption
 
 __all__ = ("ChannelView", "ComponentRef", "ModalField", "modal_fields")
 
-Json = dict[str, Any]
 Lookup = Callable[[int], str | None]
 
-_BUTTON, _STRING_SELECT, _TEXT_INPUT, _LABEL = 2, 3, 4, 18
-_SELECTS = {3: "choose", 5: "pick a user", 6: "pick a role", 7: "pick someone", 8: "pick a channel"}
-_LINK = 5
-_LOADING = 1 << 7
+_SELECTS: dict[int, str] = {
+    ComponentType.STRING_SELECT: "choose",
+    ComponentType.USER_SELECT: "pick a user",
+    ComponentType.ROLE_SELECT: "pick a role",
+    ComponentType.MENTIONABLE_SELECT: "pick someone",
+    ComponentType.CHANNEL_SELECT: "pick a channel",
+}
 _INDENT = "  "
 
 
@@ -31,7 +36,7 @@ class ComponentRef:
 
     message_id: int
     custom_id: str
-    component: Json
+    component: Component
 
     @property
     def is_select(self) -> bool:
@@ -39,7 +44,7 @@ class ComponentRef:
         return self.component.get("type") in _SELECTS
 
     @property
-    def options(self) -> list[Json]:
+    def options(self) -> list[SelectOption]:
         """A string select's options."""
         return list(self.component.get("options") or ())
 
@@ -57,33 +62,35 @@ class ModalField:
     max_length: int
 
 
-def modal_fields(modal: Json) -> list[ModalField]:
+def modal_fields(modal: JsonObject) -> list[ModalField]:
     """The text inputs of a modal, in order, with their labels."""
     fields: list[ModalField] = []
-    for label, item in _text_inputs(modal.get("components") or [], ""):
+    for label, custom_id, item in _text_inputs(COMPONENT.views(modal.get("components")), ""):
         fields.append(
             ModalField(
-                custom_id=str(item["custom_id"]),
-                label=str(item.get("label") or label or item["custom_id"]),
+                custom_id=custom_id,
+                label=item.get("label") or label or custom_id,
                 required=bool(item.get("required", True)),
-                placeholder=str(item.get("placeholder") or ""),
-                value=str(item.get("value") or ""),
-                min_length=int(item.get("min_length") or 0),
-                max_length=int(item.get("max_length") or 4000),
+                placeholder=item.get("placeholder") or "",
+                value=item.get("value") or "",
+                min_length=item.get("min_length") or 0,
+                max_length=item.get("max_length") or 4000,
             )
         )
     return fields
 
 
-def _text_inputs(components: list[Json], label: str) -> Iterator[tuple[str, Json]]:
+def _text_inputs(components: list[Component], label: str) -> Iterator[tuple[str, str, Component]]:
     for component in components:
         kind = component.get("type")
-        if kind == _TEXT_INPUT:
-            yield label, component
-        elif kind == _LABEL and isinstance(component.get("component"), dict):
-            yield from _text_inputs([component["component"]], str(component.get("label") or ""))
-        elif isinstance(component.get("components"), list):
-            yield from _text_inputs(component["components"], label)
+        child = component.get("component")
+        custom_id = component.get("custom_id")
+        if kind == ComponentType.TEXT_INPUT and custom_id is not None:
+            yield label, custom_id, component
+        elif kind == ComponentType.LABEL and child is not None:
+            yield from _text_inputs([child], component.get("label") or "")
+        else:
+            yield from _text_inputs(component.get("components") or [], label)
 
 
 class ChannelView:
@@ -123,7 +130,7 @@ class ChannelView:
     def event(self, event: LiveEvent) -> str | None:
         """The text for one live event, or None when a person would not see it here."""
         message = event.message
-        if message is None or int(message.author.get("id", 0)) != self._bot_id:
+        if message is None or message.author_id != self._bot_id:
             return None
         if event.kind == "message_create":
             return self.message(message)
@@ -144,14 +151,16 @@ class ChannelView:
         """A message: a header line, then its content, embeds, attachments and components."""
         if message.loading:
             return self._header(message, "") + paint(" is thinking…", Style.DIM, color=self.color)
-        filled = bool(message.history) and bool(message.history[-1].get("flags", 0) & _LOADING)
+        filled = bool(message.history) and bool(
+            integer(message.history[-1].get("flags")) & MessageFlags.LOADING
+        )
         notes = ["edited"] if edited and not filled else []
         if message.ephemeral:
             notes.append("only you can see this")
         lines = [self._header(message, " · ".join(notes))]
         if message.content:
             lines.extend(_INDENT + line for line in self._markdown(message.content).split("\n"))
-        for embed in message.embeds:
+        for embed in EMBED.views(message.embeds):
             lines.extend(_INDENT + line for line in self._embed(embed))
         for attachment in message.attachments:
             name = attachment.get("filename", "file")
@@ -162,7 +171,7 @@ class ChannelView:
 
     def _header(self, message: StoredMessage, note: str) -> str:
         author = message.author
-        if int(author.get("id", 0)) == self._bot_id:
+        if message.author_id == self._bot_id:
             name = self._bot_name
         else:
             name = str(author.get("global_name") or author.get("username") or "someone")
@@ -180,27 +189,29 @@ class ChannelView:
             channel_name=self._channel_name,
         )
 
-    def _embed(self, embed: Json) -> list[str]:
+    def _embed(self, embed: Embed) -> list[str]:
         bar = self._bar(embed.get("color"))
         body: list[str] = []
         author = (embed.get("author") or {}).get("name")
         if author:
-            body.append(paint(str(author), Style.DIM, color=self.color))
-        if embed.get("title"):
-            body.append(paint(self._markdown(str(embed["title"])), Style.BOLD, color=self.color))
-        if embed.get("description"):
-            body.extend(self._markdown(str(embed["description"])).split("\n"))
+            body.append(paint(author, Style.DIM, color=self.color))
+        title = embed.get("title")
+        if title:
+            body.append(paint(self._markdown(title), Style.BOLD, color=self.color))
+        description = embed.get("description")
+        if description:
+            body.extend(self._markdown(description).split("\n"))
         for field in embed.get("fields") or ():
-            name = paint(self._markdown(str(field.get("name", ""))), Style.BOLD, color=self.color)
-            value = self._markdown(str(field.get("value", ""))).split("\n")
+            name = paint(self._markdown(field.get("name", "")), Style.BOLD, color=self.color)
+            value = self._markdown(field.get("value", "")).split("\n")
             body.append(f"{name}: {value[0]}")
             body.extend("  " + line for line in value[1:])
         footer = (embed.get("footer") or {}).get("text")
         if footer:
-            body.append(paint(str(footer), Style.DIM, color=self.color))
+            body.append(paint(footer, Style.DIM, color=self.color))
         return [f"{bar} {line}" for line in body] or [bar]
 
-    def _bar(self, color: object) -> str:
+    def _bar(self, color: int | None) -> str:
         if self.color and isinstance(color, int):
             red, green, blue = (color >> 16) & 255, (color >> 8) & 255, color & 255
             return f"\x1b[38;2;{red};{green};{blue}m▌\x1b[0m"
@@ -209,38 +220,42 @@ class ChannelView:
     def _components(self, message: StoredMessage) -> list[str]:
         self.numbered = []
         lines: list[str] = []
-        for row in message.components:
-            items = row.get("components") if row.get("type") == 1 else [row]
-            shown = [self._component(message, item) for item in items or ()]
+        for row in COMPONENT.views(message.components):
+            items = (
+                row.get("components") or []
+                if row.get("type") == ComponentType.ACTION_ROW
+                else [row]
+            )
+            shown = [self._component(message, item) for item in items]
             lines.append("  ".join(text for text in shown if text))
         return [line for line in lines if line]
 
-    def _component(self, message: StoredMessage, item: Json) -> str:
-        kind = item.get("type")
-        if kind == _BUTTON:
+    def _component(self, message: StoredMessage, item: Component) -> str:
+        kind = item.get("type", 0)
+        if kind == ComponentType.BUTTON:
             label = " ".join(
-                part for part in (_emoji(item.get("emoji")), str(item.get("label") or "")) if part
+                part for part in (_emoji(item.get("emoji")), item.get("label") or "") if part
             )
-            if item.get("style") == _LINK:
+            if item.get("style") == ButtonStyle.LINK:
                 return paint(
                     f"[{label} ↗ {item.get('url', '')}]", Style.UNDERLINE, color=self.color
                 )
         elif kind in _SELECTS:
-            label = f"{item.get('placeholder') or _SELECTS[int(kind or 0)]} ▾"
+            label = f"{item.get('placeholder') or _SELECTS[kind]} ▾"
         else:
             return ""
         custom_id = item.get("custom_id")
         if custom_id is None:
             return ""
-        self.numbered.append(ComponentRef(message.id, str(custom_id), item))
+        self.numbered.append(ComponentRef(message.id, custom_id, item))
         text = f"[{len(self.numbered)}] {label}"
         if item.get("disabled"):
             return paint(f"{text} (disabled)", Style.DIM, color=self.color)
         return paint(text, Style.BOLD, color=self.color)
 
 
-def _emoji(emoji: object) -> str:
-    if not isinstance(emoji, dict):
+def _emoji(emoji: Emoji | None) -> str:
+    if emoji is None:
         return ""
     name = emoji.get("name")
     if emoji.get("id"):

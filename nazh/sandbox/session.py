@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nazh.app import NazhApp
 from nazh.config import Settings
@@ -14,11 +14,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
-    from nazh.loopback import LiveEvent, Outcome, User
+    from nazh.loopback import JsonObject, LiveEvent, Outcome, User
 
 __all__ = ("Sandbox",)
-
-Json = dict[str, Any]
 
 _SAY_WAIT = 1.0
 
@@ -53,7 +51,7 @@ class Sandbox:
         return self.emulator.owner
 
     @property
-    def commands(self) -> list[Json]:
+    def commands(self) -> list[JsonObject]:
         """The application commands the bot synced, in every scope."""
         return [command for scope in self.emulator.commands.values() for command in scope]
 
@@ -78,7 +76,7 @@ class Sandbox:
             await self.app.stop()
         await self.emulator.stop()
 
-    async def slash(self, path: str, options: Mapping[str, Any]) -> Outcome:
+    async def slash(self, path: str, options: Mapping[str, object]) -> Outcome:
         """Invoke a slash command as the console user."""
         return await self.emulator.slash(path, options, user=self.user)
 
@@ -119,7 +117,7 @@ class Sandbox:
         """A role's name, for mentions."""
         for guild in self.emulator.guilds:
             for role in guild.role_payloads(self.emulator.application_id):
-                if int(role["id"]) == role_id:
+                if role["id"] == str(role_id):
                     return str(role["name"]).removeprefix("@")
         return None
 
@@ -127,6 +125,6 @@ class Sandbox:
         """A channel's name, for mentions and the prompt."""
         for guild in self.emulator.guilds:
             for channel in guild.channel_payloads():
-                if int(channel["id"]) == channel_id:
+                if channel["id"] == str(channel_id):
                     return str(channel["name"])
         return None

@@ -12,6 +12,7 @@ import hikari
 import pytest
 
 from nazh.loopback import LoopbackDiscord
+from nazh.loopback.protocol import GatewayCloseCode, GatewayOpcode, Intents
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,7 +85,7 @@ async def test_privileged_intents_refused_with_4014(
     await emu.wait_ready()
     await fallback.close()
 
-    assert closed.value.code == 4014
+    assert closed.value.code == GatewayCloseCode.DISALLOWED_INTENTS
     assert emu.refused_intents == [int(wanted)]
     assert emu.intents == int(wanted & ~hikari.Intents.MESSAGE_CONTENT)
 
@@ -159,11 +160,12 @@ async def test_plain_json_gateway_without_compression(emu: LoopbackDiscord) -> N
     async with aiohttp.ClientSession() as http, http.ws_connect(f"{emu.gateway_url}?v=10") as ws:
         hello = await ws.receive()
         assert hello.type is aiohttp.WSMsgType.TEXT
-        assert json.loads(hello.data)["op"] == 10
-        await ws.send_str(json.dumps({"op": 1, "d": None}))
-        assert json.loads((await ws.receive()).data)["op"] == 11
-        identify = {"token": emu.token, "intents": 1, "shard": [0, 1], "properties": {}}
-        await ws.send_str(json.dumps({"op": 2, "d": identify}))
+        assert json.loads(hello.data)["op"] == GatewayOpcode.HELLO
+        await ws.send_str(json.dumps({"op": GatewayOpcode.HEARTBEAT, "d": None}))
+        assert json.loads((await ws.receive()).data)["op"] == GatewayOpcode.HEARTBEAT_ACK
+        intents = Intents.GUILDS
+        identify = {"token": emu.token, "intents": intents, "shard": [0, 1], "properties": {}}
+        await ws.send_str(json.dumps({"op": GatewayOpcode.IDENTIFY, "d": identify}))
         events = [json.loads((await ws.receive()).data) for _ in range(3)]
 
     assert [e["t"] for e in events] == ["READY", "GUILD_CREATE", "GUILD_CREATE"]
@@ -176,11 +178,12 @@ async def test_zlib_stream_frames_share_one_inflater(emu: LoopbackDiscord) -> No
     url = f"{emu.gateway_url}?v=10&encoding=json&compress=zlib-stream"
     async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
         frames = [await ws.receive()]
-        identify = {"token": emu.token, "intents": 3, "shard": [0, 1], "properties": {}}
-        await ws.send_str(json.dumps({"op": 2, "d": identify}))
+        intents = Intents.GUILDS | Intents.GUILD_MEMBERS
+        identify = {"token": emu.token, "intents": intents, "shard": [0, 1], "properties": {}}
+        await ws.send_str(json.dumps({"op": GatewayOpcode.IDENTIFY, "d": identify}))
         frames += [await ws.receive() for _ in range(3)]
         resume = {"token": emu.token, "session_id": "unknown", "seq": 1}
-        await ws.send_str(json.dumps({"op": 6, "d": resume}))
+        await ws.send_str(json.dumps({"op": GatewayOpcode.RESUME, "d": resume}))
         frames.append(await ws.receive())
 
     assert all(f.type is aiohttp.WSMsgType.BINARY for f in frames)
@@ -188,11 +191,11 @@ async def test_zlib_stream_frames_share_one_inflater(emu: LoopbackDiscord) -> No
     inflater = zlib.decompressobj()
     payloads = [json.loads(inflater.decompress(f.data)) for f in frames]
     assert [(p["op"], p["t"]) for p in payloads] == [
-        (10, None),
-        (0, "READY"),
-        (0, "GUILD_CREATE"),
-        (0, "GUILD_CREATE"),
-        (9, None),
+        (GatewayOpcode.HELLO, None),
+        (GatewayOpcode.DISPATCH, "READY"),
+        (GatewayOpcode.DISPATCH, "GUILD_CREATE"),
+        (GatewayOpcode.DISPATCH, "GUILD_CREATE"),
+        (GatewayOpcode.INVALID_SESSION, None),
     ]
     assert payloads[4]["d"] is False
     assert len(payloads[2]["d"]["members"]) == len(emu.world.members)

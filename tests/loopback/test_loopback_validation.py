@@ -14,9 +14,11 @@ import pytest
 from nazh.loopback import LoopbackDiscord, openapi
 from nazh.loopback.limits import check_callback, check_message
 from nazh.loopback.openapi import OpenAPIValidator, default_spec_path
+from nazh.loopback.protocol import ButtonStyle, ComponentType, MessageFlags
+from nazh.loopback.protocol import InteractionCallbackType as Callback
 
 if TYPE_CHECKING:
-    from nazh.loopback import Outcome
+    from nazh.loopback import JsonObject, Outcome
 
 BotFactory = Callable[[LoopbackDiscord, hikari.Intents], hikari.GatewayBot]
 _MESSAGE = {"$ref": "#/components/schemas/Message"}
@@ -153,7 +155,8 @@ def test_validator_maps_paths_and_reports_schema_errors(mini_spec: Path) -> None
     assert validator.template_for("/webhooks/1/tok/messages/2") == (
         "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"
     )
-    assert validator.validate("POST", callback, {"type": 4, "data": {"content": "ok"}}) == []
+    body: JsonObject = {"type": Callback.CHANNEL_MESSAGE_WITH_SOURCE, "data": {"content": "ok"}}
+    assert validator.validate("POST", callback, body) == []
     assert validator.validate("POST", callback, {"type": "four"}) == [
         '$.type: "four" is not of type "integer"'
     ]
@@ -249,10 +252,10 @@ def _union_spec(tmp_path: Path) -> Path:
 
 def test_union_errors_name_the_branch_the_body_meant(tmp_path: Path) -> None:
     validator = OpenAPIValidator(_union_spec(tmp_path))
-    button = {"type": 2, "style": 1, "label": "ok"}
-    select = {"type": 3, "options": []}
+    button: JsonObject = {"type": ComponentType.BUTTON, "style": ButtonStyle.PRIMARY, "label": "ok"}
+    select: JsonObject = {"type": ComponentType.STRING_SELECT, "options": []}
 
-    def problems(*components: dict[str, object]) -> list[str]:
+    def problems(*components: JsonObject) -> list[str]:
         body = {"components": [_row(button, select), _row(*components)]}
         return validator.validate("POST", "/channels/1/messages", body)
 
@@ -260,7 +263,7 @@ def test_union_errors_name_the_branch_the_body_meant(tmp_path: Path) -> None:
     assert problems(button, {**button, "style": 9}) == [
         "$.components[1].components[1].style: 9 is not one of [1, 2]"
     ]
-    assert problems({**button, "type": 7}) == [
+    assert problems({**button, "type": ComponentType.MENTIONABLE_SELECT}) == [
         "$.components[1].components[0].type: 7 is not one of [2, 3]"
     ]
     assert problems({**select, "options": [{}] * 26}) == [
@@ -283,14 +286,19 @@ def test_spec_location_follows_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert default_spec_path() == Path("/elsewhere/spec.json")
 
 
-def _row(*components: dict[str, object]) -> dict[str, object]:
-    return {"type": 1, "components": list(components)}
+def _row(*components: JsonObject) -> JsonObject:
+    return {"type": ComponentType.ACTION_ROW, "components": list(components)}
 
 
 def test_message_limits_the_spec_does_not_state() -> None:
-    button = {"type": 2, "style": 1, "label": "b", "custom_id": "b"}
-    select = {
-        "type": 3,
+    button: JsonObject = {
+        "type": ComponentType.BUTTON,
+        "style": ButtonStyle.PRIMARY,
+        "label": "b",
+        "custom_id": "b",
+    }
+    select: JsonObject = {
+        "type": ComponentType.STRING_SELECT,
         "custom_id": "s",
         "options": [{"label": str(n), "value": str(n)} for n in range(26)],
     }
@@ -306,16 +314,19 @@ def test_message_limits_the_spec_does_not_state() -> None:
     assert check_message({"embeds": [{"fields": fields}]}) == [
         "embeds total 6400 characters (max 6000)"
     ]
-    assert check_message({"components": [_row(*[button] * 6)], "flags": 1 << 15}) == []
+    v2 = MessageFlags.IS_COMPONENTS_V2
+    assert check_message({"components": [_row(*[button] * 6)], "flags": v2}) == []
 
 
 def test_callback_limits() -> None:
-    choices = [{"name": str(n), "value": str(n)} for n in range(26)]
+    choices: list[JsonObject] = [{"name": str(n), "value": str(n)} for n in range(26)]
+    autocomplete = Callback.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
 
-    assert check_callback({"type": 8, "data": {"choices": choices[:25]}}) == []
-    assert check_callback({"type": 8, "data": {"choices": choices}}) == [
+    assert check_callback({"type": autocomplete, "data": {"choices": choices[:25]}}) == []
+    assert check_callback({"type": autocomplete, "data": {"choices": choices}}) == [
         "26 autocomplete choices (max 25)"
     ]
-    assert check_callback({"type": 4, "data": {"content": "x" * 2001}}) == [
+    message = Callback.CHANNEL_MESSAGE_WITH_SOURCE
+    assert check_callback({"type": message, "data": {"content": "x" * 2001}}) == [
         "content is 2001 characters (max 2000)"
     ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from nazh.loopback.protocol import ApplicationCommandType, OptionType
 from nazh.sandbox.markdown import to_terminal
 from nazh.sandbox.parsing import (
     Click,
@@ -19,27 +20,37 @@ from nazh.sandbox.parsing import (
     parse_line,
 )
 
-_ROLL: dict[str, Any] = {
+if TYPE_CHECKING:
+    from nazh.loopback import JsonObject
+
+_ROLL: JsonObject = {
     "name": "roll",
-    "type": 1,
+    "type": ApplicationCommandType.CHAT_INPUT,
     "options": [
-        {"name": "expression", "type": 3, "required": True},
-        {"name": "private", "type": 5},
-        {"name": "times", "type": 4},
+        {"name": "expression", "type": OptionType.STRING, "required": True},
+        {"name": "private", "type": OptionType.BOOLEAN},
+        {"name": "times", "type": OptionType.INTEGER},
     ],
 }
-_ADMIN: dict[str, Any] = {
+_ADMIN: JsonObject = {
     "name": "admin",
-    "type": 1,
+    "type": ApplicationCommandType.CHAT_INPUT,
     "options": [
-        {"name": "plugins", "type": 1},
-        {"name": "reload", "type": 1, "options": [{"name": "plugin", "type": 3, "required": True}]},
+        {"name": "plugins", "type": OptionType.SUB_COMMAND},
+        {
+            "name": "reload",
+            "type": OptionType.SUB_COMMAND,
+            "options": [{"name": "plugin", "type": OptionType.STRING, "required": True}],
+        },
     ],
 }
-_STATS: dict[str, Any] = {
+_STATS: JsonObject = {
     "name": "stats",
-    "type": 1,
-    "options": [{"name": "user", "type": 6}, {"name": "channel", "type": 7}],
+    "type": ApplicationCommandType.CHAT_INPUT,
+    "options": [
+        {"name": "user", "type": OptionType.USER},
+        {"name": "channel", "type": OptionType.CHANNEL},
+    ],
 }
 _COMMANDS = [_ROLL, _ADMIN, _STATS]
 
