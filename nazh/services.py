@@ -11,6 +11,7 @@ import lightbulb
 
 from nazh.dice.dialects import NAZH, get_dialect
 from nazh.dice.errors import DiceError
+from nazh.notices import NoteBook
 
 if TYPE_CHECKING:
     import hikari
@@ -49,6 +50,8 @@ class Services:
     offload: OffloadPool
     """Worker processes for CPU-heavy jobs (exact odds, charts)."""
     started_at: float = dataclasses.field(default_factory=time.time)
+    notes: NoteBook = dataclasses.field(default_factory=NoteBook)
+    """The reading notes each player has been shown."""
 
     async def guild_prefix(self, guild_id: int | None) -> str:
         """The message-command prefix in a guild (the default in DMs); storage errors propagate."""

@@ -6,6 +6,8 @@ import math
 from typing import TYPE_CHECKING
 
 from nazh import dice
+from nazh.dice.dialects import split_dialect_tag
+from nazh.notices import is_comment_note
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = ("MAX_MESSAGE", "error_message", "roll", "suggest")
 
 MAX_MESSAGE = 2000
+_MAX_NOTES = 3
 _MAX_CHOICE = 100
 _USAGE = (
     "Tell me what to roll, like `1d20+5 attack`, `4d6kh3` or `2d20kh1`. "
@@ -45,16 +48,27 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
             f"Slow down a little: you can roll again in {math.ceil(wait)} s.", ephemeral=True
         )
         return
+    choice = await services.dialect_for(invocation.guild_id, invocation.user.id)
     try:
-        result = dice.roll(text)
+        result = dice.roll(text, dialect=choice.dialect)
     except dice.DiceError as error:
         metrics.rolls.labels("invalid").inc()
         metrics.commands.labels("roll", invocation.source, "invalid").inc()
         await invocation.respond(error_message(error), ephemeral=True)
         return
     header = f"<@{invocation.user.id}> :game_die:"
-    body = result.render(max_length=MAX_MESSAGE - len(header) - 1)
-    await invocation.respond(f"{header}\n{body}", ephemeral=private)
+    tagged = ":" in text and split_dialect_tag(text)[0] is not None
+    notes = services.notes.select(
+        invocation.user.id, result.notes, source=choice.source, tagged=tagged
+    )
+    footer = "".join(f"\n-# {note}" for note in notes[:_MAX_NOTES])
+    if notes and not is_comment_note(notes[-1]):
+        footer += " · `/settings notation`"
+    room = MAX_MESSAGE - len(header) - 1
+    if len(footer) > room // 2:
+        footer = ""
+    body = result.render(max_length=room - len(footer))
+    await invocation.respond(f"{header}\n{body}{footer}", ephemeral=private)
     metrics.rolls.labels("ok").inc()
     metrics.commands.labels("roll", invocation.source, "ok").inc()
     metrics.latency.labels("roll").observe(invocation.elapsed)
@@ -62,7 +76,7 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
     storage.record_roll(
         guild_id=invocation.guild_id,
         user_id=invocation.user.id,
-        dice=[(die.sides, die.face) for die in result.dice],
+        dice=[(die.sides, die.face) for die in result.dice if not die.custom],
     )
     storage.remember_recent(invocation.user.id, text)
 
