@@ -30,6 +30,7 @@ examples:
   nazh sandbox                  try the bot offline in a console that plays a Discord channel
   nazh roll 4d6kh3 stats        roll once in the terminal
   nazh roll "1d20+5 attack" --color never
+  nazh roll --dialect roll20 "3d6>3"
 """
 
 
@@ -79,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="roll with a seeded pseudo-random generator (repeatable; not for real games)",
+    )
+    roll.add_argument(
+        "--dialect",
+        default="nazh",
+        metavar="NAME",
+        help="read the notation as another roller does: nazh (default), avrae, roll20, "
+        "foundry, dicemaiden, rpg-dice-roller",
     )
     _add_color(roll)
     return parser
@@ -144,13 +152,17 @@ def run_bot() -> int:
     return 0
 
 
-def roll_once(expression: str, *, seed: int | None, color: bool) -> int:
-    """Print one roll of ``expression``; exit code 2 with the error on invalid notation."""
+def roll_once(expression: str, *, seed: int | None, color: bool, dialect: str = "nazh") -> int:
+    """Print one roll of ``expression`` and how it was read; exit code 2 on invalid notation."""
     from nazh import dice
     from nazh.sandbox.markdown import to_terminal
 
     try:
-        result = dice.roll(expression, rng=random.Random(seed) if seed is not None else None)
+        result = dice.roll(
+            expression,
+            rng=random.Random(seed) if seed is not None else None,
+            dialect=dialect,
+        )
     except dice.DiceError as error:
         first, _, hint = str(error).partition("\n")
         print(f"nazh roll: error: {first}", file=sys.stderr)
@@ -158,7 +170,9 @@ def roll_once(expression: str, *, seed: int | None, color: bool) -> int:
             print(textwrap.indent(hint, "  "), file=sys.stderr)
         return 2
     try:
-        print(to_terminal(result.render(max_length=_TERMINAL_LENGTH), color=color), flush=True)
+        notes = "".join(f"\n-# {note}" for note in result.notes)
+        text = result.render(max_length=_TERMINAL_LENGTH) + notes
+        print(to_terminal(text, color=color), flush=True)
     except BrokenPipeError:
         # The reader left (`nazh roll 1d6 | head -0`); point stdout at nothing so the exit
         # flush does not fail again.
@@ -174,7 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_bot()
     if args.command == "roll":
         expression = " ".join(args.expression)
-        return roll_once(expression, seed=args.seed, color=use_color(args.color, sys.stdout))
+        color = use_color(args.color, sys.stdout)
+        return roll_once(expression, seed=args.seed, color=color, dialect=args.dialect)
     if args.command == "sandbox":
         from nazh.sandbox.console import run_sandbox
 

@@ -187,3 +187,25 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
 
     assert err == ""
     assert process.returncode == 1
+
+
+def test_dialect_reads_the_roll_as_that_roller_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["roll", "--dialect", "roll20", "3d6>3", "--seed", "3"]) == 0
+    out, _ = capsys.readouterr()
+    result, note = out.splitlines()
+    assert result.startswith("3d6>=3 (")
+    assert note == '>3 read as "3 or more"; Nazh reads "more than 3"'
+
+    assert main(["roll", "3d6>3", "--seed", "3"]) == 0
+    assert capsys.readouterr().out.startswith("3d6>3 (")
+
+
+def test_an_unknown_dialect_exits_2_naming_the_dialects(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["roll", "--dialect", "roll21", "1d20"]) == 2
+    _, err = capsys.readouterr()
+    assert "unknown dialect `roll21`" in err
+    assert "rpg-dice-roller" in err
