@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
+from nazh.loopback.protocol import Intents
+
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord
@@ -85,7 +87,7 @@ async def test_refused_message_content_falls_back_to_slash_only(
     await start_app()
     intents = emu.intents
     assert intents is not None
-    assert not intents & (1 << 15)
+    assert not intents & Intents.MESSAGE_CONTENT
     await _rolls(emu)
     mention = await emu.send_message(f"<@{emu.bot_user.id}> roll 1d6", mentions=[emu.bot_user])
     assert "1d6 (" in mention.content

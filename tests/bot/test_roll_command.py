@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from nazh.loopback.protocol import Intents, InteractionCallbackType
+
 if TYPE_CHECKING:
     from nazh.app import NazhApp
     from nazh.loopback import LoopbackDiscord
@@ -28,7 +30,7 @@ async def test_startup_syncs_the_roll_command(emu: LoopbackDiscord, app: NazhApp
     assert app.not_ready() is None
     intents = emu.intents
     assert intents is not None
-    assert intents & (1 << 15)
+    assert intents & Intents.MESSAGE_CONTENT
 
 
 async def test_slash_roll_answers_publicly_with_the_rendered_result(
@@ -36,7 +38,7 @@ async def test_slash_roll_answers_publicly_with_the_rendered_result(
 ) -> None:
     user = emu.users[0]
     outcome = await emu.slash("roll", {"expression": "4d6kh3 fireball"}, user=user)
-    assert outcome.callback_type == 4
+    assert outcome.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert not outcome.ephemeral
     content = outcome.content
     assert content.startswith(f"<@{user.id}>")
@@ -65,7 +67,7 @@ async def test_a_bad_expression_gets_a_friendly_ephemeral_hint(
 
 async def test_huge_output_stays_within_discord_limits(emu: LoopbackDiscord, app: NazhApp) -> None:
     outcome = await emu.slash("roll", {"expression": "20#50d100 " + "long comment " * 30})
-    assert outcome.callback_type == 4
+    assert outcome.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert 0 < len(outcome.content) <= 2000
     over = await emu.slash("roll", {"expression": "1001d6"})
     assert over.ephemeral

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from nazh.builder import BuilderHub
+from nazh.loopback.protocol import ComponentType, InteractionCallbackType
 
 if TYPE_CHECKING:
     from nazh.app import NazhApp
@@ -28,12 +29,12 @@ def controls(components: list[Json]) -> dict[str, Json]:
     assert 1 <= len(components) <= 5
     found: dict[str, Json] = {}
     for row in components:
-        assert row["type"] == 1
+        assert row["type"] == ComponentType.ACTION_ROW
         items = row["components"]
-        selects = [c for c in items if c["type"] == 3]
+        selects = [c for c in items if c["type"] == ComponentType.STRING_SELECT]
         assert (len(selects) == 1 and len(items) == 1) or (not selects and 1 <= len(items) <= 5)
         for item in items:
-            if item["type"] == 3:
+            if item["type"] == ComponentType.STRING_SELECT:
                 assert 1 <= len(item["options"]) <= 25
                 assert len({o["value"] for o in item["options"]}) == len(item["options"])
             assert len(item.get("label") or "") <= 80
@@ -55,7 +56,7 @@ def notation(content: str) -> str:
 async def open_builder(emu: LoopbackDiscord, app: NazhApp, **kwargs: Any) -> StoredMessage:
     await emu.wait_commands({"build"})
     outcome = await emu.slash("build", {}, **kwargs)
-    assert outcome.callback_type == 4
+    assert outcome.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert outcome.ephemeral
     message = outcome.message
     assert message is not None
@@ -75,7 +76,7 @@ async def test_building_2d20kh1_plus_1d4_plus_5_by_clicks(
     assert "Roll, Target: nothing to roll yet" in message.content
 
     picked = await emu.select(message, "build:die", ["20"])
-    assert picked.callback_type == 7
+    assert picked.callback_type == InteractionCallbackType.UPDATE_MESSAGE
     assert picked.message is message
     assert notation(message.content) == "1d20"
     assert "Range 1 to 20 · average 10.5" in message.content
@@ -117,7 +118,7 @@ async def test_roll_publicly_and_privately_keeps_the_builder_open(
     before = message.content
 
     public = await emu.click(message, "build:roll", user=user)
-    assert public.callback_type == 4
+    assert public.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert not public.ephemeral
     assert public.content.startswith(f"<@{user.id}> :game_die:\n2d20kh1 (")
     assert public.message is not None
@@ -142,7 +143,7 @@ async def test_other_size_modal_accepts_a_size_and_explains_a_bad_one(
     message = await open_builder(emu, app)
     await emu.select(message, "build:die", ["6"])
     opened = await emu.select(message, "build:die", ["other"])
-    assert opened.callback_type == 9
+    assert opened.callback_type == InteractionCallbackType.MODAL
     assert opened.modal is not None
     assert [c["custom_id"] for row in opened.components for c in row["components"]] == ["sides"]
 
@@ -152,14 +153,14 @@ async def test_other_size_modal_accepts_a_size_and_explains_a_bad_one(
         ("1000001", "1,000,000 sides"),
     ):
         bad = await emu.submit_modal(opened, {"sides": typed})
-        assert bad.callback_type == 4
+        assert bad.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
         assert bad.ephemeral
         assert hint in bad.content
         assert notation(message.content) == "1d6"
         opened = await emu.select(message, "build:die", ["other"])
 
     good = await emu.submit_modal(opened, {"sides": "d7"})
-    assert good.callback_type == 7
+    assert good.callback_type == InteractionCallbackType.UPDATE_MESSAGE
     assert notation(message.content) == "1d6 + 1d7"
     die = controls(message.components)["build:die"]
     assert {"value": "7", "label": "d7", "default": True}.items() <= {
@@ -176,7 +177,7 @@ async def test_target_shows_the_exact_chance_of_reaching_it(
     message = await open_builder(emu, app)
     await emu.select(message, "build:die", ["20"])
     opened = await emu.click(message, "build:target")
-    assert opened.callback_type == 9
+    assert opened.callback_type == InteractionCallbackType.MODAL
     bad = await emu.submit_modal(opened, {"target": "lots"})
     assert bad.ephemeral
     assert "isn't a total" in bad.content
@@ -278,9 +279,11 @@ async def test_a_builder_only_rolled_for_a_while_still_shows_it_expired(
     for at in (0.3, 0.6, 1.0, 1.6):
         await asyncio.sleep(max(0.0, selected_at + at - loop.time()))
         rolls.append(await emu.click(message, "build:roll", user=user))
-    assert [roll.callback_type for roll in rolls[:3]] == [4, 4, 4]
+    assert [roll.callback_type for roll in rolls[:3]] == [
+        InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
+    ] * 3
     refreshed = rolls[3]
-    assert refreshed.callback_type == 7
+    assert refreshed.callback_type == InteractionCallbackType.UPDATE_MESSAGE
     for _ in range(100):
         if refreshed.followups and "expired" in message.content:
             break
@@ -381,7 +384,7 @@ async def test_modals_refuse_digits_int_cannot_read(
 
     answer = await emu.submit_modal(opened, {field: typed})
 
-    assert answer.callback_type == 4
+    assert answer.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert answer.ephemeral
     assert "type a whole number" in answer.content
     assert notation(message.content) == "1d6"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from nazh.commands import odds as odds_command
 from nazh.dice.odds import distribution
+from nazh.loopback.protocol import InteractionCallbackType
 from nazh.stats.cards import format_chance
 from nazh.stats.odds import compute_odds
 
@@ -91,7 +92,7 @@ async def test_bad_and_too_costly_expressions_are_refused_privately(
     assert bad.ephemeral
     assert bad.content.startswith("I couldn't roll that: unexpected `x`")
     costly = await emu.slash("odds", {"expression": "500d1000"})
-    assert costly.callback_type == 4
+    assert costly.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
     assert costly.ephemeral
     assert costly.content == "That roll is too large for exact odds. Try fewer or smaller dice."
     assert app.services.offload.started is False
@@ -118,7 +119,7 @@ async def test_a_roll_is_answered_promptly_while_heavy_odds_run(
     assert not heavy.done(), "the odds finished before the rolls: not heavy enough to show it"
     assert max(latencies) < 0.25, latencies
     outcome = await heavy
-    assert outcome.callback_type == 5
+    assert outcome.callback_type == InteractionCallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
     assert fields(outcome)["Mean"] == "50,500.00"
     assert fields(outcome)["Chance of 50,500 or more"].endswith(" %")
 

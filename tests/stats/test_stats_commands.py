@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from nazh.commands.stats import DELETE_ID, KEEP_ID, MIN_D20_RANKED
+from nazh.loopback.protocol import OptionType
 from nazh.stats.fairness import fairness_of
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ async def test_stats_and_odds_are_synced(emu: LoopbackDiscord, app: NazhApp) -> 
     odds = emu.command("odds", emu.guild_id)
     options = {option["name"]: option for option in odds["options"]}
     assert options["expression"]["required"] is True
-    assert options["target"]["type"] == 4
+    assert options["target"]["type"] == OptionType.INTEGER
     assert options["target"].get("required", False) is False
 
 
