@@ -11,11 +11,17 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def notation_examples() -> list[str]:
+    """The first cells of the tables headed `| Example |` (the dialect table names forms)."""
     text = README.read_text(encoding="utf-8")
     section = text.split("## Dice notation", 1)[1].split("\n## ", 1)[0]
     examples: list[str] = []
+    in_examples = False
     for line in section.splitlines():
-        if line.startswith("| `"):
+        if line.startswith("| Example |"):
+            in_examples = True
+        elif not line.startswith("|"):
+            in_examples = False
+        elif in_examples and line.startswith("| `"):
             first_cell = line.split("|")[1]
             examples.extend(re.findall(r"`([^`]+)`", first_cell))
     return examples
