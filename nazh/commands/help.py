@@ -29,21 +29,33 @@ _COMMANDS = """\
 
 **Settings**
 `/prefix`: this server's prefix for message commands (now `{p}`); managers can change it
+`/settings notation`: which roller's notation your rolls follow (Roll20, Foundry, Avrae ...)
 Mentioning me works as a prefix everywhere: `@Nazh roll 1d20`.
 
 More: `/help notation`, `/help builder`, `/help stats`."""
 
 _NOTATION = """\
-**Dice** `1d20` `3d6` `d%` (1-100) `4dF` (Fate) · `+ - * /` and parentheses; `/` rounds down
-**Keep/drop** `4d6kh3` keep highest 3 (`k3` too) · `2d20kl1` · `4d6dl1` · `4d6k>4` keep above 4
-**Rerolls** `2d6rr<2` until none below 2 · `2d6ro1` once · `3d6ra6` a 6 adds a die
-**Explode** `3d6!` on the maximum · `3d6!>4` · `3d6!!` compound · `3d6!p` penetrate
-**Clamp** `4d6mi2` at least 2 · `4d6ma5` at most 5
-**Successes** `10d10>=7` count 7+ · `f1` minus the 1s · `1d20cs>=19` crits on 19-20
+**Dice** `1d20` `3d6` `d%` (1-100) `4dF` (Fate) `d[2,2,4,4,6,6]` · `(1d4)d6`
+**Math** `+ - * / % ^` and parentheses; `/` rounds down · `1.5` · `floor()` `ceil()` \
+`round()` `abs()` `min(a, b)` `max(a, b)`
+**Keep/drop** `4d6kh3` keep highest 3 (`k3` too) · `2d20kl` · `4d6dl1` · `4d6k>4` keep above 4
+**Rerolls** `2d6rr<2` until none below 2 · `2d6ro1` once · `3d6ra6` a 6 adds a die · `3d6u` unique
+**Explode** `3d6!` on the maximum · `3d6!>4` · `3d6!!` compound · `3d6!p` penetrate · `3d6xo` once
+**Clamp** `4d6mi2` (`min2`) at least 2 · `4d6ma5` (`max5`) at most 5 · **Sort** `4d6s` `4d6sd`
+**Successes** `10d10>=7` count 7+ · `f1` minus the 1s · `6d6even` · `1d20cs>=19` crits on 19-20
 **Sets** `(1d4, 2d6, 3)kh1` the highest total · `{{1d6, 1d6}}>3` totals above 3
 **Advantage** `1d20+5 adv`, `1d20 dis`, or `2d20kh1+5`
-**Repeat** `6#4d6kh3` six rolls, one line each
-**Labels** `2d6[fire] + 1d4[cold]` · text after the roll is its comment
+**Repeat** `6#4d6kh3` six rolls · `1d20+5 hit; 2d6 damage` several rolls
+**Labels** `2d6[fire] + 1d4[cold]` · text after the roll is its comment (or after `//`)
+
+**Other rollers' notation** `/settings notation <dialect>` for the server, `scope:me` for \
+you, or one roll: `roll20: 3d6>3`. Where they differ from Nazh:
+`avrae` `k3` keeps the 3s · `d%` a tens die · `/` exact, total truncated · `//` divides · \
+`1d20>=15` compares totals
+`roll20` `>3` means 3 or more · `/` exact · `{{4d6}}kh2` keeps dice inside · fixed modifier order
+`foundry` `r` rerolls once · `cs`/`cf` count · `#` starts the comment · `/` exact
+`dicemaiden` `4d6 k3` and `6 4d6` · `e6` once on 6+ · `r2` once on 2- · `t7` · `!` comment
+`rpg-dice-roller` `//` `#` `/* */` comments · `/` exact · keep and drop see every die
 
 Limits: 1,000 dice, 1,000,000 sides, 20 repetitions, 1,000 characters a roll."""
 

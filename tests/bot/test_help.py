@@ -9,6 +9,7 @@ import pytest
 
 from nazh import dice
 from nazh.commands.help import TOPICS
+from nazh.dice.dialects import DIALECTS
 
 if TYPE_CHECKING:
     from nazh.app import NazhApp
@@ -40,14 +41,17 @@ async def test_every_topic_is_offered_and_answers(emu: LoopbackDiscord, app: Naz
 
 def test_every_example_in_the_notation_help_rolls() -> None:
     _, text = TOPICS["notation"]
+    own, _, others = text.format(p="!").partition("**Other rollers' notation**")
     examples = [
         example
-        for example in re.findall(r"`([^`]+)`", text.format(p="!"))
+        for example in re.findall(r"`([^`]+)`", own)
         if example[0].isdigit() or example[0] in "d({"
     ]
     assert len(examples) >= 25
     for example in examples:
         assert dice.parse(example).text, example
+    named = re.findall(r"^`([a-z0-9-]+)` ", others, flags=re.MULTILINE)
+    assert named == [name for name in DIALECTS if name != "nazh"]
 
 
 async def test_the_prefix_command_and_a_bare_mention_follow_the_server_prefix(
