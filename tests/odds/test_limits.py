@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from nazh.dice import LimitError
+from nazh.dice import DiceError, LimitError
 from nazh.dice.odds import check_odds, distribution
 
 
@@ -70,3 +70,23 @@ def test_stacked_explosions_are_refused_before_any_work(text: str) -> None:
 
 def test_a_single_explosion_is_still_worked_out() -> None:
     assert check_odds("3d6!").text == "3d6!"
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("1d6+1.5", "decimals"),
+        ("min(1d6, 3)", "`min()`"),
+        ("(1d4)d6", "computed dice"),
+        ("4d6u", "`u`"),
+        ("2d6%4", "`%`"),
+        ("2^3", "`^`"),
+        ("1d[2,2,4]", "custom faces"),
+        ("1d6; 1d8", "one roll at a time"),
+    ],
+)
+def test_notation_exact_odds_do_not_model_is_refused_before_any_work(text: str, form: str) -> None:
+    with pytest.raises(DiceError, match="exact odds") as refused:
+        check_odds(text)
+    assert form in str(refused.value)
+    assert not isinstance(refused.value, LimitError)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import random
 from collections import Counter
 from math import sqrt
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nazh.dice import DiceError, RollSet, roll
 from nazh.dice.odds import distribution
+
+if TYPE_CHECKING:
+    from nazh.dice.functions import Value
 
 ROLLS = 20_000
 
@@ -54,7 +58,7 @@ def chi_square_bound(df: int) -> float:
 def test_rolls_follow_the_distribution(text: str) -> None:
     exact = distribution(text)
     rng = random.Random(f"odds:{text}")
-    seen: Counter[int] = Counter()
+    seen: Counter[Value] = Counter()
     refused = 0
     for _ in range(ROLLS):
         try:

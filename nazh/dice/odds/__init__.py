@@ -24,9 +24,13 @@ __all__ = ("Distribution", "check_odds", "distribution")
 
 
 def check_odds(source: str | Expression) -> Expression:
-    """Parse `source` and run the pre-flight estimate only: `LimitError` if exact odds are too
-    costly. Cheap enough to run on the event loop before handing the work to a worker."""
+    """Parse `source` and run the pre-flight checks only: `DiceError` for notation exact odds
+    do not model (`Expression.odds_refusal`), `LimitError` if they are too costly. Cheap enough
+    to run on the event loop before handing the work to a worker."""
     expression = parse(source) if isinstance(source, str) else source
+    refusal = expression.odds_refusal
+    if refusal is not None:
+        raise DiceError(refusal)
     check_cost(expression.root)
     return expression
 
@@ -35,7 +39,8 @@ def distribution(source: str | Expression) -> Distribution:
     """The exact distribution of one evaluation of `source` (each result, for a repetition).
 
     Raise `ParseError`/`LimitError` like `parse`, `LimitError` if exact odds would take too
-    long or the roll too often exceeds the dice limit, and `DiceError` if it never gives a total.
+    long or the roll too often exceeds the dice limit, and `DiceError` for notation they do not
+    model or if it never gives a total.
     """
     expression = check_odds(source)
     overrun = budget_overrun(expression)

@@ -22,10 +22,11 @@ from nazh.dice.ast import (
     Keep,
     Labelled,
     Literal,
+    Set,
     Unary,
     chain,
 )
-from nazh.dice.errors import LimitError
+from nazh.dice.errors import DiceError, LimitError
 from nazh.dice.limits import MAX_VALUE
 from nazh.dice.odds.explode import exploding_weights, ranked_exploding_weights
 from nazh.dice.odds.pool import MULTISET_STATES, PoolModel, pool_weights, select_ranked
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from nazh.dice.ast import (
         Node,
         Selector,
-        Set,
     )
 
 __all__ = ("node_weights", "total_weights")
@@ -77,7 +77,9 @@ def node_weights(node: Node) -> Weights:
             else:
                 result = _combine(result, right, multiply=op == "*")
         return result
-    return _set_weights(node)
+    if isinstance(node, Set):
+        return _set_weights(node)
+    raise DiceError(f"exact odds do not model {type(node).__name__} nodes")
 
 
 def _combine(left: Weights, right: Weights, *, multiply: bool) -> Weights:

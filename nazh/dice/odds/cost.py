@@ -23,11 +23,12 @@ from nazh.dice.ast import (
     Labelled,
     Literal,
     Reroll,
+    Set,
     Unary,
     chain,
     face_range,
 )
-from nazh.dice.errors import LimitError
+from nazh.dice.errors import DiceError, LimitError
 from nazh.dice.limits import MAX_CHAIN
 from nazh.dice.odds.explode import ranked_explosion
 from nazh.dice.odds.pool import MULTISET_STATES, chain_depth
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from nazh.dice.ast import (
         Node,
         Selector,
-        Set,
     )
 
 __all__ = ("WORK_LIMIT", "check_cost", "estimate")
@@ -83,7 +83,9 @@ def estimate(node: Node) -> _Size:
             size = _combine(size, right, additive=op in ("+", "-"))
             _check(size)
         return size
-    return _set(node)
+    if isinstance(node, Set):
+        return _set(node)
+    raise DiceError(f"exact odds do not model {type(node).__name__} nodes")
 
 
 def _check(size: _Size) -> None:

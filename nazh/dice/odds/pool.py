@@ -27,7 +27,6 @@ from nazh.dice.ast import (
     Clamp,
     CountFailures,
     CountSuccesses,
-    CritRange,
     Drop,
     Explode,
     Keep,
@@ -83,9 +82,7 @@ class PoolModel:
         self.faces = range(low, high + 1)
         self.sides = high - low + 1
         self.steps: list[Step] = [
-            m
-            for m in node.modifiers
-            if not isinstance(m, CountSuccesses | CountFailures | CritRange)
+            m for m in node.modifiers if isinstance(m, Reroll | Explode | Clamp | Keep | Drop)
         ]
         self.success: Selector | None = None
         self.failure: Selector | None = None
