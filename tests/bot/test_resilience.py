@@ -95,7 +95,7 @@ async def test_refused_message_content_falls_back_to_slash_only(
 
 async def test_metrics_count_rolls_by_outcome(emu: LoopbackDiscord, app: NazhApp) -> None:
     await emu.slash("roll", {"expression": "1d20"})
-    await emu.slash("roll", {"expression": "1d20x"})
+    await emu.slash("roll", {"expression": "1d20q"})
     await emu.send_message("!roll 3d6")
     assert app.health is not None
     async with (

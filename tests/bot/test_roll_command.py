@@ -59,9 +59,9 @@ async def test_private_roll_is_ephemeral(emu: LoopbackDiscord, app: NazhApp) -> 
 async def test_a_bad_expression_gets_a_friendly_ephemeral_hint(
     emu: LoopbackDiscord, app: NazhApp
 ) -> None:
-    outcome = await emu.slash("roll", {"expression": "1d20x"})
+    outcome = await emu.slash("roll", {"expression": "1d20q"})
     assert outcome.ephemeral
-    assert outcome.content.startswith("I couldn't roll that: unexpected `x` at column 5")
+    assert outcome.content.startswith("I couldn't roll that: unexpected `q` at column 5")
     assert "```" in outcome.content
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _SCRIPT = """\
 /roll 4d6kh3 stats
 !roll 1d20+5 attack
-/roll 4d6kh
+/roll 4d6k>
 /admin plugins
 help
 quit
@@ -60,7 +60,7 @@ def test_piped_stdin_is_a_transcript(tmp_path: Path) -> None:
         re.MULTILINE,
     )
     assert (
-        "#general › /roll 4d6kh\nNazh (only you can see this)\n"
+        "#general › /roll 4d6k>\nNazh (only you can see this)\n"
         "  I couldn't roll that: unexpected end of input at column 6, expected a number\n"
     ) in out
     assert "#general › /admin plugins\nNazh (only you can see this)\n  Plugins\n" in out
