@@ -67,7 +67,7 @@ FATE = 0
 """`Dice.sides` of a Fate die (faces -1, 0, +1)."""
 
 SelectorOp = Lit["h", "l", "=", ">", "<", ">=", "<=", "!=", "even", "odd"]
-BinaryOp = Lit["+", "-", "*", "/", "//", "%", "^"]
+BinaryOp = Lit["+", "-", "*", "/", "//", "%", "^", "==", "!=", "<", ">", "<=", ">="]
 RerollMode = Lit["until", "once", "add"]
 SortOrder = Lit["ascending", "descending"]
 
@@ -129,12 +129,14 @@ class Explode:
     """Roll an extra die for each matching die (`selector` None: on the maximum face).
 
     `compound` adds the extra dice into the one that exploded; `penetrate` subtracts 1 from
-    every extra die. `once`: the extra dice do not explode again (`xo`).
+    every extra die. `once`: the extra dice do not explode again (`xo`). `limit`: at most that
+    many explosions in the whole pool (Foundry's `x5=10`).
     """
 
     selector: Selector | None
     mode: Lit["explode", "compound", "penetrate"]
     once: bool = False
+    limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +229,16 @@ class Set:
 
     `braces` records whether it was written `{...}` rather than `(..., ...)`.
     Only `Keep`, `Drop`, `CountSuccesses` and `CountFailures` modifiers apply to sets.
+    A set of one item whose dice are added to numbers (`{4d6+3d8}k4`, `{3d20+5}>21`) may
+    instead keep and drop among its dice (`keeps_dice`) and test each die, with the item's
+    numbers added, for successes (`tests_dice`), as the dialect reads it.
     """
 
     items: tuple[Node, ...]
     modifiers: tuple[Modifier, ...] = ()
     braces: bool = False
+    keeps_dice: bool = False
+    tests_dice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +259,8 @@ class Unary:
 @dataclass(frozen=True, slots=True)
 class Binary:
     """Arithmetic. `/` divides as the dialect says (Nazh: rounding down); `//` rounds down;
-    `%` is the remainder; `^` is the power (written `^` or `**`, right-associative)."""
+    `%` is the remainder; `^` is the power (written `^` or `**`, right-associative).
+    Comparisons (`==`, `!=`, `<`, `>`, `<=`, `>=`, Avrae's) give 1 or 0 and bind loosest."""
 
     op: BinaryOp
     left: Node
@@ -283,7 +291,12 @@ class Call:
 
 Node = Literal | Decimal | Dice | ComputedDice | Set | Group | Unary | Binary | Labelled | Call
 
-_PRECEDENCE: dict[str, int] = {"+": 0, "-": 0, "*": 1, "/": 1, "//": 1, "%": 1, "^": 2}
+_PRECEDENCE: dict[str, int] = {
+    **dict.fromkeys(("==", "!=", "<", ">", "<=", ">="), -1),
+    **dict.fromkeys(("+", "-"), 0),
+    **dict.fromkeys(("*", "/", "//", "%"), 1),
+    "^": 2,
+}
 
 
 def chain(node: Binary) -> tuple[Node, list[tuple[BinaryOp, Node]]]:

@@ -34,6 +34,7 @@ from nazh.dice.ast import (
 )
 from nazh.dice.errors import DiceError
 from nazh.dice.functions import whole
+from nazh.dice.groups import dice_terms
 from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_EXPONENT_BITS, MAX_SIDES, MAX_VALUE
 from nazh.dice.readings import NAZH_READINGS
 
@@ -50,6 +51,7 @@ __all__ = ("Bounds", "bounds")
 
 Bounds = tuple["Value", "Value"]
 _WIDE: Bounds = (-MAX_VALUE, MAX_VALUE)
+_RELATIONS = frozenset(("==", "!=", "<", ">", "<=", ">="))
 
 
 def bounds(node: Node, readings: Readings = NAZH_READINGS) -> Bounds:
@@ -62,7 +64,7 @@ def _bounds(node: Node, readings: Readings) -> Bounds:
     if isinstance(node, Literal | Decimal):
         return node.value, node.value
     if isinstance(node, Dice):
-        return _dice_bounds(node)
+        return _dice_bounds(node, readings.keep_drop_scope == "all")
     if isinstance(node, Group):
         return _bounds(node.inner, readings)
     if isinstance(node, Labelled):
@@ -86,6 +88,8 @@ def _bounds(node: Node, readings: Readings) -> Bounds:
 
 def _combine(op: str, left: Bounds, right: Bounds, readings: Readings) -> Bounds:
     (a, b), (c, d) = left, right
+    if op in _RELATIONS:
+        return 0, 1
     if op == "+":
         return a + c, b + d
     if op == "-":
@@ -145,7 +149,10 @@ def _computed_bounds(node: ComputedDice, readings: Readings) -> Bounds:
         low, high = _bounds(node.sides, readings)
         sides = (max(1, min(MAX_SIDES, math.floor(low))), max(1, min(MAX_SIDES, math.ceil(high))))
     corners = [
-        _dice_bounds(dataclasses.replace(written, count=count, sides=side))
+        _dice_bounds(
+            dataclasses.replace(written, count=count, sides=side),
+            readings.keep_drop_scope == "all",
+        )
         for count in counts
         for side in sides
     ]
@@ -164,19 +171,25 @@ def _counting(modifiers: tuple[Modifier, ...], most: int) -> tuple[int, int] | N
     return (-most if failures else 0), most
 
 
-def _dice_bounds(node: Dice) -> tuple[int, int]:
+def _dice_bounds(node: Dice, every: bool = False) -> tuple[int, int]:
+    """`every`: a keep or drop chooses among every die, so a drop may remove no kept die."""
     face_low, face_high = dice_face_range(node)
     fewest = most = node.count
     low, high = face_low, face_high
+    selected = False
     for modifier in node.modifiers:
         if isinstance(modifier, Keep | Drop):
             selector = modifier.selector
-            if selector.op not in ("h", "l"):
+            if selector.op not in ("h", "l") or (every and selected):
+                # among every die, a later keep or drop may remove any die, or none
                 fewest = 0
+                if isinstance(modifier, Keep) and selector.op in ("h", "l"):
+                    most = min(most, selector.value)
             elif isinstance(modifier, Keep):
                 fewest, most = min(fewest, selector.value), min(most, selector.value)
             else:
                 fewest, most = max(fewest - selector.value, 0), max(most - selector.value, 0)
+            selected = True
         elif isinstance(modifier, Reroll | Unique):
             if isinstance(modifier, Reroll) and modifier.mode == "add":
                 most += 1
@@ -199,15 +212,16 @@ def _dice_bounds(node: Dice) -> tuple[int, int]:
 
 
 def _set_bounds(node: Set, readings: Readings) -> Bounds:
+    if node.keeps_dice or node.tests_dice:
+        return _dice_set_bounds(node, readings.keep_drop_scope == "all")
     items = [_bounds(item, readings) for item in node.items]
     lows = [low for low, _ in items]
     highs = [high for _, high in items]
     kept_low, kept_high = lows, highs
-    for modifier in node.modifiers:
-        if not isinstance(modifier, Keep | Drop):
-            continue
+    every = readings.keep_drop_scope == "all"
+    for index, modifier in enumerate(m for m in node.modifiers if isinstance(m, Keep | Drop)):
         selector = modifier.selector
-        if selector.op not in ("h", "l"):
+        if selector.op not in ("h", "l") or (every and index):
             kept_low = [min(0, sum(min(0, x) for x in kept_low))]
             kept_high = [max(0, sum(max(0, x) for x in kept_high))]
             break
@@ -218,3 +232,18 @@ def _set_bounds(node: Set, readings: Readings) -> Bounds:
         kept_high = sorted(kept_high, reverse=highest)[:take]
     counted = _counting(node.modifiers, len(node.items))
     return counted if counted is not None else (sum(kept_low), sum(kept_high))
+
+
+def _dice_set_bounds(node: Set, every: bool) -> Bounds:
+    """A set of one roll keeping or testing its dice: any subset of its dice, plus its number
+    (or, counting, up to every die)."""
+    terms = dice_terms(node.items[0])
+    assert terms is not None
+    pools, constant = terms
+    grows = any(isinstance(m, Explode | Reroll) for pool in pools for m in pool.modifiers)
+    counted = _counting(node.modifiers, MAX_DICE if grows else sum(p.count for p in pools))
+    if counted is not None:
+        return counted
+    ranges = [_dice_bounds(pool, every) for pool in pools]
+    low = constant + sum(min(0, low) for low, _ in ranges)
+    return low, constant + sum(max(0, high) for _, high in ranges)

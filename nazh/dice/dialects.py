@@ -86,6 +86,11 @@ class Dialect:
     """`e` (with or without a point): new dice can explode again, or only the first roll
     explodes (Dice Maiden; its `ie` is unlimited). `!` and `x` are always unlimited, `xo` once."""
 
+    explode_cap: bool
+    """`x5=10`, `x2>=9`: whether a number between `x` and a comparison caps the explosions of
+    the whole pool (Foundry: at most 5, on 10). Elsewhere `x5` explodes on 5 and `=10` then
+    counts successes. A bare `x10` explodes on 10 everywhere."""
+
     crits: Literal["mark", "count"]
     """`cs` / `cf`. `mark`: only show crits and fumbles, the total is unchanged. `count`: the
     total counts the matching dice, as Foundry's count successes / count failures do."""
@@ -165,6 +170,7 @@ NAZH = Dialect(
     bare_point="face",
     reroll="until",
     explode_e="unlimited",
+    explode_cap=False,
     crits="mark",
     percentile="d100",
     division="floor",
@@ -194,6 +200,7 @@ AVRAE = Dialect(
     bare_point="face",
     reroll="until",
     explode_e="unlimited",
+    explode_cap=False,
     crits="mark",
     percentile="tens",
     division="real",
@@ -223,6 +230,7 @@ ROLL20 = Dialect(
     bare_point="face",
     reroll="until",
     explode_e="unlimited",
+    explode_cap=False,
     crits="mark",
     percentile="d100",
     division="real",
@@ -263,6 +271,7 @@ FOUNDRY = Dialect(
     bare_point="face",
     reroll="once",
     explode_e="unlimited",
+    explode_cap=True,
     crits="count",
     percentile="d100",
     division="real",
@@ -292,6 +301,7 @@ DICEMAIDEN = Dialect(
     bare_point="threshold",
     reroll="once",
     explode_e="once",
+    explode_cap=False,
     crits="mark",
     percentile="d100",
     division="floor",
@@ -332,6 +342,7 @@ RPG_DICE_ROLLER = Dialect(
     bare_point="face",
     reroll="until",
     explode_e="unlimited",
+    explode_cap=False,
     crits="mark",
     percentile="d100",
     division="real",

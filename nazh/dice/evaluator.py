@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
@@ -46,6 +47,7 @@ from nazh.dice.ast import (
 from nazh.dice.entropy import seeded_source, system_face, system_faces
 from nazh.dice.errors import DiceError, LimitError
 from nazh.dice.functions import whole
+from nazh.dice.groups import dice_terms
 from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_EXPONENT_BITS, MAX_SIDES, MAX_VALUE
 from nazh.dice.parser import check_pool
 from nazh.dice.readings import NAZH_READINGS
@@ -161,16 +163,17 @@ def _value(compiled: Compiled, context: Context) -> Value:
 class _Compiler:
     """Compiles nodes under one dialect's readings."""
 
-    __slots__ = ("readings",)
+    __slots__ = ("every", "readings")
 
     def __init__(self, readings: Readings) -> None:
         self.readings = readings
+        self.every = readings.keep_drop_scope == "all"
 
     def compile(self, node: Node) -> Compiled:
         if isinstance(node, Literal | Decimal):
             return node.value
         if isinstance(node, Dice):
-            return _compile_dice(node)
+            return _compile_dice(node, self.every)
         if isinstance(node, Group):
             return self.compile(node.inner)
         if isinstance(node, Labelled):
@@ -266,7 +269,9 @@ class _Compiler:
             return _divide_floor
         if op == "%":
             return _remainder_dividend if self.readings.remainder == "dividend" else _remainder
-        return _power
+        if op == "^":
+            return _power
+        return _RELATIONS[op]
 
     def call(self, node: Call) -> Compiled:
         function = node.function
@@ -306,7 +311,7 @@ class _Compiler:
             if compiled is None:
                 rolled = dataclasses.replace(written, count=number, sides=faces)
                 check_pool(rolled)
-                compiled = (rolled, _compile_dice(rolled))
+                compiled = (rolled, _compile_dice(rolled, self.every))
                 if len(programs) < _COMPUTED_CACHE:
                     programs[number, faces] = compiled
             context.budget -= number
@@ -318,8 +323,26 @@ class _Compiler:
         return run_computed
 
     def set(self, node: Set) -> Program:
+        if node.keeps_dice or node.tests_dice:
+            return _compile_dice_set(node, self.every)
         return _compile_set(node, self)
 
+
+def _relation(test: Callable[[Value, Value], bool]) -> Callable[[Value, Value], Value]:
+    def compare(left: Value, right: Value) -> Value:
+        return int(test(left, right))
+
+    return compare
+
+
+_RELATIONS: dict[str, Callable[[Value, Value], Value]] = {
+    "==": _relation(operator.eq),
+    "!=": _relation(operator.ne),
+    "<": _relation(operator.lt),
+    ">": _relation(operator.gt),
+    "<=": _relation(operator.le),
+    ">=": _relation(operator.ge),
+}
 
 _COMPUTED_CACHE = 64
 """Compiled pools kept per computed-dice node, one per (count, sides) met."""
@@ -391,10 +414,11 @@ def _chain_too_long() -> LimitError:
 # -- pools ---------------------------------------------------------------------------------
 
 
-def _compile_dice(node: Dice) -> Program:
+def _compile_dice(node: Dice, every: bool) -> Program:
+    """`every`: a keep or drop chooses among every die, dropped ones included."""
     count, sides = node.count, node.sides
     fate = sides == FATE
-    steps = [_compile_step(m, node) for m in node.modifiers]
+    steps = [_compile_step(m, node, every) for m in node.modifiers]
     pool_steps = [step for step in steps if step is not None]
     count_step = _counting_step(node.modifiers, predicate)
     custom = node.faces
@@ -451,9 +475,9 @@ def _drawer(node: Dice) -> Callable[[Context], int]:
     return lambda context: context.face(sides)
 
 
-def _compile_step(modifier: Modifier, node: Dice) -> Step | None:
+def _compile_step(modifier: Modifier, node: Dice, every: bool) -> Step | None:
     if isinstance(modifier, Keep | Drop):
-        return _selection_step(modifier)
+        return _selection_step(modifier, every)
     if isinstance(modifier, Reroll):
         test = predicate(modifier.selector)
         draw = _drawer(node)
@@ -474,7 +498,7 @@ def _compile_step(modifier: Modifier, node: Dice) -> Step | None:
             return _chain(
                 explodes, draw, mark=EXPLODED, penalty=1, extra_flag=PENETRATED, once=once
             )
-        return _chain(explodes, draw, mark=EXPLODED, once=once)
+        return _chain(explodes, draw, mark=EXPLODED, once=once, cap=modifier.limit)
     if isinstance(modifier, Clamp):
         return _clamp(modifier)
     if isinstance(modifier, Unique):
@@ -482,8 +506,8 @@ def _compile_step(modifier: Modifier, node: Dice) -> Step | None:
     return None
 
 
-def _selection_step(modifier: Keep | Drop) -> Step:
-    select = _selection(modifier, predicate)
+def _selection_step(modifier: Keep | Drop, every: bool) -> Step:
+    select = _selection(modifier, predicate, every)
 
     def run_selection(context: Context, pool: _Pool) -> None:
         select(pool.values, pool.flags)
@@ -499,17 +523,19 @@ def _matcher(selector: Selector) -> Callable[[Value], bool]:
 
 
 def _selection(
-    modifier: Keep | Drop, test_of: Callable[[Selector], Callable[[_V], bool]]
+    modifier: Keep | Drop, test_of: Callable[[Selector], Callable[[_V], bool]], every: bool
 ) -> Callable[[Sequence[_V], list[int]], None]:
-    """Mark dropped entries among the active ones, by value (used by pools and sets)."""
+    """Mark dropped entries among the active ones, by value (used by pools and sets); with
+    `every`, dropped entries are among those chosen from too."""
     selector = modifier.selector
     keep = isinstance(modifier, Keep)
+    inactive = INACTIVE & ~DROPPED if every else INACTIVE
     if selector.op in ("h", "l"):
         amount = selector.value
         highest = selector.op == "h"
 
         def select_ranked(values: Sequence[_V], flags: list[int]) -> None:
-            active = [i for i, flag in enumerate(flags) if not flag & INACTIVE]
+            active = [i for i, flag in enumerate(flags) if not flag & inactive]
             ranked = sorted(active, key=values.__getitem__, reverse=highest)
             for index in ranked[amount:] if keep else ranked[:amount]:
                 flags[index] |= DROPPED
@@ -520,7 +546,7 @@ def _selection(
 
     def select_matching(values: Sequence[_V], flags: list[int]) -> None:
         for index, flag in enumerate(flags):
-            if not flag & INACTIVE and test(values[index]) != keep:
+            if not flag & inactive and test(values[index]) != keep:
                 flags[index] = flag | DROPPED
 
     return select_matching
@@ -550,14 +576,17 @@ def _chain(
     penalty: int = 0,
     extra_flag: int = 0,
     once: bool = False,
+    cap: int | None = None,
 ) -> Step:
     """Reroll or explode: each active matching die is marked and followed by a new die, whose
-    value is its face minus `penalty`; the new die is tested again unless `once`."""
+    value is its face minus `penalty`; the new die is tested again unless `once`. At most
+    `cap` new dice in the whole pool (None: no cap)."""
     limit = 1 if once else MAX_CHAIN
 
     def run_chain(context: Context, pool: _Pool) -> None:
         if not any(map(test, pool.faces)):
             return
+        left = cap
         faces: list[int] = []
         values: list[int] = []
         flags: list[int] = []
@@ -569,6 +598,10 @@ def _chain(
                     if once:
                         break
                     raise _chain_too_long()
+                if left is not None:
+                    if left == 0:
+                        break
+                    left -= 1
                 chained += 1
                 faces.append(face)
                 values.append(value)
@@ -705,7 +738,11 @@ def _counting_step(
 
 def _compile_set(node: Set, compiler: _Compiler) -> Program:
     items = [compiler.compile(item) for item in node.items]
-    selections = [_selection(m, _matcher) for m in node.modifiers if isinstance(m, Keep | Drop)]
+    selections = [
+        _selection(m, _matcher, compiler.every)
+        for m in node.modifiers
+        if isinstance(m, Keep | Drop)
+    ]
     count_step = _counting_step(node.modifiers, _matcher)
     size = len(items)
 
@@ -722,3 +759,58 @@ def _compile_set(node: Set, compiler: _Compiler) -> Program:
         return total
 
     return run_set
+
+
+def _compile_dice_set(node: Set, every: bool) -> Program:
+    """A set of one roll whose dice are kept or dropped (`keeps_dice`) or tested one by one,
+    the roll's number added to each (`tests_dice`); see `nazh.dice.groups`."""
+    terms = dice_terms(node.items[0])
+    assert terms is not None
+    pools, constant = terms
+    programs = [_compile_dice(pool, every) for pool in pools]
+    size = len(programs)
+    selections = [
+        _selection(m, _matcher, every) for m in node.modifiers if isinstance(m, Keep | Drop)
+    ]
+    on_dice = selections if node.keeps_dice else []
+    on_total = [] if node.keeps_dice else selections
+    count_step = _counting_step(node.modifiers, _matcher)
+    tests_dice = node.tests_dice
+
+    def run_dice_set(context: Context) -> Value:
+        trace = context.trace
+        start = len(trace)
+        for program in programs:
+            program(context)
+        pool_faces: list[list[int]] = []
+        values: list[Value] = []
+        flags: list[int] = []
+        for faces, pool_values, pool_flags in trace[start:]:
+            assert faces is not None
+            pool_faces.append(faces)
+            values.extend(faces if pool_values is None else pool_values)
+            flags.extend([0] * len(faces) if pool_flags is None else pool_flags)
+        for select in on_dice:
+            select(values, flags)
+        item = whole(
+            constant + sum(v for v, f in zip(values, flags, strict=True) if not f & INACTIVE)
+        )
+        item_flags = [0]
+        for select in on_total:
+            select([item], item_flags)
+        if count_step is None:
+            total = 0 if item_flags[0] & DROPPED else item
+        elif tests_dice:
+            total = count_step([v + constant for v in values], flags)
+        else:
+            total = count_step([item], item_flags)
+        offset = 0
+        for index in range(size):
+            faces = pool_faces[index]
+            end = offset + len(faces)
+            trace[start + index] = (faces, values[offset:end], flags[offset:end])
+            offset = end
+        trace.append((None, [item], item_flags))
+        return total
+
+    return run_dice_set

@@ -12,8 +12,11 @@ from nazh.dice.ast import (
     CountSuccesses,
     Decimal,
     Dice,
+    Drop,
     Explode,
+    Keep,
     Reroll,
+    Set,
     Unique,
     children,
     traced_nodes,
@@ -89,8 +92,9 @@ class Expression:
         self.readings = readings
         self.notes = notes
         self.parts: tuple[Expression, ...] = ()
-        self.body = node_text(root)
-        self.text = f"{repeat}#{self.body}" if repeat > 1 else self.body
+        self.body = node_text(root, bang="!" if readings.bang == "explode" else "x")
+        times = "#" if readings.hash_sign == "repeat" else "x "
+        self.text = f"{repeat}{times}{self.body}" if repeat > 1 else self.body
         low, high = bounds(root, readings)
         self.minimum = math.floor(low)
         self.maximum = math.ceil(high)
@@ -131,15 +135,23 @@ class Expression:
 
     @property
     def counting(self) -> list[bool]:
-        """Per traced node, whether it counts successes."""
+        """Per traced node, whether it counts successes. A set testing each of its dice
+        (`Set.tests_dice`) does not: its pools count, on its behalf."""
         if self._counting is None:
-            self._counting = [
+            nodes = traced_nodes(self.root)
+            counting = [
                 any(
                     isinstance(m, CountSuccesses)
                     for m in (node.dice if isinstance(node, ComputedDice) else node).modifiers
                 )
-                for node in traced_nodes(self.root)
+                for node in nodes
             ]
+            for slot, node in enumerate(nodes):
+                if isinstance(node, Set) and node.tests_dice:
+                    # its item holds only pools, traced just before it
+                    pools = len(traced_nodes(node)) - 1
+                    counting[slot - pools : slot + 1] = [True] * pools + [False]
+            self._counting = counting
         return self._counting
 
     @property
@@ -172,6 +184,8 @@ class Expression:
         if self.parts:
             return "exact odds take one roll at a time, not several separated by `;`"
         real = self.readings.division == "real"
+        if self.readings.keep_drop_scope == "all" and _chained_selections(self.root):
+            return "exact odds of keeps and drops choosing among every die are not available yet"
         pending: list[Node] = [self.root]
         while pending:
             node = pending.pop()
@@ -221,10 +235,16 @@ def _unmodelled(node: Node, *, real_division: bool) -> str | None:
         node.op not in ("+", "-", "*", "/") or (node.op == "/" and real_division)
     ):
         return f"`{node.op}`" if node.op != "/" else "division that keeps fractions"
+    if isinstance(node, Set) and (node.keeps_dice or node.tests_dice):
+        return "keeping or testing the dice of a group one by one"
     if isinstance(node, Dice):
+        if node.percent and node.faces is not None:
+            return "Avrae's tens die `d%`"
         if node.faces is not None:
             return "custom faces"
         for modifier in node.modifiers:
+            if isinstance(modifier, Explode) and modifier.limit is not None:
+                return "explosions capped at a number of times"
             if isinstance(modifier, Unique):
                 return "`u` (unique)"
             if isinstance(modifier, Explode) and modifier.once:
@@ -233,3 +253,12 @@ def _unmodelled(node: Node, *, real_division: bool) -> str | None:
             if selector is not None and selector.op in ("!=", "even", "odd"):
                 return "rerolls or explosions on `<>`, even or odd"
     return None
+
+
+def _chained_selections(root: Node) -> bool:
+    """Whether a pool or set of `root` keeps or drops more than once (`3d10k1d1`)."""
+    for node in traced_nodes(root):
+        modifiers = (node.dice if isinstance(node, ComputedDice) else node).modifiers
+        if sum(isinstance(m, Keep | Drop) for m in modifiers) > 1:
+            return True
+    return False

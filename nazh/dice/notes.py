@@ -14,13 +14,26 @@ if TYPE_CHECKING:
     from nazh.dice.readings import Readings
 
 __all__ = (
+    "bang_note",
     "bare_keep_note",
+    "bare_point_note",
     "comment_note",
     "compare_note",
+    "comparison_note",
+    "crits_note",
     "division_note",
     "double_slash_note",
+    "explode_cap_note",
     "explode_e_note",
+    "group_keep_note",
+    "group_target_note",
+    "hash_note",
+    "leading_repeat_note",
+    "modifier_order_note",
+    "percentile_note",
     "reroll_note",
+    "scope_note",
+    "spaced_note",
 )
 
 _NOTATION_LIKE = re.compile(
@@ -89,3 +102,94 @@ def comment_note(comment: str) -> str | None:
         return None
     shown = comment if len(comment) <= _SNIPPET else comment[: _SNIPPET - 1] + "…"
     return f'"{shown.replace("`", "ˋ")}" was read as the comment, not as part of the roll'
+
+
+def bare_point_note(readings: Readings, written: str, value: int, toward: str) -> str:
+    """`e6`, `r2`, `f1`, `t7`: a bare point that is not the die's extreme face."""
+    beyond = f"{value} or {'more' if toward == 'high' else 'less'}"
+    if readings.bare_point == "threshold":
+        return f'`{written}` read as "{beyond}"; Nazh reads "exactly {value}"'
+    return f'`{written}` read as "exactly {value}"; Dice Maiden reads "{beyond}"'
+
+
+def explode_cap_note(readings: Readings, limit: int, point: str) -> str:
+    """`x5=10`: a number between `x` and a comparison."""
+    cap = f'"explode on {point.lstrip("=")}, at most {limit} time{"" if limit == 1 else "s"}"'
+    if readings.explode_cap:
+        return f'`x{limit}{point}` read as {cap}; Nazh reads `x{limit}` as "explode on {limit}"'
+    return f'`x{limit}{point}` read as "explode on {limit}, then count"; Foundry reads {cap}'
+
+
+def crits_note(readings: Readings, letters: str) -> str:
+    """`cs`, `cf`."""
+    kind = "successes" if letters == "cs" else "failures"
+    if readings.crits == "count":
+        return f'`{letters}` read as "count {kind}"; Nazh only marks crits and fumbles'
+    return f'`{letters}` read as "mark crits and fumbles"; Foundry counts {kind}'
+
+
+def percentile_note(readings: Readings) -> str:
+    """`d%`."""
+    if readings.percentile == "tens":
+        return '`d%` read as "a tens die: 0, 10, ..., 90"; Nazh reads "1 to 100"'
+    return '`d%` read as "1 to 100"; Avrae reads a tens die (0, 10, ..., 90)'
+
+
+def hash_note(readings: Readings) -> str:
+    """`#` right after a leading number (`6#4d6`)."""
+    if readings.hash_sign == "comment":
+        return "`#` read as the start of a comment; Nazh reads `6#4d6` as a repetition"
+    return '`#` read as "repeat"; Foundry and rpg-dice-roller read it as the start of a comment'
+
+
+def bang_note() -> str:
+    """`!` right after dice, where it starts a comment."""
+    return '`!` read as the start of a comment; Nazh reads `!` after dice as "explode"'
+
+
+def comparison_note(op: str) -> str:
+    """A comparison between totals (`1d20+5>=15`)."""
+    return f'`{op}` read as "compare the totals: 1 or 0"; Nazh counts the dice that pass'
+
+
+def group_keep_note(readings: Readings) -> str:
+    """Keep or drop on a group of one roll (`{4d6}kh2`)."""
+    if readings.group_keep == "dice":
+        return "keep/drop on a group of one roll chose among its dice; Nazh keeps its total"
+    return "keep/drop on a group of one roll chose its total; Roll20 chooses among its dice"
+
+
+def group_target_note(readings: Readings) -> str:
+    """A success target on a group of one roll (`{3d20+5}>21`)."""
+    if readings.group_target == "each-die":
+        return (
+            "a target on a group of one roll tested each die plus its numbers; Nazh tests its total"
+        )
+    return (
+        "a target on a group of one roll tested its total; Roll20 tests each die plus its numbers"
+    )
+
+
+def modifier_order_note(readings: Readings) -> str:
+    """Modifiers written out of the dialect's fixed order."""
+    order = ", ".join(dict.fromkeys(readings.modifier_order))
+    return f"modifiers applied in {readings.label}'s order ({order}); Nazh applies them as written"
+
+
+def scope_note(readings: Readings) -> str:
+    """A keep or drop after another (`3d10k1d1`)."""
+    if readings.keep_drop_scope == "all":
+        return "a later keep/drop chose among every die; Nazh chooses among the dice still kept"
+    return (
+        "a later keep/drop chose among the dice still kept; rpg-dice-roller chooses among every die"
+    )
+
+
+def spaced_note(written: str) -> str:
+    """A modifier after a space, applied to every dice term (Dice Maiden)."""
+    return f"`{written}` read as a modifier of every dice term; Nazh reads it as the comment"
+
+
+def leading_repeat_note(count: int) -> str:
+    """`6 4d6` (Dice Maiden)."""
+    return f'`{count} ` read as "roll {count} times"; Nazh reads {count} with a comment'

@@ -37,6 +37,8 @@ Dialect-dependent readings come from one `Readings` object (see `nazh.dice.readi
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -63,10 +65,12 @@ from nazh.dice.ast import (
     Unary,
     Unique,
     dice_face_range,
+    face_range,
     traced_nodes,
 )
 from nazh.dice.errors import LimitError, ParseError, describe_char
 from nazh.dice.functions import builtin
+from nazh.dice.groups import dice_terms
 from nazh.dice.limits import (
     MAX_DECIMALS,
     MAX_DICE,
@@ -78,15 +82,29 @@ from nazh.dice.limits import (
     MAX_VALUE,
 )
 from nazh.dice.notes import (
+    bang_note,
     bare_keep_note,
+    bare_point_note,
     comment_note,
     compare_note,
+    comparison_note,
+    crits_note,
     division_note,
     double_slash_note,
+    explode_cap_note,
     explode_e_note,
+    group_keep_note,
+    group_target_note,
+    hash_note,
+    leading_repeat_note,
+    modifier_order_note,
+    percentile_note,
     reroll_note,
+    scope_note,
+    spaced_note,
 )
 from nazh.dice.readings import NAZH_READINGS
+from nazh.dice.rewrite import map_dice
 
 if TYPE_CHECKING:
     from nazh.dice.ast import (
@@ -97,6 +115,7 @@ if TYPE_CHECKING:
         SelectorOp,
         SortOrder,
     )
+    from nazh.dice.dialects import ModifierKind
     from nazh.dice.functions import Resolver
     from nazh.dice.readings import Readings
 
@@ -111,6 +130,11 @@ _REROLL_MODES: dict[str, RerollMode] = {"r": "until", "o": "once", "a": "add"}
 _KEYWORDS = {"adv": "h", "advantage": "h", "dis": "l", "disadvantage": "l"}
 _SORTS: dict[str, SortOrder] = {"a": "ascending", "d": "descending"}
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
+_RELATIONS: tuple[BinaryOp, ...] = ("==", "!=", ">=", "<=", ">", "<")
+_TENS = tuple(range(0, 100, 10))
+_ROLL_START = re.compile(r"\s*(?:[-+(){]|\.?\d|[dD](?:\d|%|F\b|\[|\()|[A-Za-z_]\w*\s*\()")
+_DICE_AFTER_SPACE = re.compile(r"\s+\d*[dD](?:\d|%|F\b|\[|\()")
+_MIN_SETS = 2
 
 
 class ParsedInput(NamedTuple):
@@ -139,13 +163,18 @@ def parse_inputs(
     `LimitError` if it is not acceptable."""
     if len(text) > MAX_INPUT_LENGTH:
         raise LimitError(f"a roll is limited to {MAX_INPUT_LENGTH:,} characters")
-    spans = _split_rolls(text)
-    if len(spans) > MAX_REPEAT:
-        raise LimitError(f"a message is limited to {MAX_REPEAT} rolls")
-    parsed = tuple(
-        _Parser(text, start, end, readings=readings, resolve=resolve).parse()
-        for start, end in spans
-    )
+    spans: list[tuple[int, int]] = []
+    found: list[ParsedInput] = []
+    for start, end in _split_rolls(text):
+        joined = found and found[-1].comment is not None and not _ROLL_START.match(text, start, end)
+        if joined:
+            # `1d20 attack; then run`: the `;` belongs to the comment
+            found.pop()
+        spans.append((spans.pop()[0] if joined else start, end))
+        found.append(_Parser(text, *spans[-1], readings=readings, resolve=resolve).parse())
+        if len(found) > MAX_REPEAT:
+            raise LimitError(f"a message is limited to {MAX_REPEAT} rolls")
+    parsed = tuple(found)
     if len(parsed) > 1 and any(p.repeat > 1 for p in parsed):
         at = next(s for (s, _), p in zip(spans, parsed, strict=True) if p.repeat > 1)
         raise ParseError("repeat one roll, or separate several with `;`, not both", text, at + 1)
@@ -206,7 +235,7 @@ class _Parser:
         self.text = text
         self.start = start
         self.n = end
-        self.i = start
+        self.i: int = start
         self.depth = 0
         self.expression_start = start
         self.readings = readings
@@ -251,7 +280,12 @@ class _Parser:
         self.notes[text] = None
 
     def comment_starts(self) -> bool:
-        """Whether `//` or `/*` starts a comment here in this dialect."""
+        """Whether `//`, `/*`, `#` or `!` starts a comment here in this dialect."""
+        char = self.peek()
+        if char == "#":
+            return self.readings.hash_sign == "comment"
+        if char == "!":
+            return self.readings.bang == "comment"
         if self.at("//"):
             return self.readings.double_slash == "comment"
         return self.at("/*") and self.readings.block_comments
@@ -265,6 +299,8 @@ class _Parser:
         repeat = self.repeat()
         self.expression_start = self.i
         root = self.expression()
+        if self.readings.spaced_modifiers:
+            root = self.spaced(root)
         if self.i < self.n and not self.text[self.i].isspace() and not self.comment_starts():
             raise self.fail("an operator, or a space before a comment")
         self.skip_space()
@@ -293,6 +329,10 @@ class _Parser:
     def comment(self) -> str | None:
         rest = self.text[self.i : self.n].strip()
         if self.comment_starts():
+            if rest[0] in "#!":
+                if rest[0] == "!" and not self.text[self.i - 1].isspace():
+                    self.note(bang_note())
+                return rest[1:].strip() or None
             if rest.startswith("//"):
                 self.note(double_slash_note(self.readings))
                 return rest[2:].strip() or None
@@ -310,13 +350,25 @@ class _Parser:
         end = start
         while end < self.n and text[end] in _DIGITS:
             end += 1
-        if end == start or end >= self.n or text[end] not in "#x":
+        if end == start or end >= self.n:
+            return 1
+        spaced = self.readings.leading_repeat and bool(_DICE_AFTER_SPACE.match(text, end, self.n))
+        if text[end] == "#":
+            self.note(hash_note(self.readings))
+            if self.readings.hash_sign == "comment":
+                return 1
+        elif text[end] != "x" and not spaced:
             return 1
         if end - start > 3 or int(text[start:end]) > MAX_REPEAT:
             raise LimitError(f"a roll is limited to {MAX_REPEAT} repetitions")
         count = int(text[start:end])
         if count == 0:
             raise self.error("a roll must repeat at least once", start)
+        if spaced:
+            if count < _MIN_SETS:
+                label = self.readings.label
+                raise self.error(f"{label} rolls {_MIN_SETS} to {MAX_REPEAT} sets", start)
+            self.note(leading_repeat_note(count))
         self.i = end + 1
         self.skip_space()
         if self.i >= self.n:
@@ -336,6 +388,22 @@ class _Parser:
     # -- arithmetic ----------------------------------------------------------------------
 
     def expression(self) -> Node:
+        if self.readings.bare_compare == "successes":
+            return self.additive()
+        left = self.additive()
+        while True:
+            before = self.i
+            self.skip_space()
+            op = next(filter(self.at, _RELATIONS), None)
+            if op is None:
+                self.i = before
+                return left
+            self.note(comparison_note(op))
+            self.i += len(op)
+            self.skip_space()
+            left = Binary(op, left, self.additive())
+
+    def additive(self) -> Node:
         left = self.term()
         while True:
             before = self.i
@@ -555,6 +623,7 @@ class _Parser:
 
     def group(self) -> Node:
         self.enter()
+        start = self.i
         opening = self.peek()
         closing = ")" if opening == "(" else "}"
         self.i += 1
@@ -577,7 +646,29 @@ class _Parser:
         self.depth -= 1
         if opening == "(" and not comma and not modifiers:
             return Group(items[0])
-        return Set(tuple(items), modifiers, braces=opening == "{")
+        if len(items) > 1 or comma:
+            return Set(tuple(items), modifiers, braces=opening == "{")
+        return self.one_roll_set(items[0], modifiers, opening == "{", start)
+
+    def one_roll_set(
+        self, item: Node, modifiers: tuple[Modifier, ...], braces: bool, start: int
+    ) -> Set:
+        """`{4d6}kh2`, `{3d20+5}>21`: the dialect says whether its dice or its total count."""
+        keeps = any(isinstance(m, Keep | Drop) for m in modifiers)
+        tests = any(isinstance(m, CountSuccesses) for m in modifiers)
+        if keeps:
+            self.note(group_keep_note(self.readings))
+        if tests:
+            self.note(group_target_note(self.readings))
+        keeps_dice = keeps and self.readings.group_keep == "dice"
+        tests_dice = tests and self.readings.group_target == "each-die"
+        if (keeps_dice or tests_dice) and dice_terms(item) is None:
+            raise self.error(
+                f"{self.readings.label} keeps or tests the dice of a group one by one: "
+                "write dice and numbers added together, like `{4d6+3d8}k4`",
+                start,
+            )
+        return Set((item,), modifiers, braces, keeps_dice, tests_dice)
 
     def dice(self, count: int | Group | None, start: int) -> Dice | ComputedDice:
         """Dice after their `d`; `count` is the written count (None: one die)."""
@@ -589,6 +680,9 @@ class _Parser:
         if char == "%":
             sides, percent = 100, True
             self.i += 1
+            self.note(percentile_note(self.readings))
+            if self.readings.percentile == "tens":
+                faces, sides = _TENS, len(_TENS)
         elif char in ("F", "f"):
             sides = FATE
             self.i += 1
@@ -671,20 +765,25 @@ class _Parser:
     ) -> tuple[tuple[Modifier, ...], SortOrder | None]:
         """Modifiers of dice (`sides` None when computed) and their display order."""
         if faces is not None:
-            return self.modifiers(min(faces))
-        return self.modifiers(-1 if sides == FATE else 1)
+            return self.modifiers(min(faces), max(faces))
+        if sides is None:
+            return self.modifiers(1)
+        return self.modifiers(*face_range(sides))
 
-    def modifiers(self, low: int | None) -> tuple[tuple[Modifier, ...], SortOrder | None]:
-        """Modifiers of a pool whose lowest face is `low`, or of a set (`low` None)."""
+    def modifiers(
+        self, low: int | None, high: int | None = None, *, counting: bool = False
+    ) -> tuple[tuple[Modifier, ...], SortOrder | None]:
+        """Modifiers of a pool whose faces run from `low` to `high` (None: not known before
+        rolling), or of a set (`low` None); `counting`: successes are already counted."""
         pool = low is not None
+        maiden = self.readings.maiden_options
         found: list[Modifier] = []
         sort: SortOrder | None = None
-        counting = False
         failures = False
         while self.i < self.n:
             char = self.peek()
             nxt = self.peek(1)
-            if counting and char not in ("f", "c", "s"):
+            if counting and char not in ("f", "c", "s", "b"):
                 break
             if pool and (self.at("even") or self.at("odd")):
                 if counting:
@@ -710,20 +809,30 @@ class _Parser:
                 else:
                     mode = self.readings.reroll
                     self.note(reroll_note(self.readings))
-                selector = self.selector() if self.point_follows() else Selector("=", low)
+                selector = (
+                    self.point("r", "low", low, high)
+                    if self.point_follows()
+                    else Selector("=", low)
+                )
                 found.append(Reroll(selector, mode))
+            elif pool and maiden and char == "i" and nxt in ("e", "r"):
+                self.i += 2
+                if nxt == "r":
+                    found.append(Reroll(self.point("ir", "low", low, high), "until"))
+                else:
+                    found.append(Explode(self.maiden_point("ie", low, high), "explode"))
             elif pool and char == "e":
                 self.i += 1
                 self.note(explode_e_note(self.readings))
-                found.append(Explode(self.selector(), "explode", self.readings.explode_e == "once"))
+                selector = self.maiden_point("e", low, high)
+                found.append(Explode(selector, "explode", self.readings.explode_e == "once"))
             elif pool and char == "x":
                 self.i += 1
                 once = self.peek() == "o"
                 if once:
                     self.i += 1
-                selector = self.selector() if self.point_follows() else None
-                found.append(Explode(selector, "explode", once))
-            elif pool and char == "!":
+                found.append(self.explode_x(once, low, high))
+            elif pool and char == "!" and self.readings.bang == "explode":
                 self.i += 1
                 mode = "explode"
                 if nxt == "!":
@@ -732,7 +841,7 @@ class _Parser:
                 elif nxt == "p":
                     mode = "penetrate"
                     self.i += 1
-                selector = self.selector() if self.point_follows() else None
+                selector = self.point("!", "high", low, high) if self.point_follows() else None
                 found.append(Explode(selector, mode))
             elif pool and char == "m" and nxt in ("i", "a"):
                 bound = "min" if nxt == "i" else "max"
@@ -744,7 +853,31 @@ class _Parser:
                 found.append(Clamp(bound, -value if negative else value))
             elif pool and char == "c" and nxt in ("s", "f"):
                 self.i += 2
-                found.append(CritRange("success" if nxt == "s" else "failure", self.selector()))
+                self.note(crits_note(self.readings, "c" + nxt))
+                if self.readings.crits == "mark":
+                    found.append(CritRange("success" if nxt == "s" else "failure", self.selector()))
+                    continue
+                extreme = high if nxt == "s" else low
+                if self.point_follows() or extreme is None:
+                    selector = self.selector()
+                else:
+                    selector = Selector("=", extreme)
+                if nxt == "f" and counting:
+                    found.append(CountFailures(selector))
+                elif not counting:
+                    counting = True
+                    found.append(CountSuccesses(selector))
+                else:
+                    break
+            elif pool and maiden and char == "t":
+                if counting:
+                    break
+                counting = True
+                self.i += 1
+                found.append(CountSuccesses(self.point("t", "high", low, high)))
+            elif pool and maiden and char == "b":
+                self.i += 1
+                found.append(CritRange("failure", self.point("b", "low", low, high)))
             elif pool and char == "u":
                 self.i += 1
                 found.append(Unique())
@@ -756,7 +889,7 @@ class _Parser:
                 if self.peek() in _SORTS and self.peek():
                     self.i += 1
             elif (char in _COMPARE_START and char) or (not pool and self.at("!=")):
-                if counting:
+                if counting or self.readings.bare_compare == "comparison":
                     break
                 counting = True
                 found.append(CountSuccesses(self.comparison()))
@@ -767,10 +900,124 @@ class _Parser:
                     break
                 failures = True
                 self.i += 1
-                found.append(CountFailures(self.selector()))
+                found.append(CountFailures(self.point("f", "low", low, high)))
             else:
                 break
-        return tuple(found), sort
+        return self.ordered(found), sort
+
+    def ordered(self, modifiers: list[Modifier]) -> tuple[Modifier, ...]:
+        """The modifiers in the order the dialect applies them, with the notes it calls for."""
+        if sum(isinstance(m, Keep | Drop) for m in modifiers) > 1:
+            self.note(scope_note(self.readings))
+        order = self.readings.modifier_order
+        if not order:
+            return tuple(modifiers)
+        ranks = {kind: rank for rank, kind in enumerate(order)}
+        arranged = sorted(modifiers, key=lambda m: ranks[_kind(m)])
+        if arranged != modifiers:
+            self.note(modifier_order_note(self.readings))
+        return tuple(arranged)
+
+    def point(self, letters: str, toward: str, low: int | None, high: int | None) -> Selector:
+        """The point of `e`, `r`, `f`, `t`...: a comparison, or a bare face that the dialect
+        reads as exactly that face or as that face and beyond, `toward` the high or low end."""
+        char = self.peek()
+        if not (char in _DIGITS and char):
+            return self.selector()
+        value = self.number()
+        if value != (high if toward == "high" else low):
+            self.note(bare_point_note(self.readings, f"{letters}{value}", value, toward))
+        if self.readings.bare_point == "face":
+            return Selector("=", value)
+        return Selector(">=" if toward == "high" else "<=", value)
+
+    def maiden_point(self, letters: str, low: int | None, high: int | None) -> Selector | None:
+        """An explosion's point; Dice Maiden's may be left out (the highest face)."""
+        if self.readings.maiden_options and not self.point_follows():
+            return None
+        return self.point(letters, "high", low, high)
+
+    def explode_x(self, once: bool, low: int | None, high: int | None) -> Explode:
+        """After `x`/`xo`: a point, nothing (the highest face), or Foundry's cap `x5=10`."""
+        start = self.i
+        if not self.point_follows():
+            return Explode(None, "explode", once)
+        if self.peek() in _DIGITS:
+            limit = self.number()
+            if (self.peek() in _COMPARE_START and self.peek()) or self.at("!="):
+                point_at = self.i
+                selector = self.comparison()
+                point = self.text[point_at : self.i]
+                self.note(explode_cap_note(self.readings, limit, point))
+                if self.readings.explode_cap:
+                    return Explode(selector, "explode", once, limit)
+                self.i = point_at
+            self.i = start
+        return Explode(self.point("x", "high", low, high), "explode", once)
+
+    def spaced(self, root: Node) -> Node:
+        """Dice Maiden's modifiers after spaces (`4d6 k3`, `10d6 e6 k8 +4`): each applies to
+        every pool of the roll; a sum may go on after them."""
+        spans: list[tuple[int, int]] = []
+        counting = False
+        while True:
+            before = self.i
+            self.skip_space()
+            if self.i == before or self.i >= self.n:
+                self.i = before
+                break
+            sign = self.peek()
+            if spans and sign in ("+", "-"):
+                self.i += 1
+                self.skip_space()
+                root = Binary("+" if sign == "+" else "-", root, self.term())
+                continue
+            end = self.i
+            while end < self.n and not self.text[end].isspace() and self.text[end] != "!":
+                end += 1
+            probe = self.options((self.i, end), 1, None, counting=counting)
+            if probe is None:
+                self.i = before
+                break
+            counting = counting or any(isinstance(m, CountSuccesses) for m in probe[0])
+            spans.append((self.i, end))
+            self.note(spaced_note(self.text[self.i : end]))
+            self.i = end
+        if not spans:
+            return root
+        return map_dice(root, lambda dice: self.with_options(dice, spans))
+
+    def options(
+        self, span: tuple[int, int], low: int, high: int | None, *, counting: bool
+    ) -> tuple[tuple[Modifier, ...], SortOrder | None, tuple[str, ...]] | None:
+        """The one modifier (or sorting) written in `span`, or None if it holds anything
+        else: a word such as `keep` is the comment, not four modifiers."""
+        start, end = span
+        sub = _Parser(self.text, start, end, readings=self.readings, resolve=self.resolve)
+        try:
+            found, sort = sub.modifiers(low, high, counting=counting)
+        except ParseError:
+            return None
+        if sub.i != end or len(found) + (sort is not None) != 1:
+            return None
+        return found, sort, tuple(sub.notes)
+
+    def with_options(self, dice: Dice, spans: list[tuple[int, int]]) -> Dice:
+        low, high = dice_face_range(dice)
+        modifiers = list(dice.modifiers)
+        sort = dice.sort
+        for span in spans:
+            counting = any(isinstance(m, CountSuccesses) for m in modifiers)
+            parsed = self.options(span, low, high, counting=counting)
+            if parsed is None:
+                raise self.error("that modifier does not fit these dice", span[0])
+            modifiers.extend(parsed[0])
+            sort = parsed[1] or sort
+            for note in parsed[2]:
+                self.note(note)
+        changed = dataclasses.replace(dice, modifiers=self.ordered(modifiers), sort=sort)
+        check_pool(changed)
+        return changed
 
     def point_follows(self) -> bool:
         char = self.peek()
@@ -850,7 +1097,12 @@ def check_pool(node: Dice) -> None:
             if isinstance(modifier, Explode | Reroll)
             else False
         )
-        if isinstance(modifier, Explode) and not modifier.once and endless:
+        if (
+            isinstance(modifier, Explode)
+            and not modifier.once
+            and modifier.limit is None
+            and endless
+        ):
             raise LimitError("that explosion matches every face and would never end")
         if isinstance(modifier, Reroll) and modifier.mode == "until" and endless:
             raise LimitError("that reroll matches every face and would never end")
@@ -880,3 +1132,20 @@ def _with_advantage(modifiers: tuple[Modifier, ...], kind: str) -> tuple[Modifie
     changing = tuple(m for m in modifiers if isinstance(m, Reroll | Explode | Clamp | Unique))
     reading = tuple(m for m in modifiers if not isinstance(m, Reroll | Explode | Clamp | Unique))
     return (*changing, Keep(Selector("h" if kind == "h" else "l", 1)), *reading)
+
+
+_KINDS: dict[type, ModifierKind] = {
+    Clamp: "clamp",
+    Explode: "explode",
+    Reroll: "reroll",
+    Unique: "unique",
+    Keep: "keep",
+    Drop: "drop",
+    CountSuccesses: "success",
+    CountFailures: "failure",
+    CritRange: "crit",
+}
+
+
+def _kind(modifier: Modifier) -> ModifierKind:
+    return _KINDS[type(modifier)]

@@ -131,7 +131,10 @@ class Template:
             self.flat = []
         while isinstance(root, Group | Labelled):
             root = root.inner if isinstance(root, Group) else root.operand
-        self.counting_root = isinstance(root, Dice | ComputedDice | Set) and counting[-1]
+        tests_dice = isinstance(root, Set) and root.tests_dice
+        self.counting_root = isinstance(root, Dice | ComputedDice | Set) and (
+            counting[-1] or tests_dice
+        )
 
 
 def _pieces(node: Node, slots: dict[int, int]) -> Pieces:

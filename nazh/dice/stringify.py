@@ -65,8 +65,9 @@ def selector_text(selector: Selector, *, bare_equals: bool) -> str:
     return f"{'<>' if op == '!=' else op}{value}"
 
 
-def modifier_text(modifier: Modifier) -> str:
-    """The notation of one modifier, e.g. `kh3`, `rr<2`, `!`, `mi2`, `>=7`, `f1`, `cs>19`."""
+def modifier_text(modifier: Modifier, bang: str = "!") -> str:
+    """The notation of one modifier, e.g. `kh3`, `rr<2`, `!`, `mi2`, `>=7`, `f1`, `cs>19`;
+    `bang` spells an explosion (`x` where `!` starts a comment)."""
     if isinstance(modifier, Keep):
         return "k" + selector_text(modifier.selector, bare_equals=False)
     if isinstance(modifier, Drop):
@@ -76,11 +77,17 @@ def modifier_text(modifier: Modifier) -> str:
         )
     if isinstance(modifier, Reroll):
         return _REROLL[modifier.mode] + selector_text(modifier.selector, bare_equals=True)
+    if isinstance(modifier, Explode) and modifier.limit is not None:
+        assert modifier.selector is not None
+        prefix = "xo" if modifier.once else "x"
+        return f"{prefix}{modifier.limit}{selector_text(modifier.selector, bare_equals=False)}"
     if isinstance(modifier, Explode):
         tail = (
             "" if modifier.selector is None else selector_text(modifier.selector, bare_equals=True)
         )
-        return ("xo" if modifier.once else _EXPLODE[modifier.mode]) + tail
+        if modifier.once:
+            return "xo" + tail
+        return (bang if modifier.mode == "explode" else _EXPLODE[modifier.mode]) + tail
     if isinstance(modifier, Clamp):
         return ("mi" if modifier.bound == "min" else "ma") + str(modifier.value)
     if isinstance(modifier, Unique):
@@ -96,16 +103,16 @@ def modifier_text(modifier: Modifier) -> str:
 
 def sides_text(node: Dice) -> str:
     """What follows the `d`: `20`, `%`, `F`, `[2,2,4]`."""
+    if node.percent:
+        return "%"
     if node.faces is not None:
         return "[" + ",".join(map(str, node.faces)) + "]"
-    if node.sides == FATE:
-        return "F"
-    return "%" if node.percent else str(node.sides)
+    return "F" if node.sides == FATE else str(node.sides)
 
 
-def modifiers_text(node: Dice) -> str:
+def modifiers_text(node: Dice, bang: str = "!") -> str:
     """The modifiers of dice and their sorting, as written after the sides."""
-    texts = [modifier_text(m) for m in node.modifiers]
+    texts = [modifier_text(m, bang) for m in node.modifiers]
     for index, modifier in enumerate(node.modifiers[:-1]):
         if isinstance(modifier, Explode) and modifier.selector is None:
             follower = texts[index + 1][0]
@@ -117,50 +124,50 @@ def modifiers_text(node: Dice) -> str:
     return "".join(texts)
 
 
-def dice_text(node: Dice) -> str:
+def dice_text(node: Dice, bang: str = "!") -> str:
     """`4d6kh3`, `1d%`, `4dF`, `1d[2,2,4]`..."""
-    return f"{node.count}d{sides_text(node)}{modifiers_text(node)}"
+    return f"{node.count}d{sides_text(node)}{modifiers_text(node, bang)}"
 
 
-def computed_text(node: ComputedDice, label: Callable[[str], str] = str) -> str:
+def computed_text(node: ComputedDice, label: Callable[[str], str] = str, bang: str = "!") -> str:
     """`(1d4)d6`, `3d(2 * 6)`."""
     written = node.dice
-    count = str(written.count) if node.count is None else node_text(node.count, label)
-    sides = sides_text(written) if node.sides is None else node_text(node.sides, label)
-    return f"{count}d{sides}{modifiers_text(written)}"
+    count = str(written.count) if node.count is None else node_text(node.count, label, bang)
+    sides = sides_text(written) if node.sides is None else node_text(node.sides, label, bang)
+    return f"{count}d{sides}{modifiers_text(written, bang)}"
 
 
-def node_text(node: Node, label: Callable[[str], str] = str) -> str:
+def node_text(node: Node, label: Callable[[str], str] = str, bang: str = "!") -> str:
     """The normalised notation of a tree: single spaces around binary operators.
 
-    `label` transforms label text (the renderer escapes it).
+    `label` transforms label text (the renderer escapes it); `bang` spells an explosion.
     """
     if isinstance(node, Literal):
         return str(node.value)
     if isinstance(node, Decimal):
         return node.text
     if isinstance(node, Dice):
-        return dice_text(node)
+        return dice_text(node, bang)
     if isinstance(node, ComputedDice):
-        return computed_text(node, label)
+        return computed_text(node, label, bang)
     if isinstance(node, Call):
-        args = [node_text(arg, label) for arg in node.args]
-        args.extend(f"{key}={node_text(value, label)}" for key, value in node.keywords)
+        args = [node_text(arg, label, bang) for arg in node.args]
+        args.extend(f"{key}={node_text(value, label, bang)}" for key, value in node.keywords)
         return f"{node.name}({', '.join(args)})"
     if isinstance(node, Binary):
         first, rest = chain(node)
-        parts = [node_text(first, label)]
+        parts = [node_text(first, label, bang)]
         for op, operand in rest:
             parts.append(f" {op} ")
-            parts.append(node_text(operand, label))
+            parts.append(node_text(operand, label, bang))
         return "".join(parts)
     if isinstance(node, Unary):
-        return node.op + node_text(node.operand, label)
+        return node.op + node_text(node.operand, label, bang)
     if isinstance(node, Group):
-        return f"({node_text(node.inner, label)})"
+        return f"({node_text(node.inner, label, bang)})"
     if isinstance(node, Labelled):
-        return f"{node_text(node.operand, label)}[{label(node.label)}]"
-    return set_text(node, [node_text(item, label) for item in node.items])
+        return f"{node_text(node.operand, label, bang)}[{label(node.label)}]"
+    return set_text(node, [node_text(item, label, bang) for item in node.items])
 
 
 def set_text(node: Set, items: list[str]) -> str:
