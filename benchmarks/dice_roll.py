@@ -39,6 +39,7 @@ CORPUS = (
     "4d6sd",
     "(1d4)d6",
     "roll20: 3d6>3",
+    "dicemaiden: 4d6 k3",
 )
 
 D20_SPELLING = {
@@ -47,6 +48,7 @@ D20_SPELLING = {
     "4d6sd": "4d6",
     "(1d4)d6": "1d4+1d6",
     "roll20: 3d6>3": "3d6>3",
+    "dicemaiden: 4d6 k3": "4d6kh3",
 }
 """d20 has no `!`; its `10d10>=7` is a comparison, the nearest equivalent it runs. It has no
 floor(), sorting, computed counts or dialect tags: those rows time its nearest roll."""
