@@ -73,20 +73,39 @@ def test_a_single_explosion_is_still_worked_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "form"),
+    ("text", "dialect", "form"),
     [
-        ("1d6+1.5", "decimals"),
-        ("min(1d6, 3)", "`min()`"),
-        ("(1d4)d6", "computed dice"),
-        ("4d6u", "`u`"),
-        ("2d6%4", "`%`"),
-        ("2^3", "`^`"),
-        ("1d[2,2,4]", "custom faces"),
-        ("1d6; 1d8", "one roll at a time"),
+        ("4d6u", "nazh", "`u` (unique dice)"),
+        ("1d6; 1d8", "nazh", "one roll at a time"),
+        ("{4d6}kh3", "roll20", "the dice of a group one by one"),
+        ("3d10kh2dl1", "rpg-dice-roller", "a keep or drop after another"),
+        ("4d10x5=10", "foundry", "explosions capped for the whole pool"),
     ],
 )
-def test_notation_exact_odds_do_not_model_is_refused_before_any_work(text: str, form: str) -> None:
+def test_notation_exact_odds_do_not_model_is_refused_before_any_work(
+    text: str, dialect: str, form: str
+) -> None:
     with pytest.raises(DiceError, match="exact odds") as refused:
-        check_odds(text)
+        check_odds(text, dialect)
     assert form in str(refused.value)
     assert not isinstance(refused.value, LimitError)
+
+
+@pytest.mark.parametrize(("text", "dialect"), [("1d6+1.5", "nazh"), ("1d6/2", "roll20")])
+def test_a_total_that_can_be_a_fraction_is_refused(text: str, dialect: str) -> None:
+    with pytest.raises(DiceError, match="whole totals") as refused:
+        distribution(text, dialect)
+    assert not isinstance(refused.value, LimitError)
+
+
+@pytest.mark.parametrize(
+    "text", ["(1d1000)d1000", "(10d100)d6", "(1d20)d(1d1000)", "(2d100)d(2d100)", "(1d100)d6!"]
+)
+def test_costly_computed_dice_are_refused_before_any_work(text: str) -> None:
+    with pytest.raises(LimitError):
+        check_odds(text)
+
+
+def test_computed_dice_that_can_exceed_the_dice_limit_are_refused() -> None:
+    with pytest.raises(LimitError, match="dice limit"):
+        distribution("3#(1d400)d1")

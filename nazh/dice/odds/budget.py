@@ -9,43 +9,71 @@ exceeding the spare dice is bounded by a Chernoff bound on that count.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
-from nazh.dice.ast import Clamp, Dice, Drop, Explode, Keep, Reroll, traced_nodes
+from nazh.dice.ast import Clamp, ComputedDice, Dice, Drop, Explode, Keep, Reroll, traced_nodes
+from nazh.dice.bounds import bounds
 from nazh.dice.errors import LimitError
-from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_SIDES
 from nazh.dice.odds.pool import PoolModel, chain_depth, repeat_chain
 from nazh.dice.odds.weights import Weights
 
 if TYPE_CHECKING:
     from nazh.dice.expression import Expression
+    from nazh.dice.readings import Readings
 
 __all__ = ("budget_overrun",)
 
 TOLERANCE = 1e-9
 """A bound above this refuses exact odds instead of being reported as truncation."""
 
+_OVER = "that roll too often needs more than the dice limit for exact odds"
+
 
 def budget_overrun(expression: Expression) -> float:
     """A bound on the chance that the roll exceeds the dice limit (0.0 if it never can);
-    `LimitError` if the bound is not small."""
+    `LimitError` if the bound is not small. Computed dice count at their most: if that can
+    exceed the limit, `LimitError`."""
+    computed = sum(
+        _most_computed(node, expression.readings)
+        for node in traced_nodes(expression.root)
+        if isinstance(node, ComputedDice)
+    )
+    if computed and expression.repeat * computed > expression.spare:
+        raise LimitError(_OVER)
+    spare = expression.spare - expression.repeat * computed
     models = [
         PoolModel(node)
         for node in traced_nodes(expression.root)
         if isinstance(node, Dice) and any(isinstance(m, Reroll | Explode) for m in node.modifiers)
     ]
     repeat = expression.repeat
-    if repeat * sum(_most_draws(model) for model in models) <= expression.spare:
+    if repeat * sum(_most_draws(model) for model in models) <= spare:
         return 0.0
     units = [unit for model in models for unit in _pool_draws(model)]
     most = repeat * sum(max(unit.counts, default=0) * n for unit, n in units)
-    if most <= expression.spare:
+    if most <= spare:
         return 0.0
-    bound = _chernoff(units, repeat, expression.spare)
+    bound = _chernoff(units, repeat, spare)
     if bound > TOLERANCE:
-        raise LimitError("that roll too often needs more than the dice limit for exact odds")
+        raise LimitError(_OVER)
     return bound
+
+
+def _most_computed(node: ComputedDice, readings: Readings) -> int:
+    """The most dice computed dice draw, their count and rerolls or explosions together."""
+    written = node.dice
+    count, sides = written.count, written.sides
+    if node.count is not None:
+        count = min(MAX_DICE, int(bounds(node.count, readings)[1]))
+    if node.sides is not None:
+        sides = max(1, min(MAX_SIDES, int(bounds(node.sides, readings)[1])))
+    pool = dataclasses.replace(written, count=count, sides=sides)
+    if not any(isinstance(m, Reroll | Explode) for m in pool.modifiers):
+        return count
+    return count + _most_draws(PoolModel(pool))
 
 
 def _chernoff(units: list[tuple[Weights, int]], repeat: int, spare: int) -> float:
@@ -146,6 +174,8 @@ class _Draws:
                 stop, Weights({1: matching}, sides, matching), MAX_CHAIN, roller_limit=True
             )
         depth = chain_depth(matching, sides, model.count)
+        if step.mode == "compound" and step.once:
+            return self.draws(following, face).shifted(1)
         if step.mode == "compound":
             counted = repeat_chain(
                 Weights({1: sides - matching}, sides, sides - matching),
@@ -154,5 +184,8 @@ class _Draws:
                 roller_limit=True,
             )
             return counted.plus(self.draws(following, face))
-        chained = repeat_chain(stop, again, depth, roller_limit=True)
+        if step.once:
+            chained = Weights.total([stop, again])
+        else:
+            chained = repeat_chain(stop, again, depth, roller_limit=True)
         return self.draws(following, face).plus(chained)

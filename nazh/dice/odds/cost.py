@@ -8,13 +8,17 @@ faces one by one, so it costs microseconds even for a million-sided die.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
 from nazh.dice.ast import (
     Binary,
+    Call,
     Clamp,
+    ComputedDice,
     CountSuccesses,
+    Decimal,
     Dice,
     Drop,
     Explode,
@@ -23,21 +27,22 @@ from nazh.dice.ast import (
     Labelled,
     Literal,
     Reroll,
-    Set,
     Unary,
     chain,
-    face_range,
+    dice_face_range,
 )
-from nazh.dice.errors import DiceError, LimitError
-from nazh.dice.limits import MAX_CHAIN
+from nazh.dice.bounds import bounds
+from nazh.dice.errors import LimitError
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_SIDES
 from nazh.dice.odds.explode import ranked_explosion
 from nazh.dice.odds.pool import MULTISET_STATES, chain_depth
+from nazh.dice.readings import NAZH_READINGS
 
 if TYPE_CHECKING:
-    from nazh.dice.ast import (
-        Node,
-        Selector,
-    )
+    from collections.abc import Sequence
+
+    from nazh.dice.ast import Node, Selector, Set
+    from nazh.dice.readings import Readings
 
 __all__ = ("WORK_LIMIT", "check_cost", "estimate")
 
@@ -49,43 +54,109 @@ MEMORY_LIMIT = 96 * 2**20
 
 _TOO_LARGE = "that roll is too large for exact odds"
 
+COMPUTED_POOLS = 400
+"""Most (count, sides) pairs that computed dice may roll; each is worked out as its own pool."""
+
 
 class _Size:
-    __slots__ = ("bits", "outcomes", "work")
+    """`fractional`: values may be fractions, so sums go pair by pair."""
 
-    def __init__(self, outcomes: float, bits: float, work: float) -> None:
+    __slots__ = ("bits", "fractional", "outcomes", "work")
+
+    def __init__(
+        self, outcomes: float, bits: float, work: float, *, fractional: bool = False
+    ) -> None:
         self.outcomes = outcomes
         self.bits = bits
         self.work = work
+        self.fractional = fractional
 
 
-def check_cost(root: Node) -> None:
+def check_cost(root: Node, readings: Readings = NAZH_READINGS) -> None:
     """Raise `LimitError` if exact odds of `root` are estimated to be too costly."""
-    size = estimate(root)
-    if size.work > WORK_LIMIT or size.outcomes * (size.bits / 8 + 40) > MEMORY_LIMIT:
-        raise LimitError(_TOO_LARGE)
+    _check(estimate(root, readings))
 
 
-def estimate(node: Node) -> _Size:
+def estimate(node: Node, readings: Readings = NAZH_READINGS) -> _Size:
     """Outcomes, weight bits and work of a node's distribution."""
     while isinstance(node, Group | Labelled | Unary):
         node = node.inner if isinstance(node, Group) else node.operand
     if isinstance(node, Literal):
         return _Size(1, 1, 1)
+    if isinstance(node, Decimal):
+        return _Size(1, 1, 1, fractional=True)
     if isinstance(node, Dice):
         return _dice(node)
     if isinstance(node, Binary):
         first, rest = chain(node)
-        size = estimate(first)
+        size = estimate(first, readings)
         for op, operand in rest:
-            right = estimate(operand)
+            right = estimate(operand, readings)
             _check(right)
             size = _combine(size, right, additive=op in ("+", "-"))
+            if op == "/" and readings.division == "real":
+                size.fractional = True
             _check(size)
         return size
-    if isinstance(node, Set):
-        return _set(node)
-    raise DiceError(f"exact odds do not model {type(node).__name__} nodes")
+    if isinstance(node, Call):
+        return _call(node, readings)
+    if isinstance(node, ComputedDice):
+        return _computed(node, readings)
+    return _set(node, readings)
+
+
+def _call(node: Call, readings: Readings) -> _Size:
+    sizes = [estimate(arg, readings) for arg in node.args]
+    size = sizes[0]
+    size = _Size(
+        size.outcomes,
+        size.bits,
+        size.work + 20 * size.outcomes,
+        fractional=size.fractional and node.name in ("abs", "min", "max"),
+    )
+    for right in sizes[1:]:
+        _check(right)
+        outcomes = size.outcomes + right.outcomes
+        size = _combine(size, right, additive=False)
+        size.outcomes = outcomes
+        _check(size)
+    return size
+
+
+def _computed(node: ComputedDice, readings: Readings) -> _Size:
+    """Every pool the rolled count and sides can give, each worked out, then mixed."""
+    written = node.dice
+    counts = _candidates(node.count, written.count, 0, MAX_DICE, readings)
+    sides = _candidates(node.sides, written.sides, 1, MAX_SIDES, readings)
+    if len(counts) * len(sides) > COMPUTED_POOLS:
+        raise LimitError(_TOO_LARGE)
+    parts = [estimate(part, readings) for part in (node.count, node.sides) if part is not None]
+    work = sum(part.work for part in parts)
+    bits = sum(part.bits for part in parts)
+    outcomes = 1.0
+    for count in counts:
+        for faces in sides:
+            pool = _dice(dataclasses.replace(written, count=count, sides=faces))
+            _check(pool)
+            work += pool.work + pool.outcomes * (pool.bits + bits) / 64
+            outcomes = max(outcomes, pool.outcomes)
+            bits = max(bits, pool.bits + sum(part.bits for part in parts))
+            if work > WORK_LIMIT:
+                raise LimitError(_TOO_LARGE)
+    return _Size(outcomes, bits, work)
+
+
+def _candidates(
+    node: Node | None, written: int, low: int, high: int, readings: Readings
+) -> Sequence[int]:
+    """The whole values in `low..high` that a computed count or sides can take."""
+    if node is None:
+        return (written,)
+    least, most = bounds(node, readings)
+    start, end = max(low, math.ceil(least)), min(high, math.floor(most))
+    if end - start + 1 > COMPUTED_POOLS:
+        raise LimitError(_TOO_LARGE)
+    return range(start, end + 1)
 
 
 def _check(size: _Size) -> None:
@@ -96,19 +167,32 @@ def _check(size: _Size) -> None:
 def _combine(left: _Size, right: _Size, *, additive: bool) -> _Size:
     work = left.work + right.work
     bits = left.bits + right.bits
+    fractional = left.fractional or right.fractional
     if additive:
         outcomes = left.outcomes + right.outcomes
         pairs = left.outcomes * right.outcomes
         words = outcomes * (bits / 64 + 1)
-        work += min(pairs * (bits / 64 + 1), words**1.585 / 4 + words)
+        if fractional:
+            outcomes = min(pairs, 1e18)
+            work += pairs * (bits / 64 + 1) * 4
+        else:
+            work += min(pairs * (bits / 64 + 1), words**1.585 / 4 + words)
     else:
         outcomes = left.outcomes * right.outcomes
-        work += 20 * outcomes
-    return _Size(outcomes, bits, work)
+        work += 400 * outcomes
+    return _Size(outcomes, bits, work, fractional=fractional)
 
 
-def matching_faces(selector: Selector | None, low: int, high: int) -> int:
-    """How many faces in `low..high` a reroll/explosion selector triggers on."""
+def matching_faces(
+    selector: Selector | None, low: int, high: int, faces: Sequence[int] | None = None
+) -> int:
+    """How many sides (faces in `low..high`, or the custom `faces`) a reroll/explosion
+    selector triggers on."""
+    if faces is not None:
+        top = max(faces)
+        return sum(
+            1 for face in faces if (face == top if selector is None else selector.matches(face))
+        )
     if selector is None:
         return 1
     op, value = selector.op, selector.value
@@ -120,6 +204,11 @@ def matching_faces(selector: Selector | None, low: int, high: int) -> int:
     if op in ("<", "<="):
         end = value - 1 if op == "<" else value
         return max(0, min(end, high) - low + 1)
+    if op == "!=":
+        return high - low + 1 - (1 if low <= value <= high else 0)
+    if op in ("even", "odd"):
+        evens = high // 2 - (low - 1) // 2
+        return evens if op == "even" else high - low + 1 - evens
     return 0
 
 
@@ -128,15 +217,22 @@ def _dice(node: Dice) -> _Size:
         # A second explosion also explodes the first one's extra dice: the work compounds
         # beyond what this estimate models, so such pools are refused outright.
         raise LimitError(_TOO_LARGE)
-    low, high = face_range(node.sides)
-    sides = high - low + 1
+    low, high = dice_face_range(node)
+    custom = node.faces
+    sides = high - low + 1 if custom is None else len(custom)
     n = node.count
     face_bits = math.log2(sides) if sides > 1 else 1
     shape = ranked_explosion(node)
     if shape is not None:
         return _ranked_explosion(n, sides, face_bits, shape[1])
     steps = [m for m in node.modifiers if isinstance(m, Reroll | Explode | Clamp | Keep | Drop)]
-    span = float(sides)
+    span = float(high - low + 1)
+    sparse = 0.0
+    distinct = len(set(custom)) if custom is not None else sides
+    if span > 4 * distinct + 16:
+        # Sparse custom faces add pair by pair: outcomes are at most the multisets of faces.
+        span = min(span, _multisets(n, distinct) / max(n, 1))
+        sparse = n * n * span * distinct
     bits = face_bits
     runs = 1.0
     extra = 0.0
@@ -155,8 +251,8 @@ def _dice(node: Dice) -> _Size:
                 bits += face_bits
             runs += 1
         elif isinstance(step, Explode):
-            matching = matching_faces(step.selector, low, high)
-            depth = chain_depth(matching, sides, n)
+            matching = matching_faces(step.selector, low, high, custom)
+            depth = 1 if step.once else chain_depth(matching, sides, n)
             bits += depth * face_bits
             span += sides * depth
             runs += 2 * depth
@@ -166,7 +262,7 @@ def _dice(node: Dice) -> _Size:
                 states = max(states, _multisets(pool, sides + chains))
                 if ranked:
                     general = True
-    work = extra * max(len(steps), 1)
+    work = extra * max(len(steps), 1) + sparse
     if steps or any(isinstance(m, CountSuccesses) for m in node.modifiers):
         work += sides * (len(steps) + 1) * 1000
     if any(isinstance(m, CountSuccesses) for m in node.modifiers):
@@ -242,8 +338,8 @@ def _multiset(
     return _Size(n * span, n * bits, work)
 
 
-def _set(node: Set) -> _Size:
-    sizes = [estimate(item) for item in node.items]
+def _set(node: Set, readings: Readings) -> _Size:
+    sizes = [estimate(item, readings) for item in node.items]
     work = sum(s.work for s in sizes)
     bits = sum(s.bits for s in sizes)
     outcomes = sum(s.outcomes for s in sizes)

@@ -49,7 +49,12 @@ def exploding_weights(model: PoolModel) -> Weights | None:
     if len(model.steps) != 1:
         return None
     step = model.steps[0]
-    if not isinstance(step, Explode) or step.mode != "explode" or model.matching(step) != 1:
+    if (
+        not isinstance(step, Explode)
+        or step.mode != "explode"
+        or step.once
+        or model.matching(step) != 1
+    ):
         return None
     sides, n = model.sides, model.count
     if sides == 1:
@@ -79,7 +84,9 @@ def ranked_explosion(node: Dice) -> tuple[Explode, Keep | Drop] | None:
     if len(steps) != 2:
         return None
     explode, ranked = steps
-    if not isinstance(explode, Explode) or explode.mode != "explode":
+    if not isinstance(explode, Explode) or explode.mode != "explode" or explode.once:
+        return None
+    if node.faces is not None:
         return None
     if not isinstance(ranked, Keep | Drop) or ranked.selector.op not in ("h", "l"):
         return None

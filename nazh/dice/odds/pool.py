@@ -31,7 +31,7 @@ from nazh.dice.ast import (
     Explode,
     Keep,
     Reroll,
-    face_range,
+    dice_face_range,
 )
 from nazh.dice.errors import LimitError
 from nazh.dice.limits import MAX_CHAIN
@@ -39,7 +39,7 @@ from nazh.dice.odds.kernels import keep_ranked
 from nazh.dice.odds.weights import Weights
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
 
     from nazh.dice.ast import (
         Dice,
@@ -71,16 +71,22 @@ def chain_depth(matching: int, sides: int, dice: int) -> int:
 
 
 class PoolModel:
-    """Static facts about a pool: faces, steps, and how a kept die scores."""
+    """Static facts about a pool: faces, steps, and how a kept die scores.
 
-    __slots__ = ("count", "faces", "failure", "node", "sides", "steps", "success")
+    `faces` lists each side's face, once per side (custom faces may repeat), `top` the highest.
+    """
+
+    __slots__ = ("count", "faces", "failure", "node", "sides", "steps", "success", "top")
 
     def __init__(self, node: Dice) -> None:
         self.node = node
         self.count = node.count
-        low, high = face_range(node.sides)
-        self.faces = range(low, high + 1)
-        self.sides = high - low + 1
+        low, high = dice_face_range(node)
+        self.faces: Sequence[int] = (
+            range(low, high + 1) if node.faces is None else sorted(node.faces)
+        )
+        self.sides = len(self.faces)
+        self.top = high
         self.steps: list[Step] = [
             m for m in node.modifiers if isinstance(m, Reroll | Explode | Clamp | Keep | Drop)
         ]
@@ -104,7 +110,7 @@ class PoolModel:
     def matches(self, step: Reroll | Explode, face: int) -> bool:
         """Whether a reroll or explosion triggers on a face."""
         if isinstance(step, Explode) and step.selector is None:
-            return face == self.faces[-1]
+            return face == self.top
         assert step.selector is not None
         return step.selector.matches(face)
 
@@ -116,7 +122,21 @@ class PoolModel:
         """Extra dice worked out per chain of this step."""
         if isinstance(step, Reroll):
             return MAX_CHAIN
+        if step.once:
+            return 1
         return chain_depth(self.matching(step), self.sides, self.count)
+
+    def die(self) -> Weights:
+        """One die's natural face."""
+        return self.tally(self.faces)
+
+    def tally(self, faces: Iterable[int]) -> Weights:
+        """Each of `faces` (some of this pool's sides) with weight one, out of all sides."""
+        counts: dict[int, int] = {}
+        for face in faces:
+            counts[face] = counts.get(face, 0) + 1
+        known = sum(counts.values())
+        return Weights(counts, self.sides, known)
 
 
 def _is_ranked(step: Step) -> bool:
@@ -177,7 +197,7 @@ def pool_weights(model: PoolModel) -> Weights:
     """The distribution of the pool's total."""
     steps = model.steps
     if not steps and model.success is None:
-        return Weights.uniform(model.faces[0], model.faces[-1]).times(model.count)
+        return model.die().times(model.count)
     if any(isinstance(s, Reroll) and s.mode == "add" for s in steps):
         return _multiset_pool(model)
     ranked = [i for i, step in enumerate(steps) if _is_ranked(step)]
@@ -254,7 +274,9 @@ class _Backward:
             penalty = 1 if step.mode == "penetrate" else 0
             fresh = [(f, self.score(following, f, f - penalty)) for f in model.faces]
         stop = Weights.total(w for f, w in fresh if not model.matches(step, f)).scaled(1, sides)
-        if isinstance(step, Reroll) and step.mode == "once":
+        if (isinstance(step, Reroll) and step.mode == "once") or (
+            isinstance(step, Explode) and step.once
+        ):
             again = Weights.total(w for f, w in fresh if model.matches(step, f)).scaled(1, sides)
             found = Weights.total([stop, again])
         elif isinstance(step, Reroll):
@@ -282,11 +304,10 @@ class _Backward:
 
 
 def _compound_extra(model: PoolModel, step: Explode) -> Weights:
-    sides = model.sides
-    stop = Weights({f: 1 for f in model.faces if not model.matches(step, f)}, sides, 0)
-    stop.alive = stop.mass
-    again = Weights({f: 1 for f in model.faces if model.matches(step, f)}, sides, 0)
-    again.alive = again.mass
+    if step.once:
+        return model.die()
+    stop = model.tally(f for f in model.faces if not model.matches(step, f))
+    again = model.tally(f for f in model.faces if model.matches(step, f))
     depth = model.depth(step)
     return repeat_chain(stop, again, depth, roller_limit=depth == MAX_CHAIN)
 
@@ -299,7 +320,9 @@ StateWeights = dict[DieState | None, int]
 
 def _forward(model: PoolModel, steps: list[Step]) -> tuple[StateWeights, int, int]:
     """One die's states after steps that keep it a single die: `(weights, denom, alive)`."""
-    states: StateWeights = {(f, f): 1 for f in model.faces}
+    states: StateWeights = {}
+    for f in model.faces:
+        states[f, f] = states.get((f, f), 0) + 1
     denom = alive = model.sides
     for step in steps:
         updated: StateWeights = {}
@@ -338,10 +361,9 @@ def _forward(model: PoolModel, steps: list[Step]) -> tuple[StateWeights, int, in
 def _fresh_reroll(model: PoolModel, step: Reroll) -> Weights:
     """Face of the die that replaces a rerolled one."""
     sides = model.sides
-    stop = Weights({f: 1 for f in model.faces if not model.matches(step, f)}, sides, 0)
-    stop.alive = stop.mass
+    stop = model.tally(f for f in model.faces if not model.matches(step, f))
     if step.mode == "once":
-        return Weights(dict.fromkeys(model.faces, 1), sides, sides)
+        return model.die()
     matching = model.matching(step)
     again = Weights({0: matching}, sides, matching)
     return repeat_chain(stop, again, MAX_CHAIN, roller_limit=True)
@@ -471,7 +493,7 @@ def _die_outcomes(
         for dice, weight in growing:
             for f in model.faces:
                 extended = (*dice, (f, f - penalty))
-                if model.matches(step, f):
+                if model.matches(step, f) and not step.once:
                     following.append((extended, weight))
                 else:
                     chains.append((extended, weight * sides ** (depth - len(extended) + 1)))
@@ -489,21 +511,23 @@ def _guard(states: int) -> None:
 
 
 def _initial(model: PoolModel) -> _Measure:
-    n, faces = model.count, list(model.faces)
+    n, sides = model.count, model.die().counts
+    faces = sorted(sides)
     _guard(math.comb(n + len(faces) - 1, n))
     states: dict[Multiset, int] = {}
     top = math.factorial(n)
     for combo in combinations_with_replacement(faces, n):
         weight = top
         run = 1
-        for i in range(1, n + 1):
-            if i < n and combo[i] == combo[i - 1]:
+        for i in range(n):
+            weight *= sides[combo[i]]
+            if i + 1 < n and combo[i + 1] == combo[i]:
                 run += 1
             else:
                 weight //= math.factorial(run)
                 run = 1
         states[tuple((f, f) for f in combo)] = weight
-    total = len(faces) ** n
+    total = model.sides**n
     return _Measure(states, total, total)
 
 
