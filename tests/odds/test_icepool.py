@@ -31,6 +31,16 @@ CASES: list[tuple[str, Callable[[], icepool.Die]]] = [
     ("3d6mi2", lambda: 3 @ icepool.Die([2, 2, 3, 4, 5, 6])),
     ("2d6*1d4", lambda: (2 @ icepool.d6) * icepool.d4),
     ("(2d6)/3", lambda: (2 @ icepool.d6) // 3),
+    ("floor(1d20/2)", lambda: icepool.d20 // 2),
+    ("(1d4)d6", lambda: icepool.d4 @ icepool.d6),
+    ("2d[1,1,2,3]", lambda: 2 @ icepool.Die([1, 1, 2, 3])),
+    ("roll20: 3d6>3", lambda: 3 @ icepool.Die([0, 0, 1, 1, 1, 1])),
+    ("avrae: 2d%", lambda: 2 @ icepool.Die(list(range(0, 100, 10)))),
+    ("3d6xo", lambda: 3 @ icepool.d6.explode(depth=1)),
+    ("2d10%7", lambda: (2 @ icepool.d10) % 7),
+    ("max(1d20, 1d20)+5", lambda: icepool.d20.highest(2, 1) + 5),
+    ("abs(2d6-2d6)", lambda: abs(2 @ icepool.d6 - 2 @ icepool.d6)),
+    ("3d(1d6+2)", lambda: (icepool.d6 + 2).map(lambda sides: 3 @ icepool.d(sides))),
 ]
 
 
