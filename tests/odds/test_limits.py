@@ -109,3 +109,16 @@ def test_costly_computed_dice_are_refused_before_any_work(text: str) -> None:
 def test_computed_dice_that_can_exceed_the_dice_limit_are_refused() -> None:
     with pytest.raises(LimitError, match="dice limit"):
         distribution("3#(1d400)d1")
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        ("floor(1d1000/1d300)", "roll20"),
+        ("max(1d1000, 1d1000, 1d1000, 1d1000)", "nazh"),
+        ("1d10000*1d10000", "nazh"),
+    ],
+)
+def test_costly_pairs_of_values_are_refused_before_any_work(text: str, dialect: str) -> None:
+    with pytest.raises(LimitError, match="too large for exact odds"):
+        check_odds(text, dialect)

@@ -93,9 +93,8 @@ def estimate(node: Node, readings: Readings = NAZH_READINGS) -> _Size:
         for op, operand in rest:
             right = estimate(operand, readings)
             _check(right)
-            size = _combine(size, right, additive=op in ("+", "-"))
-            if op == "/" and readings.division == "real":
-                size.fractional = True
+            real = op == "/" and readings.division == "real"
+            size = _combine(size, right, additive=op in ("+", "-"), real=real)
             _check(size)
         return size
     if isinstance(node, Call):
@@ -111,7 +110,7 @@ def _call(node: Call, readings: Readings) -> _Size:
     size = _Size(
         size.outcomes,
         size.bits,
-        size.work + 20 * size.outcomes,
+        size.work + (200 if size.fractional else 20) * size.outcomes,
         fractional=size.fractional and node.name in ("abs", "min", "max"),
     )
     for right in sizes[1:]:
@@ -164,10 +163,11 @@ def _check(size: _Size) -> None:
         raise LimitError(_TOO_LARGE)
 
 
-def _combine(left: _Size, right: _Size, *, additive: bool) -> _Size:
+def _combine(left: _Size, right: _Size, *, additive: bool, real: bool = False) -> _Size:
+    """`real`: a real division, which makes fractions."""
     work = left.work + right.work
     bits = left.bits + right.bits
-    fractional = left.fractional or right.fractional
+    fractional = left.fractional or right.fractional or real
     if additive:
         outcomes = left.outcomes + right.outcomes
         pairs = left.outcomes * right.outcomes
@@ -179,7 +179,7 @@ def _combine(left: _Size, right: _Size, *, additive: bool) -> _Size:
             work += min(pairs * (bits / 64 + 1), words**1.585 / 4 + words)
     else:
         outcomes = left.outcomes * right.outcomes
-        work += 400 * outcomes
+        work += (1000 if fractional else 40) * outcomes
     return _Size(outcomes, bits, work, fractional=fractional)
 
 
