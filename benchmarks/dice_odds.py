@@ -4,7 +4,8 @@ Each expression runs in a fresh Python process for each library (imports done be
 clock starts, nothing cached), so both are measured cold; Nazh's time includes parsing the text.
 The first call is the cold time compared; the same call is then repeated in that process and its
 median is the warm time (both libraries cache: Nazh its parse, icepool its dice), printed beside
-it to show what the first call pays once. Each cell is the median of `--runs` fresh processes.
+it to show what the first call pays once. Rows in a dialect carry a leading tag
+(`roll20: 3d6>3`). Each cell is the median of `--runs` fresh processes.
 icepool's `1000d6` needs a raised recursion limit and can take many seconds; it runs under a
 timeout and is marked if it hits it. A second table times, cold, the refusal of inputs too
 costly for exact odds.
@@ -31,6 +32,15 @@ CORPUS: list[tuple[str, str]] = [
     ("1000d6", "1000 @ icepool.d6"),
     ("50d100kh10", "icepool.d100.highest(50, 10)"),
     ("2d6ro<3", "2 @ icepool.d6.reroll([1, 2], depth=1)"),
+    ("floor(1d20/2)", "icepool.d20 // 2"),
+    ("(1d4)d6", "icepool.d4 @ icepool.d6"),
+    ("(1d20)d(1d20)", "icepool.d20.map(lambda n: icepool.d20.map(lambda s: n @ icepool.d(s)))"),
+    ("2d[1,1,2,3]", "2 @ icepool.Die([1, 1, 2, 3])"),
+    ("roll20: 3d6>3", "3 @ icepool.Die([0, 0, 1, 1, 1, 1])"),
+    ("avrae: 10d%", "10 @ icepool.Die(list(range(0, 100, 10)))"),
+    ("8d6xo", "8 @ icepool.d6.explode(depth=1)"),
+    ("max(4d6, 4d6)", "icepool.highest(4 @ icepool.d6, 4 @ icepool.d6)"),
+    ("2d10%7", "(2 @ icepool.d10) % 7"),
 ]
 
 _WARM = """
@@ -134,9 +144,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="icepool limit per row")
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per cell")
     args = parser.parse_args()
-    print(f"{'':<12} {'nazh ms':>17} {'icepool ms':>20}")
+    print(f"{'':<16} {'nazh ms':>17} {'icepool ms':>20}")
     print(
-        f"{'expression':<12} {'first':>8} {'warm':>8} {'first':>11} {'warm':>8} {'ratio':>8}"
+        f"{'expression':<16} {'first':>8} {'warm':>8} {'first':>11} {'warm':>8} {'ratio':>8}"
         "  peak MB (nazh)"
     )
     ratios: list[float] = []
@@ -160,7 +170,7 @@ def main() -> None:
             icepool_warm = _ms(theirs["warm"])
             ratio_text = f"{ratio:.1f}x"
         print(
-            f"{text:<12} {_ms(ours['seconds']):>8} {_ms(ours['warm']):>8} {icepool_text:>11}"
+            f"{text:<16} {_ms(ours['seconds']):>8} {_ms(ours['warm']):>8} {icepool_text:>11}"
             f" {icepool_warm:>8} {ratio_text:>8}  {peaks[-1]:.0f}"
         )
     print(f"median ratio {statistics.median(ratios):.1f}x, smallest ratio {min(ratios):.1f}x")
