@@ -6,19 +6,10 @@ import math
 from typing import TYPE_CHECKING
 
 from nazh.dice.ast import (
-    Binary,
-    Call,
     ComputedDice,
     CountSuccesses,
-    Decimal,
     Dice,
-    Drop,
-    Explode,
-    Keep,
-    Reroll,
     Set,
-    Unique,
-    children,
     traced_nodes,
 )
 from nazh.dice.bounds import bounds
@@ -177,24 +168,6 @@ class Expression:
             self._template = Template(self.root, self.pools, self.counting)
         return self._template
 
-    @property
-    def odds_refusal(self) -> str | None:
-        """Why exact odds cannot be worked out yet for this expression (forms that
-        `nazh.dice.odds` does not model), or None."""
-        if self.parts:
-            return "exact odds take one roll at a time, not several separated by `;`"
-        real = self.readings.division == "real"
-        if self.readings.keep_drop_scope == "all" and _chained_selections(self.root):
-            return "exact odds of keeps and drops choosing among every die are not available yet"
-        pending: list[Node] = [self.root]
-        while pending:
-            node = pending.pop()
-            reason = _unmodelled(node, real_division=real)
-            if reason is not None:
-                return f"exact odds of {reason} are not available yet"
-            pending.extend(children(node))
-        return None
-
     @classmethod
     def from_text(
         cls, text: str, readings: Readings = NAZH_READINGS, resolve: Resolver | None = None
@@ -221,44 +194,3 @@ class Expression:
 
 def _merged(parts: Sequence[Expression]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(note for part in parts for note in part.notes))
-
-
-def _unmodelled(node: Node, *, real_division: bool) -> str | None:
-    """The form of `node` that exact odds do not model yet, or None."""
-    if isinstance(node, Decimal):
-        return "decimals"
-    if isinstance(node, Call):
-        return f"`{node.name}()`"
-    if isinstance(node, ComputedDice):
-        return "computed dice counts or sides"
-    if isinstance(node, Binary) and (
-        node.op not in ("+", "-", "*", "/") or (node.op == "/" and real_division)
-    ):
-        return f"`{node.op}`" if node.op != "/" else "division that keeps fractions"
-    if isinstance(node, Set) and (node.keeps_dice or node.tests_dice):
-        return "keeping or testing the dice of a group one by one"
-    if isinstance(node, Dice):
-        if node.percent and node.faces is not None:
-            return "Avrae's tens die `d%`"
-        if node.faces is not None:
-            return "custom faces"
-        for modifier in node.modifiers:
-            if isinstance(modifier, Explode) and modifier.limit is not None:
-                return "explosions capped at a number of times"
-            if isinstance(modifier, Unique):
-                return "`u` (unique)"
-            if isinstance(modifier, Explode) and modifier.once:
-                return "explosions that happen once"
-            selector = modifier.selector if isinstance(modifier, Reroll | Explode) else None
-            if selector is not None and selector.op in ("!=", "even", "odd"):
-                return "rerolls or explosions on `<>`, even or odd"
-    return None
-
-
-def _chained_selections(root: Node) -> bool:
-    """Whether a pool or set of `root` keeps or drops more than once (`3d10k1d1`)."""
-    for node in traced_nodes(root):
-        modifiers = (node.dice if isinstance(node, ComputedDice) else node).modifiers
-        if sum(isinstance(m, Keep | Drop) for m in modifiers) > 1:
-            return True
-    return False

@@ -60,8 +60,3 @@ def test_readings_follow_the_dialect(
 def test_notes_name_the_reading_of_the_dialect() -> None:
     assert any('read as "3 or more"; Nazh reads' in note for note in parse("3d6>3", "roll20").notes)
     assert any("divide exactly" in note for note in parse("7 / 2", "roll20").notes)
-
-
-def test_real_division_is_refused_by_exact_odds_until_they_model_it() -> None:
-    assert parse("7 / 2", "roll20").odds_refusal is not None
-    assert parse("7 / 2").odds_refusal is None

@@ -366,21 +366,3 @@ def test_notes_say_how_a_form_was_read(text: str, fragment: str) -> None:
 def test_plain_rolls_have_no_notes() -> None:
     assert parse("4d6kh3 + 2 stats").notes == ()
     assert parse("10d10>=7").notes == ()
-
-
-# -- odds facts -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["floor(1d20/2)", "(1d4)d6", "7 % 2", "2 ^ 1d4", "1d6 * 1.5", "1d[1,2]", "3d6u", "1d6xo"],
-)
-def test_forms_exact_odds_do_not_model_say_so(text: str) -> None:
-    refusal = parse(text).odds_refusal
-    assert refusal is not None
-    assert "not available" in refusal
-
-
-@pytest.mark.parametrize("text", ["4d6kh3", "2d20kh", "4d6sd", "0d6", "6d6even", "2d6r"])
-def test_forms_exact_odds_model_are_not_refused(text: str) -> None:
-    assert parse(text).odds_refusal is None
