@@ -37,7 +37,7 @@ class Summary:
 @functools.lru_cache(maxsize=32)
 def _odds(expression: dice.Expression) -> Distribution | None:
     try:
-        if estimate(expression.root).work > ODDS_WORK:
+        if estimate(expression.root, expression.readings).work > ODDS_WORK:
             return None
         return distribution(expression)
     except dice.DiceError:

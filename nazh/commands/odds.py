@@ -15,6 +15,7 @@ from nazh.stats.odds import OddsError, compute_odds
 from nazh.stats.offload import JobTimeoutError, PoolBusyError
 
 if TYPE_CHECKING:
+    from nazh.dice.dialects import Dialect
     from nazh.invocation import Invocation
 
 __all__ = ("CHART_FILENAME", "DEFER_AFTER", "TIME_LIMIT", "odds", "split_target")
@@ -32,10 +33,10 @@ def _too_costly(reason: str) -> str:
     return f"{first[:1].upper()}{first[1:]}. Try fewer or smaller dice."
 
 
-def split_target(text: str) -> tuple[str, int | None]:
+def split_target(text: str, dialect: Dialect | str = "nazh") -> tuple[str, int | None]:
     """``("4d6kh3", 15)`` from ``"4d6kh3 15"``: a whole-number comment is the target."""
     try:
-        comment = dice.parse(text).comment
+        comment = dice.parse(text, dialect).comment
     except dice.DiceError:
         return text, None
     if comment is None:
@@ -64,14 +65,16 @@ async def odds(
     services = invocation.services
     metrics = services.metrics
     text = expression.strip()
+    choice = await services.dialect_for(invocation.guild_id, invocation.user.id)
+    dialect = choice.dialect.name
     if target is None:
-        text, target = split_target(text)
+        text, target = split_target(text, dialect)
     if not text:
         metrics.commands.labels("odds", invocation.source, "usage").inc()
         await invocation.respond(_USAGE, ephemeral=True)
         return
     try:
-        check_odds(text)
+        check_odds(text, dialect)
     except dice.LimitError as error:
         metrics.commands.labels("odds", invocation.source, "limit").inc()
         await invocation.respond(_too_costly(str(error)), ephemeral=True)
@@ -81,7 +84,7 @@ async def odds(
         await invocation.respond(error_message(error), ephemeral=True)
         return
     job = asyncio.ensure_future(
-        services.offload.run(compute_odds, text, target, time_limit=time_limit)
+        services.offload.run(compute_odds, text, target, dialect, time_limit=time_limit)
     )
     try:
         await asyncio.wait({job}, timeout=DEFER_AFTER)

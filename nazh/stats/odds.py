@@ -92,10 +92,13 @@ def bars_of(points: list[tuple[int, float]], low: int, high: int, max_bars: int)
     return tuple((start, min(start + width - 1, high), p) for start, p in sorted(sums.items()))
 
 
-def compute_odds(text: str, target: int | None = None, *, chart: bool = True) -> OddsReport:
-    """Work out the odds of `text` (one result, for a repetition); raise `OddsError`."""
+def compute_odds(
+    text: str, target: int | None = None, dialect: str = "nazh", *, chart: bool = True
+) -> OddsReport:
+    """Work out the odds of `text` read in `dialect` (one result, for a repetition); raise
+    `OddsError`."""
     try:
-        dist = distribution(text)
+        dist = distribution(text, dialect)
     except LimitError as error:
         raise OddsError(str(error).partition("\n")[0], "limit") from None
     except DiceError as error:

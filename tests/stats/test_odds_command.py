@@ -75,6 +75,19 @@ async def test_prefix_odds_takes_the_target_after_the_expression(
     assert usage.content.startswith("Tell me what to work out")
 
 
+async def test_odds_follow_the_dialect_in_force_and_a_tag(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    nazh = await emu.slash("odds", {"expression": "3d6>3", "target": 2}, max_wait=60)
+    assert fields(nazh)["Chance of 2 or more"] == "50.00 %"
+    tagged = await emu.slash("odds", {"expression": "roll20: 3d6>3", "target": 2}, max_wait=60)
+    assert fields(tagged)["Chance of 2 or more"] == "74.07 %"
+    await emu.slash("settings notation", {"dialect": "roll20", "scope": "me"})
+    mine = await emu.send_message("!odds 3d6>3 2", max_wait=60)
+    assert fields(mine)["Chance of 2 or more"] == "74.07 %"
+    assert distribution("3d6>3", "roll20").at_least(2) == Fraction(20, 27)
+
+
 async def test_repetition_and_tiny_chances(emu: LoopbackDiscord, app: NazhApp) -> None:
     repeated = await emu.slash("odds", {"expression": "6#4d6kh3"}, max_wait=60)
     assert repeated.embeds[0]["title"] == "Odds of 6#4d6kh3 (each of 6 results)"
