@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import operator
 from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
@@ -48,7 +47,8 @@ from nazh.dice.entropy import seeded_source, system_face, system_faces
 from nazh.dice.errors import DiceError, LimitError
 from nazh.dice.functions import whole
 from nazh.dice.groups import dice_terms
-from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_EXPONENT_BITS, MAX_SIDES, MAX_VALUE
+from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_SIDES, MAX_VALUE
+from nazh.dice.operators import TOO_LARGE, operation
 from nazh.dice.parser import check_pool
 from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.results import RollResult, RollSet
@@ -73,13 +73,13 @@ if TYPE_CHECKING:
     from nazh.dice.entropy import Faces, OneFace
     from nazh.dice.expression import Expression
     from nazh.dice.functions import Value
+    from nazh.dice.operators import Operation
     from nazh.dice.readings import Readings
     from nazh.dice.trace import Entry, Predicate
 
 __all__ = ("Context", "Program", "compile_program", "evaluate")
 
 _TOO_MANY_DICE = f"a roll is limited to {MAX_DICE:,} dice, rerolls and explosions included"
-_TOO_LARGE = f"results are limited to {MAX_VALUE:,}"
 
 
 class Context:
@@ -139,7 +139,7 @@ def _run(program: Program, expression: Expression, context: Context) -> RollResu
     if expression.readings.total == "truncate":
         total = math.trunc(total)
     if not -MAX_VALUE <= total <= MAX_VALUE:
-        raise LimitError(_TOO_LARGE)
+        raise LimitError(TOO_LARGE)
     return RollResult(expression, total, context.trace, context.computed)
 
 
@@ -260,18 +260,8 @@ class _Compiler:
 
         return run_product
 
-    def operator(self, op: BinaryOp) -> Callable[[Value, Value], Value]:
-        if op == "*":
-            return _multiply
-        if op == "/":
-            return _divide_real if self.readings.division == "real" else _divide_floor
-        if op == "//":
-            return _divide_floor
-        if op == "%":
-            return _remainder_dividend if self.readings.remainder == "dividend" else _remainder
-        if op == "^":
-            return _power
-        return _RELATIONS[op]
+    def operator(self, op: BinaryOp) -> Operation:
+        return operation(op, self.readings)
 
     def call(self, node: Call) -> Compiled:
         function = node.function
@@ -328,22 +318,6 @@ class _Compiler:
         return _compile_set(node, self)
 
 
-def _relation(test: Callable[[Value, Value], bool]) -> Callable[[Value, Value], Value]:
-    def compare(left: Value, right: Value) -> Value:
-        return int(test(left, right))
-
-    return compare
-
-
-_RELATIONS: dict[str, Callable[[Value, Value], Value]] = {
-    "==": _relation(operator.eq),
-    "!=": _relation(operator.ne),
-    "<": _relation(operator.lt),
-    ">": _relation(operator.gt),
-    "<=": _relation(operator.le),
-    ">=": _relation(operator.ge),
-}
-
 _COMPUTED_CACHE = 64
 """Compiled pools kept per computed-dice node, one per (count, sides) met."""
 
@@ -352,53 +326,6 @@ def _whole_number(value: Value, what: str) -> int:
     if isinstance(value, Fraction):
         raise DiceError(f"{what} must be whole, not {float(value):.2f}")
     return value
-
-
-def _check(value: Value) -> Value:
-    if not -MAX_VALUE <= value <= MAX_VALUE:
-        raise LimitError(_TOO_LARGE)
-    return value
-
-
-def _multiply(left: Value, right: Value) -> Value:
-    return _check(left * right)
-
-
-def _divide_floor(left: Value, right: Value) -> Value:
-    if right == 0:
-        raise DiceError("division by zero")
-    return left // right
-
-
-def _divide_real(left: Value, right: Value) -> Value:
-    if right == 0:
-        raise DiceError("division by zero")
-    return whole(Fraction(left) / right)
-
-
-def _remainder(left: Value, right: Value) -> Value:
-    if right == 0:
-        raise DiceError("modulo by zero")
-    return left % right
-
-
-def _remainder_dividend(left: Value, right: Value) -> Value:
-    if right == 0:
-        raise DiceError("modulo by zero")
-    return left - right * math.trunc(Fraction(left) / right)
-
-
-def _power(base: Value, exponent: Value) -> Value:
-    if isinstance(exponent, Fraction):
-        raise DiceError("a power needs a whole exponent")
-    if base == 0 and exponent < 0:
-        raise DiceError("division by zero")
-    size = max(Fraction(base).numerator.bit_length(), Fraction(base).denominator.bit_length())
-    if base not in (0, 1, -1) and abs(exponent) * size > MAX_EXPONENT_BITS:
-        raise LimitError(_TOO_LARGE)
-    if exponent < 0:
-        return _check(whole(Fraction(1) / Fraction(base) ** -exponent))
-    return _check(base**exponent)
 
 
 def _spend(context: Context) -> None:

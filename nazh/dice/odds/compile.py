@@ -34,10 +34,11 @@ from nazh.dice.ast import (
 from nazh.dice.errors import DiceError, LimitError
 from nazh.dice.functions import BUILTINS
 from nazh.dice.limits import MAX_DICE, MAX_SIDES, MAX_VALUE
-from nazh.dice.odds.arithmetic import combine, operation
+from nazh.dice.odds.arithmetic import combine
 from nazh.dice.odds.explode import exploding_weights, ranked_exploding_weights
 from nazh.dice.odds.pool import MULTISET_STATES, PoolModel, pool_weights, select_ranked
 from nazh.dice.odds.weights import Weights
+from nazh.dice.operators import operation
 from nazh.dice.parser import check_pool
 
 if TYPE_CHECKING:
