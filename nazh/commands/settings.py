@@ -85,8 +85,8 @@ async def notation(
             lines.append(f"This server's notation: {_label(server)}.")
         lines.append(f"Your own: {_label(mine) if mine else 'not set (the server decides)'}.")
         lines.append(
-            f"Dialects: {_DIALECT_LIST}. Change yours with `/settings notation <dialect> me`, "
-            "or tag one roll: `roll20: 3d6>3`."
+            f"Dialects: {_DIALECT_LIST}. Change yours with "
+            "`/settings notation <dialect> scope:me`, or tag one roll: `roll20: 3d6>3`."
         )
         await invocation.respond("\n".join(lines), ephemeral=True)
         return
