@@ -35,7 +35,7 @@ from nazh.storage.writes import put_rows, write_pending
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sqlalchemy import URL
+    from sqlalchemy import URL, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
@@ -425,20 +425,20 @@ class Storage:
         await self._put_guild(guild_id, dataclasses.replace(current, dialect=dialect))
 
     async def _put_guild(self, guild_id: int, settings: GuildSettings) -> None:
+        values = None if settings == GuildSettings() else dataclasses.asdict(settings)
+        await self._put_settings(guild_settings, "guild_id", guild_id, values)
+        self._guilds[guild_id] = settings
+
+    async def _put_settings(
+        self, table: Table, key: str, owner: int, values: dict[str, str | None] | None
+    ) -> None:
+        """Write one owner's settings row, or delete it when `values` is None (all defaults)."""
         self._check_open()
         async with self._engine.begin() as connection:
-            if settings == GuildSettings():
-                await connection.execute(
-                    delete(guild_settings).where(guild_settings.c.guild_id == guild_id)
-                )
+            if values is None:
+                await connection.execute(delete(table).where(table.c[key] == owner))
             else:
-                await put_rows(
-                    connection,
-                    guild_settings,
-                    ("guild_id",),
-                    [{"guild_id": guild_id, **dataclasses.asdict(settings)}],
-                )
-        self._guilds[guild_id] = settings
+                await put_rows(connection, table, (key,), [{key: owner, **values}])
 
     async def user_dialect(self, user_id: int) -> str | None:
         """The player's own notation dialect, None when they have not chosen one.
@@ -460,19 +460,8 @@ class Storage:
 
     async def set_user_dialect(self, user_id: int, dialect: str | None) -> None:
         """Set the player's own notation dialect; None follows the server's again."""
-        self._check_open()
-        async with self._engine.begin() as connection:
-            if dialect is None:
-                await connection.execute(
-                    delete(user_settings).where(user_settings.c.user_id == user_id)
-                )
-            else:
-                await put_rows(
-                    connection,
-                    user_settings,
-                    ("user_id",),
-                    [{"user_id": user_id, "dialect": dialect}],
-                )
+        values: dict[str, str | None] | None = None if dialect is None else {"dialect": dialect}
+        await self._put_settings(user_settings, "user_id", user_id, values)
         self._cache_user_dialect(user_id, dialect, time.monotonic())
 
     def _cache_user_dialect(self, user_id: int, dialect: str | None, now: float) -> None:
