@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import BigInteger, Column, Text, insert, select, text, update
+from sqlalchemy import BigInteger, CheckConstraint, Column, Text, insert, select, text, update
 
 from nazh.storage.errors import SchemaTooNewError
 from nazh.storage.schema import schema_version
@@ -92,6 +92,22 @@ def _dialect_settings(op: Operations) -> None:
     )
 
 
+def _saved_rolls(op: Operations) -> None:
+    op.create_table(
+        "saved_rolls",
+        Column("scope", Text, primary_key=True),
+        Column("owner_id", BigInteger, primary_key=True),
+        Column("name", Text, primary_key=True),
+        Column("expression", Text, nullable=False),
+        Column("author_id", BigInteger, nullable=True),
+        Column("created_at", BigInteger, nullable=False),
+        Column("updated_at", BigInteger, nullable=False),
+        CheckConstraint("scope IN ('user', 'guild')", name="saved_rolls_scope"),
+    )
+    op.create_index("saved_rolls_author", "saved_rolls", ["author_id"])
+    op.add_column("guild_settings", Column("roll_manager_role", BigInteger, nullable=True))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -125,6 +141,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "primary-key columns NOT NULL on SQLite too", _primary_keys_not_null),
     Migration(4, "notation dialects of servers and players", _dialect_settings),
+    Migration(5, "saved rolls of players and servers, and who may manage a server's", _saved_rolls),
 )
 
 _CREATE_VERSION_TABLE = text(

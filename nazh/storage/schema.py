@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, MetaData, Table, Text
 
 __all__ = (
     "bot_totals",
@@ -15,6 +15,7 @@ __all__ = (
     "guild_settings",
     "metadata",
     "recent_rolls",
+    "saved_rolls",
     "schema_version",
     "user_settings",
     "user_totals",
@@ -84,6 +85,7 @@ guild_settings = Table(
     Column("guild_id", BigInteger, primary_key=True),
     Column("prefix", Text, nullable=True),
     Column("dialect", Text, nullable=True),
+    Column("roll_manager_role", BigInteger, nullable=True),
 )
 
 user_settings = Table(
@@ -99,4 +101,18 @@ flush_marks = Table(
     Column("writer", Text, primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+)
+
+saved_rolls = Table(
+    "saved_rolls",
+    metadata,
+    Column("scope", Text, primary_key=True),
+    Column("owner_id", BigInteger, primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("expression", Text, nullable=False),
+    Column("author_id", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    CheckConstraint("scope IN ('user', 'guild')", name="saved_rolls_scope"),
+    Index("saved_rolls_author", "author_id"),
 )

@@ -15,3 +15,5 @@ class GuildSettings:
     """The message-command prefix, None for the bot's default."""
     dialect: str | None = None
     """The notation dialect of the server's rolls, None for the default."""
+    roll_manager_role: int | None = None
+    """The role allowed to manage the server's saved rolls, None when none is set."""
