@@ -1,4 +1,4 @@
-"""Async storage for Nazh: roll statistics, recent rolls and guild settings.
+"""Async storage for Nazh: roll statistics, recent rolls, saved rolls and settings.
 
 Use `Storage.open` with a ``sqlite:///...`` or ``postgresql://...`` URL (None: a SQLite file in
 the data directory); it applies schema migrations and starts the background flusher.
@@ -9,6 +9,20 @@ from __future__ import annotations
 from nazh.storage.errors import SchemaTooNewError, StorageClosedError
 from nazh.storage.migrations import MIGRATIONS
 from nazh.storage.pending import FATE_SIDES, MAX_FACE_TRACKED_SIDES
+from nazh.storage.saved import (
+    MAX_GUILD_ROLLS,
+    MAX_USER_ROLLS,
+    ImportResult,
+    RenameOutcome,
+    RenameResult,
+    SavedRoll,
+    SavedRollLimitError,
+    SavedRolls,
+    SaveResult,
+    Scope,
+    normalise_name,
+    roll_limit,
+)
 from nazh.storage.settings import GuildSettings
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
 from nazh.storage.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage
@@ -18,16 +32,28 @@ __all__ = (
     "FATE_SIDES",
     "MAX_EXPRESSION_LENGTH",
     "MAX_FACE_TRACKED_SIDES",
+    "MAX_GUILD_ROLLS",
+    "MAX_USER_ROLLS",
     "MIGRATIONS",
     "RECENT_LIMIT",
     "D20Average",
     "GlobalTotals",
     "GuildSettings",
+    "ImportResult",
+    "RenameOutcome",
+    "RenameResult",
     "RollerCount",
+    "SaveResult",
+    "SavedRoll",
+    "SavedRollLimitError",
+    "SavedRolls",
     "SchemaTooNewError",
+    "Scope",
     "ServerStats",
     "Storage",
     "StorageClosedError",
     "UserStats",
+    "normalise_name",
     "resolve_url",
+    "roll_limit",
 )

@@ -19,6 +19,7 @@ from nazh.storage.errors import StorageClosedError
 from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
 from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
+from nazh.storage.saved import SavedRolls, forget_user_rolls
 from nazh.storage.schema import (
     die_totals,
     face_counts,
@@ -33,7 +34,7 @@ from nazh.storage.urls import resolve_url
 from nazh.storage.writes import put_rows, write_pending
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from sqlalchemy import URL, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -66,7 +67,7 @@ _log = logging.getLogger("nazh.storage")
 
 
 class Storage:
-    """Roll statistics, recent rolls and guild settings in SQLite or PostgreSQL.
+    """Roll statistics, recent rolls, saved rolls and settings in SQLite or PostgreSQL.
 
     Create it with `Storage.open` and `close` it on shutdown (that flushes). Statistics are
     recorded in memory by `record_roll` and flushed by a background task every `flush_interval`
@@ -99,6 +100,7 @@ class Storage:
         "_unsure",
         "_user_dialects",
         "_writer",
+        "saved",
     )
 
     def __init__(self, engine: AsyncEngine, *, schema_version: int, flush_interval: float) -> None:
@@ -127,6 +129,8 @@ class Storage:
         self._writer = uuid.uuid4().hex
         self._sequence = 0
         self._unsure: _Batch | None = None
+        self.saved = SavedRolls(engine, check_open=self._check_open)
+        """The saved rolls of players and servers (read and written straight through)."""
 
     @classmethod
     async def open(
@@ -399,12 +403,20 @@ class Storage:
         async with self._engine.connect() as connection:
             row = (
                 await connection.execute(
-                    select(guild_settings.c.prefix, guild_settings.c.dialect).where(
-                        guild_settings.c.guild_id == guild_id
-                    )
+                    select(
+                        guild_settings.c.prefix,
+                        guild_settings.c.dialect,
+                        guild_settings.c.roll_manager_role,
+                    ).where(guild_settings.c.guild_id == guild_id)
                 )
             ).first()
-        found = GuildSettings() if row is None else GuildSettings(row.prefix, row.dialect)
+        found = (
+            GuildSettings()
+            if row is None
+            else GuildSettings(
+                prefix=row.prefix, dialect=row.dialect, roll_manager_role=row.roll_manager_role
+            )
+        )
         self._guilds[guild_id] = found
         return found
 
@@ -424,13 +436,18 @@ class Storage:
         current = await self.guild_settings(guild_id)
         await self._put_guild(guild_id, dataclasses.replace(current, dialect=dialect))
 
+    async def set_roll_manager_role(self, guild_id: int, role_id: int | None) -> None:
+        """Set the role allowed to manage the guild's saved rolls; None removes it."""
+        current = await self.guild_settings(guild_id)
+        await self._put_guild(guild_id, dataclasses.replace(current, roll_manager_role=role_id))
+
     async def _put_guild(self, guild_id: int, settings: GuildSettings) -> None:
         values = None if settings == GuildSettings() else dataclasses.asdict(settings)
         await self._put_settings(guild_settings, "guild_id", guild_id, values)
         self._guilds[guild_id] = settings
 
     async def _put_settings(
-        self, table: Table, key: str, owner: int, values: dict[str, str | None] | None
+        self, table: Table, key: str, owner: int, values: Mapping[str, object] | None
     ) -> None:
         """Write one owner's settings row, or delete it when `values` is None (all defaults)."""
         self._check_open()
@@ -471,7 +488,11 @@ class Storage:
             self._user_dialects.popitem(last=False)
 
     async def forget_user(self, user_id: int) -> None:
-        """Delete every statistic, recent roll and setting of `user_id`, pending ones included."""
+        """Delete every statistic, recent roll, saved roll and setting of `user_id`.
+
+        Pending statistics and recent rolls go too. The server saved rolls they wrote stay, as
+        the servers' own, without their author.
+        """
         self._check_open()
         async with self._flush_lock:
             self._pending.discard_user(user_id)
@@ -485,6 +506,7 @@ class Storage:
                 # The order `write_pending` locks rows in, so a flush elsewhere cannot deadlock us.
                 for table in (user_totals, die_totals, face_counts, recent_rolls, user_settings):
                     await connection.execute(delete(table).where(table.c.user_id == user_id))
+                await forget_user_rolls(connection, user_id)
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query within `PING_TIMEOUT` seconds."""
