@@ -4,7 +4,7 @@
 >>> roll_system("fitd", ["3"], {}).render()                  # doctest: +SKIP
 'fitd(3) (2, 5, **6**) = **success**'
 >>> system_odds("pbta", ["1"], {})["strong hit"]
-Fraction(1, 4)
+Fraction(5, 18)
 
 Each system lives in its own module and is listed once in `_REGISTERED` below.
 """
@@ -25,6 +25,9 @@ from nazh.dice.systems.core import (
     UsageError,
     split_call,
 )
+from nazh.dice.systems.dnd import Dnd, DndStats
+from nazh.dice.systems.fitd import Fitd
+from nazh.dice.systems.pbta import Pbta
 
 if TYPE_CHECKING:
     import random
@@ -48,7 +51,12 @@ __all__ = (
     "system_odds",
 )
 
-_REGISTERED: tuple[System[Any], ...] = ()
+_REGISTERED: tuple[System[Any], ...] = (
+    Dnd(),
+    DndStats(),
+    Pbta(),
+    Fitd(),
+)
 
 SYSTEMS: dict[str, System[Any]] = {system.name: system for system in _REGISTERED}
 """Every system by its lower-case call name."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nazh.dice.entropy import Faces, OneFace
 
 __all__ = (
+    "MAX_POOL",
     "MAX_RENDER",
     "PLAIN",
     "Bound",
@@ -48,6 +49,10 @@ __all__ = (
 PLAIN = "total"
 """The outcome of a roll whose number is all there is to say (a D&D check that is neither a
 natural 20 nor a natural 1): `render` shows the total alone."""
+
+MAX_POOL = 100
+"""Most dice in one system's pool (before explosions): more is no game's roll, and keeps every
+roll and its exact odds quick."""
 
 MAX_RENDER = 2000
 """Default longest rendering (Discord's message limit)."""
