@@ -2,7 +2,7 @@
 
 A `Function` computes a value from its arguments' values and bounds a range from theirs. The
 parser resolves names through a `Resolver`; `builtin` is the default, and a caller can chain
-its own (saved rolls, game systems) in front of it.
+its own in front of it: macros (saved rolls, `nazh.dice.macros`), game systems.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from nazh.dice.macros import Macro
 
 __all__ = ("BUILTINS", "Function", "Resolver", "Value", "builtin", "round_half", "whole")
 
@@ -42,8 +44,9 @@ class Function:
         return count if self.max_args == self.min_args else f"at least {count}"
 
 
-Resolver = Callable[[str], Function | None]
-"""Lower-case name to its function, or None if unknown."""
+Resolver = Callable[[str], "Function | Macro | None"]
+"""Lower-case name (`server:attack` with its qualifier) to its function or macro, or None if
+unknown."""
 
 
 def whole(value: Value) -> Value:

@@ -15,6 +15,7 @@ the comment):
     atom       = (dice | number | call | "(" expression ")" | set) ["[" label "]"]
     number     = INT | INT "." DIGITS | "." DIGITS
     call       = NAME "(" [argument {"," argument}] ")"   floor(1d20/2), max(1d6, 1d8)
+               | [NAME ":"] MACRO ["(" ...as above... ")"]  attack, smite(3), server:attack
     argument   = [NAME "="] expression
     set        = "(" expression "," [expression {"," expression}] ")" set-modifiers
                | "(" expression ")" set-modifiers+
@@ -33,6 +34,11 @@ dice explodes (`xo` once); at the very start `6x` repeats. A bare `r`/`ro` rerol
 face, a bare `k`/`kh`/`kl` keeps one die and a bare `d`/`dl`/`dh`/`p` drops one.
 
 Dialect-dependent readings come from one `Readings` object (see `nazh.dice.readings`).
+
+A name the resolver knows as a `Macro` (a saved roll) is read where it stands, with or without
+arguments, names with `-` included (`sneak-attack`; a longer name wins over `name - number`).
+Its text, with the arguments in place, is parsed like typed text (`nazh.dice.macros`); one
+macro that is the whole roll may be several rolls or a repetition, elsewhere it must be one.
 """
 
 from __future__ import annotations
@@ -69,7 +75,7 @@ from nazh.dice.ast import (
     traced_nodes,
 )
 from nazh.dice.errors import LimitError, ParseError, describe_char
-from nazh.dice.functions import builtin
+from nazh.dice.functions import Function, builtin
 from nazh.dice.groups import dice_terms
 from nazh.dice.limits import (
     MAX_DECIMALS,
@@ -81,6 +87,7 @@ from nazh.dice.limits import (
     MAX_SIDES,
     MAX_VALUE,
 )
+from nazh.dice.macros import MAX_EXPANDED_LENGTH, MAX_EXPANSIONS, MAX_MACRO_DEPTH, Macro
 from nazh.dice.notes import (
     bang_note,
     bare_keep_note,
@@ -133,8 +140,20 @@ _OPENERS = {"(": ")", "{": "}", "[": "]"}
 _RELATIONS: tuple[BinaryOp, ...] = ("==", "!=", ">=", "<=", ">", "<")
 _TENS = tuple(range(0, 100, 10))
 _ROLL_START = re.compile(r"\s*(?:[-+(){]|\.?\d|[dD](?:\d|%|F\b|\[|\()|[A-Za-z_]\w*\s*\()")
+_MACRO_START = re.compile(r"\s*((?:[A-Za-z_]\w*:)?[A-Za-z_][\w-]*)")
 _DICE_AFTER_SPACE = re.compile(r"\s+\d*[dD](?:\d|%|F\b|\[|\()")
 _MIN_SETS = 2
+
+
+def _dice_word(word: str) -> bool:
+    """Whether a word in operand position is dice: `d`, `d20`, `D6x`, `dF`."""
+    if word[0] not in ("d", "D"):
+        return False
+    return len(word) == 1 or word[1] in _DIGITS or word[1:] in ("F", "f")
+
+
+def _joined(first: dict[str, None], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 class ParsedInput(NamedTuple):
@@ -160,23 +179,13 @@ def parse_inputs(
     text: str, readings: Readings = NAZH_READINGS, resolve: Resolver = builtin
 ) -> tuple[ParsedInput, ...]:
     """Parse an input of one or more rolls separated by `;`; raise `ParseError` or
-    `LimitError` if it is not acceptable."""
+    `LimitError` (`MacroError` for a macro call) if it is not acceptable."""
     if len(text) > MAX_INPUT_LENGTH:
         raise LimitError(f"a roll is limited to {MAX_INPUT_LENGTH:,} characters")
-    spans: list[tuple[int, int]] = []
-    found: list[ParsedInput] = []
-    for start, end in _split_rolls(text):
-        joined = found and found[-1].comment is not None and not _ROLL_START.match(text, start, end)
-        if joined:
-            # `1d20 attack; then run`: the `;` belongs to the comment
-            found.pop()
-        spans.append((spans.pop()[0] if joined else start, end))
-        found.append(_Parser(text, *spans[-1], readings=readings, resolve=resolve).parse())
-        if len(found) > MAX_REPEAT:
-            raise LimitError(f"a message is limited to {MAX_REPEAT} rolls")
-    parsed = tuple(found)
+    found, _ = _parse_rolls(text, readings, resolve, (), _Budget())
+    parsed = tuple(p for _, p in found)
     if len(parsed) > 1 and any(p.repeat > 1 for p in parsed):
-        at = next(s for (s, _), p in zip(spans, parsed, strict=True) if p.repeat > 1)
+        at = next(start for start, p in found if p.repeat > 1)
         raise ParseError("repeat one roll, or separate several with `;`, not both", text, at + 1)
     dice = sum(
         node.count * p.repeat
@@ -187,6 +196,79 @@ def parse_inputs(
     if dice > MAX_DICE:
         raise LimitError(f"a roll is limited to {MAX_DICE:,} dice")
     return parsed
+
+
+class _Budget:
+    """Macro expansions left for one input, shared by every parser reading a part of it."""
+
+    __slots__ = ("expansions", "length")
+
+    def __init__(self) -> None:
+        self.expansions = MAX_EXPANSIONS
+        self.length = MAX_EXPANDED_LENGTH
+
+    def spend(self, text: str) -> None:
+        self.expansions -= 1
+        self.length -= len(text)
+        if self.expansions < 0 or self.length < 0:
+            raise LimitError(
+                f"saved rolls may expand to at most {MAX_EXPANSIONS} calls and "
+                f"{MAX_EXPANDED_LENGTH:,} characters in one roll"
+            )
+
+
+def _parse_rolls(
+    text: str,
+    readings: Readings,
+    resolve: Resolver,
+    macros: tuple[str, ...],
+    budget: _Budget,
+    *,
+    advantage: str | None = None,
+) -> tuple[list[tuple[int, ParsedInput]], bool]:
+    """Each roll of `text` with the start of the span it was read from, and whether a keyword's
+    `advantage` (`attack adv`, given for a macro's text) found its plain `1d20`."""
+    applied = False
+    found: list[tuple[int, ParsedInput]] = []
+    spans: list[tuple[int, int]] = []
+    for begin, end in _split_rolls(text):
+        start = begin
+        if (
+            found
+            and found[-1][1].comment is not None
+            and not _starts_roll(text, begin, end, resolve)
+        ):
+            # `1d20 attack; then run`: the `;` belongs to the comment
+            start = spans.pop()[0]
+            while found and found[-1][0] == start:
+                found.pop()
+        spans.append((start, end))
+        parser = _Parser(
+            text,
+            start,
+            end,
+            readings=readings,
+            resolve=resolve,
+            keyword_advantage=None if applied else advantage,
+            macros=macros,
+            budget=budget,
+        )
+        found.extend((start, parsed) for parsed in parser.parse())
+        applied = applied or parser.applied
+        if len(found) > MAX_REPEAT:
+            raise LimitError(f"a message is limited to {MAX_REPEAT} rolls")
+    return found, applied
+
+
+def _starts_roll(text: str, start: int, end: int, resolve: Resolver) -> bool:
+    """Whether the text after a `;` reads as a roll rather than more of a comment."""
+    if _ROLL_START.match(text, start, end):
+        return True
+    word = _MACRO_START.match(text, start, end)
+    if word is None:
+        return False
+    name = word.group(1).lower()
+    return any(isinstance(resolve(n), Macro) for n in (name, name.partition("-")[0]))
 
 
 def _split_rolls(text: str) -> list[tuple[int, int]]:
@@ -210,16 +292,21 @@ class _Parser:
     __slots__ = (
         "advantage",
         "applied",
+        "budget",
         "depth",
         "expression_start",
         "from_keyword",
         "i",
+        "labels",
+        "macros",
         "n",
         "notes",
         "readings",
         "resolve",
         "start",
         "text",
+        "whole",
+        "wrappers",
     )
 
     def __init__(
@@ -231,6 +318,8 @@ class _Parser:
         readings: Readings,
         resolve: Resolver,
         keyword_advantage: str | None = None,
+        macros: tuple[str, ...] = (),
+        budget: _Budget | None = None,
     ) -> None:
         self.text = text
         self.start = start
@@ -244,6 +333,15 @@ class _Parser:
         self.advantage = keyword_advantage
         self.from_keyword = keyword_advantage is not None
         self.applied = False
+        self.macros = macros
+        """Labels of the macros this text is the expansion of, outermost first."""
+        self.budget = _Budget() if budget is None else budget
+        self.labels: dict[str, None] = {}
+        """Comments of the macros read, in order: the roll's comment when it has none."""
+        self.wrappers: dict[int, tuple[Labelled, Node]] = {}
+        """`id` of each node standing for a macro call, to that node and what it wraps."""
+        self.whole: tuple[Node, Macro, list[ParsedInput]] | None = None
+        """A macro of several rolls or a repetition: its stand-in node, the macro, its rolls."""
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -292,7 +390,7 @@ class _Parser:
 
     # -- input ---------------------------------------------------------------------------
 
-    def parse(self) -> ParsedInput:
+    def parse(self) -> list[ParsedInput]:
         self.skip_space()
         if self.i >= self.n:
             raise self.fail("dice like `1d20`")
@@ -301,6 +399,10 @@ class _Parser:
         root = self.expression()
         if self.readings.spaced_modifiers:
             root = self.spaced(root)
+        whole = self.whole
+        if whole is not None and (whole[0] is not root or repeat > 1):
+            kind = "a repeated roll" if len(whole[2]) == 1 else "several rolls"
+            raise whole[1].error(f"`{whole[1].label}` is {kind}: roll it on its own")
         if self.i < self.n and not self.text[self.i].isspace() and not self.comment_starts():
             raise self.fail("an operator, or a space before a comment")
         self.skip_space()
@@ -317,6 +419,8 @@ class _Parser:
                     readings=self.readings,
                     resolve=self.resolve,
                     keyword_advantage=kind,
+                    macros=self.macros,
+                    budget=self.budget,
                 )
                 parsed = again.parse()
                 if not again.applied:
@@ -324,7 +428,19 @@ class _Parser:
                 return parsed
             self.skip_space()
         comment = self.comment()
-        return ParsedInput(root, repeat, comment, tuple(self.notes))
+        if whole is not None:
+            return [
+                p._replace(comment=p.comment or comment, notes=_joined(self.notes, p.notes))
+                for p in whole[2]
+            ]
+        wrapped = self.wrappers.get(id(root))
+        if wrapped is not None and wrapped[0] is root:
+            if comment is None and not self.labels:
+                comment = wrapped[0].label
+            root = wrapped[1]
+        if comment is None and self.labels:
+            comment = ", ".join(self.labels)
+        return [ParsedInput(root, repeat, comment, tuple(self.notes))]
 
     def comment(self) -> str | None:
         rest = self.text[self.i : self.n].strip()
@@ -522,19 +638,44 @@ class _Parser:
         while end < self.n and text[end] in _NAME_CHARS:
             end += 1
         word = text[start:end]
-        if word in ("d", "D") or end >= self.n or text[end] != "(":
+        if _dice_word(word):
+            self.i += 1
+            return self.dice(None, start)
+        found = self.macro_name(start, end)
+        if found is not None:
+            return self.macro(*found, start)
+        if end >= self.n or text[end] != "(":
             if self.peek() in ("d", "D"):
                 self.i += 1
                 return self.dice(None, start)
+            if len(word) > 1:
+                raise self.error(f"`{word[:30]}` is not dice, a function or a saved roll", start)
             raise self.fail("a number, dice like `d20`, or `(`")
         name = word.lower()
         function = self.resolve(name)
-        if function is None:
+        if not isinstance(function, Function):
             raise self.error(f"unknown function `{word[:30]}`", start)
         self.i = end + 1
+        args, keywords, _, _ = self.arguments()
+        if keywords:
+            raise self.error(f"`{name}` takes no named arguments", start)
+        count = len(args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            raise self.error(f"`{name}` takes {function.arity()}", start)
+        return Call(name, tuple(args), tuple(keywords), function)
+
+    def arguments(
+        self,
+    ) -> tuple[list[Node], list[tuple[str, Node]], list[str], dict[str, str]]:
+        """The arguments of a call after its `(`, up to and past its `)`: unnamed ones, named
+        ones, and the text as written of the unnamed and of the named ones."""
         self.enter()
         args: list[Node] = []
         keywords: list[tuple[str, Node]] = []
+        texts: list[str] = []
+        named: dict[str, str] = {}
         self.skip_space()
         while self.peek() != ")":
             if args or keywords:
@@ -544,26 +685,87 @@ class _Parser:
                 self.skip_space()
             arg_at = self.i
             keyword = self.keyword_argument()
+            value_at = self.i
             value = self.expression()
+            written = self.text[value_at : self.i].strip()
             if keyword is not None:
                 if any(k == keyword for k, _ in keywords):
                     raise self.error(f"`{keyword}` is given twice", arg_at)
                 keywords.append((keyword, value))
+                named[keyword] = written
             elif keywords:
                 raise self.error("unnamed arguments come before named ones", arg_at)
             else:
                 args.append(value)
+                texts.append(written)
             self.skip_space()
         self.i += 1
         self.depth -= 1
-        if keywords:
-            raise self.error(f"`{name}` takes no named arguments", start)
-        count = len(args)
-        if count < function.min_args or (
-            function.max_args is not None and count > function.max_args
-        ):
-            raise self.error(f"`{name}` takes {function.arity()}", start)
-        return Call(name, tuple(args), tuple(keywords), function)
+        return args, keywords, texts, named
+
+    def macro_name(self, start: int, end: int) -> tuple[Macro, int] | None:
+        """The macro named at `start` (its first word ending at `end`) and where its name ends:
+        `server:attack` is qualified, and the longest name with `-` in it wins."""
+        text = self.text
+        if end < self.n - 1 and text[end] == ":" and text[end + 1] in _NAME_START:
+            end += 1
+            while end < self.n and text[end] in _NAME_CHARS:
+                end += 1
+        ends = [end]
+        while end < self.n - 1 and text[end] == "-" and text[end + 1] in _NAME_CHARS:
+            end += 1
+            while end < self.n and text[end] in _NAME_CHARS:
+                end += 1
+            ends.append(end)
+        for candidate in reversed(ends):
+            found = self.resolve(text[start:candidate].lower())
+            if isinstance(found, Macro):
+                return found, candidate
+        return None
+
+    def macro(self, macro: Macro, end: int, start: int) -> Node:
+        """Read a call of `macro` whose name spans `start` to `end`: the expansion, parsed."""
+        chain = (*self.macros, macro.label)
+        if macro.label in self.macros:
+            raise macro.error(f"`{macro.label}` uses itself: {' → '.join(chain)}")
+        if len(chain) > MAX_MACRO_DEPTH:
+            raise LimitError(
+                f"saved rolls can use other saved rolls at most {MAX_MACRO_DEPTH} deep: "
+                + " → ".join(chain)
+            )
+        self.i = end
+        unnamed: list[str] = []
+        named: dict[str, str] = {}
+        if self.peek() == "(":
+            self.i += 1
+            _, _, unnamed, named = self.arguments()
+        expanded = macro.expand(unnamed, named)
+        self.budget.spend(expanded)
+        try:
+            advantage = self.advantage if self.from_keyword and not self.applied else None
+            found, applied = _parse_rolls(
+                expanded, self.readings, self.resolve, chain, self.budget, advantage=advantage
+            )
+            self.applied = self.applied or applied
+        except ParseError as error:
+            reason = f"{error.reason} in the saved roll `{macro.label}`"
+            raise ParseError(reason, expanded, error.column, error.expected) from None
+        parts = [parsed for _, parsed in found]
+        for parsed in parts:
+            self.notes.update(dict.fromkeys(parsed.notes))
+        first = parts[0]
+        root = first.root
+        wrapper = Labelled(Group(root) if isinstance(root, Binary | Unary) else root, macro.name)
+        if len(parts) > 1 or first.repeat > 1:
+            if self.whole is not None:
+                kind = "a repeated roll" if len(parts) == 1 else "several rolls"
+                raise macro.error(f"`{macro.label}` is {kind}: roll it on its own")
+            self.whole = (wrapper, macro, parts)
+            return wrapper
+        if first.comment is not None:
+            self.labels[first.comment] = None
+        self.wrappers[id(wrapper)] = (wrapper, root)
+        return wrapper
 
     def keyword_argument(self) -> str | None:
         text, end = self.text, self.i
