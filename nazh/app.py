@@ -16,6 +16,8 @@ import miru
 from nazh import __version__
 from nazh.extensions import PluginError, PluginManager, available_plugins
 from nazh.health import HealthServer, StartupError
+from nazh.hosting.report import log_hosting
+from nazh.hosting.selfping import SelfPinger
 from nazh.metrics import Metrics
 from nazh.prefix import PrefixRouter
 from nazh.ratelimit import SlidingWindowLimiter
@@ -51,6 +53,7 @@ class NazhApp:
         "_metrics",
         "_offload",
         "_ready",
+        "_self_ping",
         "_telemetry",
         "bot",
         "client",
@@ -75,9 +78,14 @@ class NazhApp:
         self.plugins = tuple(plugins) if plugins is not None else available_plugins()
         self._metrics = Metrics()
         self._metrics.watch_gateway(self._gateway_status)
+        self._self_ping = SelfPinger.from_settings(settings, self._metrics) if health else None
         self.health = (
             HealthServer(
-                settings.health_host, settings.port, readiness=self.not_ready, metrics=self._metrics
+                settings.health_host,
+                settings.port,
+                readiness=self.not_ready,
+                metrics=self._metrics,
+                self_ping=self._self_ping,
             )
             if health
             else None
@@ -116,9 +124,12 @@ class NazhApp:
     async def start(self) -> None:
         """Open storage, start the health server, then the bot; returns once shards are ready."""
         self.storage = await _open_storage(self.settings)
+        log_hosting(self.settings, _LOGGER)
         try:
             if self.health is not None:
                 await self.health.start()
+            if self._self_ping is not None:
+                await self._self_ping.start()
             await self._build(PREFIX_INTENTS)
             try:
                 await self._start_bot()
@@ -134,6 +145,8 @@ class NazhApp:
                 await self._start_bot()
         except BaseException:
             await self._close_bot()
+            if self._self_ping is not None:
+                await self._self_ping.stop()
             if self.health is not None:
                 await self.health.stop()
             await self.storage.close()
@@ -146,6 +159,8 @@ class NazhApp:
             self._telemetry.cancel()
         await self._close_bot()
         await self._offload.close()
+        if self._self_ping is not None:
+            await self._self_ping.stop()
         if self.health is not None:
             await self.health.stop()
         if self.storage is not None:

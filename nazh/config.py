@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 from pathlib import Path
@@ -12,11 +13,16 @@ from urllib.parse import urlsplit
 import dotenv
 from hikari.applications import get_token_id
 
+from nazh.hosting.platform import PLAIN_HOST, SYSTEM_PROBE, detect_host
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from nazh.hosting.platform import Host, Probe
+
 __all__ = (
     "DEFAULT_API_URL",
+    "DEFAULT_SELF_PING_INTERVAL",
     "ConfigError",
     "Settings",
     "load_settings",
@@ -28,6 +34,8 @@ DEFAULT_API_URL = "https://discord.com/api/v10"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 _PREFIX_FORBIDDEN = "`\\*_~|<>@#:"
 _DATABASE_HINT = "expected sqlite:///path/to/file.db or postgresql://user@host:5432/db"
+DEFAULT_SELF_PING_INTERVAL = 600.0
+"""Seconds between self-pings: well inside Render's 15 idle minutes."""
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 
 _T = TypeVar("_T")
@@ -56,6 +64,12 @@ class Settings:
     """Shards this process runs (empty: all of them); needs `shard_count`."""
     shard_count: int | None = None
     """Total shards across every process (None: Discord's recommendation)."""
+    public_url: str | None = None
+    """The bot's public base URL, pinged so that an idling host sees inbound traffic."""
+    self_ping_interval: float = DEFAULT_SELF_PING_INTERVAL
+    """Seconds between self-pings of `public_url` (a little less, with jitter)."""
+    host: Host = PLAIN_HOST
+    """The platform Nazh runs on, as detected at start-up."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -75,8 +89,11 @@ def read_environment(dotenv_path: Path | None = None) -> dict[str, str]:
     return values
 
 
-def load_settings(env: Mapping[str, str]) -> Settings:
-    """Build :class:`Settings` from ``env``, raising :class:`ConfigError` on the first bad value."""
+def load_settings(env: Mapping[str, str], probe: Probe = SYSTEM_PROBE) -> Settings:
+    """Build :class:`Settings` from ``env``, raising :class:`ConfigError` on the first bad value.
+
+    ``probe`` reads the few files that tell a container from a plain host.
+    """
     token = env.get("DISCORD_TOKEN", "").strip()
     if not token:
         raise ConfigError(
@@ -98,6 +115,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError("NAZH_SHARD_IDS needs NAZH_SHARD_COUNT, the total across processes")
     if shard_count is not None and any(i >= shard_count for i in shard_ids):
         raise ConfigError(f"NAZH_SHARD_IDS must be below NAZH_SHARD_COUNT ({shard_count})")
+    host = detect_host(env, probe)
+    public_url = _get(env, "NAZH_PUBLIC_URL", None, _http_url) or _get(
+        env, "RENDER_EXTERNAL_URL", None, _http_url
+    )
+    interval = _get(env, "NAZH_SELF_PING_INTERVAL", DEFAULT_SELF_PING_INTERVAL, _interval)
+    if public_url and host.idle_after is not None and interval >= host.idle_after:
+        raise ConfigError(
+            f"NAZH_SELF_PING_INTERVAL is invalid: {host.idle_note}, so a ping every "
+            f"{interval:g} s would not keep it awake; use less than {host.idle_after:g} "
+            f"(default {DEFAULT_SELF_PING_INTERVAL:g})"
+        )
     return Settings(
         token=token,
         port=_get(env, "PORT", 8080, _port),
@@ -112,6 +140,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         roll_rate=_get(env, "NAZH_ROLL_RATE", (8, 10.0), _rate),
         shard_ids=shard_ids,
         shard_count=shard_count,
+        public_url=public_url,
+        self_ping_interval=interval,
+        host=host,
     )
 
 
@@ -177,6 +208,16 @@ def _http_url(raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"expected an http(s) URL like {DEFAULT_API_URL}")
     return raw.rstrip("/")
+
+
+def _interval(raw: str) -> float:
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 1:
+        raise ValueError(f"expected seconds between pings, at least 1, like 600, got {raw[:40]!r}")
+    return seconds
 
 
 def _database_url(raw: str) -> str:

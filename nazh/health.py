@@ -17,6 +17,7 @@ from nazh import __version__
 if TYPE_CHECKING:
     from aiohttp.typedefs import Handler
 
+    from nazh.hosting.selfping import SelfPinger
     from nazh.metrics import Metrics
 
 __all__ = ("HealthServer", "Readiness", "StartupError")
@@ -53,15 +54,27 @@ class StartupError(Exception):
 
 
 class HealthServer:
-    """Serves ``/`` (uptime pingers), ``/healthz``, ``/readyz`` and ``/metrics``."""
+    """Serves ``/`` (uptime pingers), ``/healthz``, ``/readyz`` and ``/metrics``.
 
-    __slots__ = ("_runner", "_started", "host", "metrics", "port", "readiness")
+    ``/healthz`` includes the last successful self-ping when ``self_ping`` is given.
+    """
 
-    def __init__(self, host: str, port: int, *, readiness: Readiness, metrics: Metrics) -> None:
+    __slots__ = ("_runner", "_started", "host", "metrics", "port", "readiness", "self_ping")
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        readiness: Readiness,
+        metrics: Metrics,
+        self_ping: SelfPinger | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.readiness = readiness
         self.metrics = metrics
+        self.self_ping = self_ping
         self._runner: web.AppRunner | None = None
         self._started = time.monotonic()
 
@@ -105,6 +118,7 @@ class HealthServer:
                 "status": "ok",
                 "version": __version__,
                 "uptime_seconds": round(time.monotonic() - self._started, 1),
+                "self_ping": self.self_ping.status() if self.self_ping is not None else None,
             }
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -39,7 +39,15 @@ class _GatewayCollector(Collector):
 class Metrics:
     """Counters and histograms that handlers update, exposed at ``/metrics``."""
 
-    __slots__ = ("commands", "errors", "latency", "registry", "rolls")
+    __slots__ = (
+        "commands",
+        "errors",
+        "latency",
+        "registry",
+        "rolls",
+        "self_ping_last_success",
+        "self_pings",
+    )
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -63,6 +71,17 @@ class Metrics:
             "Time from receiving a command to answering it.",
             ["command"],
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+        self.self_pings = Counter(
+            "nazh_self_pings",
+            "Requests to the bot's own public URL, by outcome (ok or error).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.self_ping_last_success = Gauge(
+            "nazh_self_ping_last_success_timestamp_seconds",
+            "Unix time of the last self-ping that was answered (0: none yet).",
             registry=self.registry,
         )
 
