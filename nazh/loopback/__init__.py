@@ -17,6 +17,8 @@ An aiohttp server on 127.0.0.1 speaks Discord's REST API (under /api/v10) and ga
     clicked = await emu.click(outcome, "reroll")          # a component on the bot's message
     sent = await emu.submit_modal(opened, {"field": "value"})
     reply = await emu.send_message("!roll 1d20")          # MESSAGE_CREATE in the default channel
+    imported = await emu.slash("rolls import", {"file": emu.upload("rolls.json", data)})
+    exported = outcome.message.file("rolls.json").data   # bytes of a file the bot uploaded
     assert emu.violations == []                           # OpenAPI + Discord limits
 
     await bot.close()
@@ -27,6 +29,11 @@ seconds (default 0.05), or after `timeout`: callback type/data, `content`, `embe
 `components`, `ephemeral`, `message` (latest state), `messages`, `followups`, `edits`,
 `requests`, `choices`, `modal`, `latency`. Messages keep their edit history and `pings`
 (who they notify under allowed_mentions).
+
+Files: an attachment option takes an `Upload` (name, bytes, content type); the interaction
+carries its id and `data.resolved.attachments`. Files the bot uploads are `StoredMessage.files`.
+Both are served at their attachment `url` on the emulator (GET, 404 when unknown), recorded in
+`downloads`; `file(id)` finds one. Bot files over 10 MiB are refused with 413, as Discord does.
 
 Protocol numbers and payload shapes are in `nazh.loopback.protocol` (the emulator's own, not the
 library's), validated readers in `nazh.loopback.wire`. Driver arguments left out are `UNDEFINED`.
@@ -45,6 +52,7 @@ the spec omits; problems land in `violations` and, like Discord, are answered 40
 from __future__ import annotations
 
 from nazh.loopback.emulator import LoopbackDiscord
+from nazh.loopback.files import StoredFile, Upload
 from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo
 from nazh.loopback.interactions import LoopbackError
 from nazh.loopback.messages import Pings, StoredMessage, pings_of
@@ -70,9 +78,11 @@ __all__ = (
     "Outcome",
     "Pings",
     "RecordedRequest",
+    "StoredFile",
     "StoredMessage",
     "UndefinedOr",
     "UndefinedType",
+    "Upload",
     "User",
     "pings_of",
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Self
 
 from aiohttp import web
 
+from nazh.loopback.files import ATTACHMENT_ROUTES, Upload
 from nazh.loopback.gateway import Gateway
 from nazh.loopback.interactions import InteractionBuilder, LoopbackError, build_command_options
 from nazh.loopback.messages import assign_component_ids, iter_components
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
+    from nazh.loopback.files import StoredFile
     from nazh.loopback.gateway import ConnectionInfo
     from nazh.loopback.messages import StoredMessage
     from nazh.loopback.outcome import RecordedRequest
@@ -112,7 +114,7 @@ class LoopbackDiscord:
         self._gateway = Gateway(
             self._state, token=self.token, shard_count=shards, heartbeat_interval=heartbeat_interval
         )
-        self._builder = InteractionBuilder(self.world, self._snowflakes)
+        self._builder = InteractionBuilder(self.world, self._snowflakes, self._state.files)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -122,12 +124,15 @@ class LoopbackDiscord:
         """Listen on host:port (port 0 picks a free one)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway.handle)
+        for route in ATTACHMENT_ROUTES:
+            app.router.add_get(route, self._state.files.handle)
         app.router.add_route("*", "/{tail:.*}", self._rest.handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self._port).start()
         self.port = int(self._runner.addresses[0][1])
         self._gateway.url = f"ws://{self.host}:{self.port}/gateway"
+        self._state.files.base_url = f"http://{self.host}:{self.port}"
         self._rest.gateway_url = self._gateway.url
 
     async def stop(self) -> None:
@@ -258,6 +263,23 @@ class LoopbackDiscord:
     def message(self, message_id: int) -> StoredMessage:
         """A message by id (KeyError when unknown)."""
         return self._state.messages[message_id]
+
+    def file(self, attachment_id: int | str) -> StoredFile:
+        """A file by attachment id, a user's or one the bot uploaded (KeyError when unknown)."""
+        return self._state.files.by_id[int(attachment_id)]
+
+    @property
+    def downloads(self) -> list[RecordedRequest]:
+        """Every GET of an attachment URL, in order (status 404 for unknown files)."""
+        return self._state.files.downloads
+
+    @staticmethod
+    def upload(filename: str, data: bytes, content_type: str | None = None) -> Upload:
+        """A file to give an attachment option: `slash("import", {"file": emu.upload(...)})`.
+
+        content_type None: detected from the name as Discord does (see `Upload`).
+        """
+        return Upload(filename, data, content_type)
 
     def subscribe(self) -> asyncio.Queue[LiveEvent]:
         """A queue of live events: message_create/update/delete, interaction_response, and the
@@ -549,8 +571,11 @@ class LoopbackDiscord:
     ) -> Outcome:
         """Invoke a synced slash command; `name` may be 'group sub' ('admin reload').
 
-        Defaults: the first ordinary user, the first guild and its default channel; dm=True sends
-        it in the user's DM instead. Raises LoopbackError for unknown commands/options.
+        Option values are typed by the synced options: str, int, float, bool, a User or id,
+        and an `Upload` for an attachment option (its file lands in `data.resolved.attachments`
+        and is served at the attachment's URL). Defaults: the first ordinary user, the first
+        guild and its default channel; dm=True sends it in the user's DM instead. Raises
+        LoopbackError for unknown commands/options.
         """
         payload, user, guild = self._command_payload(
             name, options, user=user, guild_id=guild_id, channel_id=channel_id, dm=dm, focused=None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
+from nazh.loopback.files import USER_UPLOAD_LIMIT, Upload
+from nazh.loopback.limits import ATTACHMENT_SIZE_LIMIT
 from nazh.loopback.messages import StoredMessage
 from nazh.loopback.protocol import (
     InteractionContextType,
@@ -20,6 +22,7 @@ from nazh.loopback.world import User
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from nazh.loopback.files import FileStore
     from nazh.loopback.protocol import (
         ApplicationCommand,
         CommandOption,
@@ -48,13 +51,17 @@ def _snowflake(value: object) -> int:
 
 
 class _Resolver:
-    """Collects the `resolved` data of user, channel, role and mentionable options."""
+    """Collects the `resolved` data of user, channel, role, mentionable and attachment options."""
 
-    __slots__ = ("guild", "resolved", "world")
+    __slots__ = ("files", "guild", "resolved", "snowflakes", "world")
 
-    def __init__(self, world: World, guild: Guild | None) -> None:
+    def __init__(
+        self, world: World, guild: Guild | None, snowflakes: SnowflakeFactory, files: FileStore
+    ) -> None:
         self.world = world
         self.guild = guild
+        self.snowflakes = snowflakes
+        self.files = files
         self.resolved: JsonObject = {}
 
     def _section(self, name: str) -> JsonObject:
@@ -102,6 +109,21 @@ class _Resolver:
         }
         return channel_id
 
+    def attachment(self, name: str, value: object) -> str:
+        """Upload the file as the user's client does; the option's value is its id."""
+        if not isinstance(value, Upload):
+            raise LoopbackError(f"option {name!r} takes an Upload (a file), got {value!r}")
+        if value.size > USER_UPLOAD_LIMIT:
+            raise LoopbackError(
+                f"option {name!r}: {value.size} bytes is more than a user can upload "
+                f"({USER_UPLOAD_LIMIT} with Nitro)"
+            )
+        attachment_id = self.snowflakes.next()
+        folder = f"ephemeral-attachments/{self.world.application_id}"
+        stored = self.files.add(attachment_id, value, folder, ephemeral=True)
+        self._section("attachments")[str(attachment_id)] = stored.attachment()
+        return str(attachment_id)
+
     def mentionable(self, value: object) -> str:
         if isinstance(value, User):
             return self.user(value)
@@ -143,6 +165,8 @@ def _convert(option: CommandOption, value: object, resolver: _Resolver) -> JsonV
         return resolver.channel(value)
     elif kind == OptionType.MENTIONABLE:
         return resolver.mentionable(value)
+    elif kind == OptionType.ATTACHMENT:
+        return resolver.attachment(name, value)
     else:
         raise LoopbackError(f"option {name!r} has type {kind}, which the driver cannot send")
     choices = option.get("choices")
@@ -208,15 +232,16 @@ def build_command_options(
 class InteractionBuilder:
     """Makes interaction and message payloads for the world's users, guilds and channels."""
 
-    __slots__ = ("snowflakes", "world")
+    __slots__ = ("files", "snowflakes", "world")
 
-    def __init__(self, world: World, snowflakes: SnowflakeFactory) -> None:
+    def __init__(self, world: World, snowflakes: SnowflakeFactory, files: FileStore) -> None:
         self.world = world
         self.snowflakes = snowflakes
+        self.files = files
 
     def resolver(self, guild: Guild | None) -> _Resolver:
-        """A collector for resolved option data."""
-        return _Resolver(self.world, guild)
+        """A collector for resolved option data (attachment options store their files)."""
+        return _Resolver(self.world, guild, self.snowflakes, self.files)
 
     def base(
         self, kind: InteractionType, user: User, guild: Guild | None, channel_id: int
@@ -234,7 +259,7 @@ class InteractionBuilder:
             "locale": "en-US",
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "attachment_size_limit": 10_485_760,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if guild is None:
             payload["user"] = user.payload()

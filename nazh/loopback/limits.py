@@ -1,4 +1,4 @@
-"""Discord limits the OpenAPI spec does not state, checked on every message-like body."""
+"""Discord limits the OpenAPI spec does not state, checked on every message-like body and file."""
 
 from __future__ import annotations
 
@@ -13,9 +13,15 @@ from nazh.loopback.protocol import (
 from nazh.loopback.wire import COMPONENT, EMBED, INTERACTION_CALLBACK, as_list, integer, objects
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nazh.loopback.protocol import JsonObject, JsonValue
 
-__all__ = ("check_callback", "check_message")
+__all__ = ("ATTACHMENT_SIZE_LIMIT", "check_callback", "check_message", "check_uploads")
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+"""Largest file a bot may upload (10 MiB, a guild without boosts); interactions announce it as
+`attachment_size_limit`."""
 
 _EMBED_TEXT = (("title", 256), ("description", 4096))
 _MESSAGE_CALLBACKS = (
@@ -54,6 +60,15 @@ def check_callback(body: JsonObject) -> list[str]:
         rows = as_list(data.get("components"))
         return [f"{len(rows)} modal rows (max 5)"] if len(rows) > 5 else []
     return []
+
+
+def check_uploads(sizes: Sequence[tuple[str, int]]) -> list[str]:
+    """Problems with the files of a request, given as (file name, size in bytes)."""
+    return [
+        f"file {name!r} is {size} bytes (max {ATTACHMENT_SIZE_LIMIT})"
+        for name, size in sizes
+        if size > ATTACHMENT_SIZE_LIMIT
+    ]
 
 
 def _check_embeds(value: JsonValue) -> list[str]:

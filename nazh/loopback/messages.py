@@ -12,6 +12,7 @@ from nazh.loopback.snowflakes import iso_timestamp
 from nazh.loopback.wire import ALLOWED_MENTIONS, COMPONENT, integer, objects, text
 
 if TYPE_CHECKING:
+    from nazh.loopback.files import StoredFile
     from nazh.loopback.protocol import Component, JsonObject, JsonValue
 
 __all__ = ("Pings", "StoredMessage", "assign_component_ids", "iter_components", "pings_of")
@@ -106,6 +107,10 @@ def _no_objects() -> list[JsonObject]:
     return []
 
 
+def _no_files() -> list[StoredFile]:
+    return []
+
+
 @dataclasses.dataclass(slots=True, eq=False)
 class StoredMessage:
     """A message in the emulator: its current state, every previous state and its origin."""
@@ -117,7 +122,7 @@ class StoredMessage:
     content: str = ""
     embeds: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
     components: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
-    attachments: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
+    files: list[StoredFile] = dataclasses.field(default_factory=_no_files)
     flags: int = 0
     allowed_mentions: JsonValue = None
     message_type: int = MessageType.DEFAULT
@@ -138,6 +143,18 @@ class StoredMessage:
     def author_id(self) -> int:
         """The id of the message's author."""
         return int(text(self.author.get("id"), "0"))
+
+    @property
+    def attachments(self) -> list[JsonObject]:
+        """The attachment objects of the message's files, as Discord sends them."""
+        return [stored.attachment() for stored in self.files]
+
+    def file(self, filename: str) -> StoredFile:
+        """The first attached file with this name, bytes and all (KeyError when none)."""
+        for stored in self.files:
+            if stored.filename == filename:
+                return stored
+        raise KeyError(filename)
 
     @property
     def ephemeral(self) -> bool:
@@ -196,12 +213,12 @@ class StoredMessage:
             self.tts = bool(body["tts"])
 
     def _apply_attachments(self, entries: list[JsonObject]) -> None:
-        known = {str(a["id"]): a for a in self.attachments}
-        self.attachments = [known[str(e["id"])] for e in entries if str(e.get("id")) in known]
+        kept = {str(entry.get("id")) for entry in entries}
+        self.files = [stored for stored in self.files if str(stored.id) in kept]
 
-    def add_uploads(self, uploads: list[JsonObject]) -> None:
-        """Attach uploaded files (already shaped as Discord attachment objects)."""
-        self.attachments.extend(uploads)
+    def add_files(self, files: list[StoredFile]) -> None:
+        """Attach files the bot uploaded with this create or edit."""
+        self.files.extend(files)
 
     def payload(self) -> JsonObject:
         """The message object as Discord returns it."""
@@ -216,7 +233,7 @@ class StoredMessage:
             "mention_everyone": self.pings.everyone,
             "mentions": [],
             "mention_roles": [],
-            "attachments": copy.deepcopy(self.attachments),
+            "attachments": self.attachments,
             "embeds": copy.deepcopy(self.embeds),
             "components": copy.deepcopy(self.components),
             "pinned": False,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from aiohttp import BodyPartReader, web
 
 from nazh.loopback import limits
+from nazh.loopback.files import Upload
 from nazh.loopback.messages import StoredMessage
 from nazh.loopback.outcome import RecordedRequest
 from nazh.loopback.protocol import (
@@ -23,9 +24,10 @@ from nazh.loopback.protocol import (
     MessageType,
 )
 from nazh.loopback.state import LiveEvent
-from nazh.loopback.wire import MESSAGE_REFERENCE, as_object, integer, text
+from nazh.loopback.wire import MESSAGE_REFERENCE, as_object, integer, objects, text
 
 if TYPE_CHECKING:
+    from nazh.loopback.files import StoredFile
     from nazh.loopback.outcome import Outcome
     from nazh.loopback.protocol import JsonObject, JsonValue
     from nazh.loopback.ratelimits import Fault, RateLimiter
@@ -64,8 +66,16 @@ class _Call:
     params: dict[str, str]
     query: dict[str, str]
     body: JsonValue
-    uploads: list[JsonObject]
+    uploads: list[_Part]
     touched: list[Outcome]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Part:
+    """A file of a multipart request: its form field (`files[0]`) and the file."""
+
+    field: str
+    upload: Upload
 
 
 Handler = Callable[[_Call], Awaitable[web.Response]]
@@ -237,10 +247,6 @@ class RestApi:
         path = request.path.removeprefix(API_PREFIX) if request.path.startswith(API_PREFIX) else ""
         query = dict(request.query)
         body, uploads = await _read_body(request)
-        for upload in uploads:
-            attachment_id = self.state.snowflakes.next()
-            url = f"https://cdn.loopback.invalid/attachments/{attachment_id}/{upload['filename']}"
-            upload.update(id=str(attachment_id), url=url, proxy_url=url)
         matched = self._match(method, path) if path else None
         template = matched[0].template if matched else None
         params = matched[1] if matched else {}
@@ -254,7 +260,7 @@ class RestApi:
             route=template,
             query=query,
             json=body,
-            files=[text(u.get("filename")) for u in uploads],
+            files=[part.upload.filename for part in uploads],
             status=response.status,
             at=time.monotonic(),
         )
@@ -289,6 +295,10 @@ class RestApi:
                     429,
                     headers,
                 )
+        oversized = limits.check_uploads([(p.upload.filename, p.upload.size) for p in call.uploads])
+        if oversized:
+            self._violate(call, oversized)
+            return _error(413, "Request entity too large", 40005, headers)
         problems = self._validate(call)
         if problems and self.state.reject_invalid:
             return _json(
@@ -452,6 +462,27 @@ class RestApi:
             command["guild_id"] = str(scope)
         return command
 
+    def _attach(self, message: StoredMessage, call: _Call) -> None:
+        """Keep the request's files and attach them to the message, named and described by the
+        body's `attachments` entries whose id is the file's index (`files[0]` is id 0)."""
+        body = as_object(call.body) or {}
+        entries = {str(entry.get("id")): entry for entry in objects(body.get("attachments"))}
+        stored: list[StoredFile] = []
+        for part in call.uploads:
+            entry = entries.get(part.field.removeprefix("files[").removesuffix("]"), {})
+            upload = part.upload
+            filename = text(entry.get("filename")) or upload.filename
+            description = entry.get("description")
+            stored.append(
+                self.state.files.add(
+                    self.state.snowflakes.next(),
+                    dataclasses.replace(upload, filename=filename),
+                    f"attachments/{message.channel_id}",
+                    description=description if isinstance(description, str) else None,
+                )
+            )
+        message.add_files(stored)
+
     # -- interaction callback ----------------------------------------------------------------------
 
     def _interaction(self, call: _Call) -> Outcome:
@@ -485,7 +516,7 @@ class RestApi:
         deferred = kind == _Callback.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
         if kind in _NEW_MESSAGE:
             message = self._interaction_message(outcome, data, loading=deferred)
-            message.add_uploads(call.uploads)
+            self._attach(message, call)
             outcome.original = message
             outcome.messages.append(message)
             self.state.publish(LiveEvent("message_create", message=message, outcome=outcome))
@@ -570,7 +601,7 @@ class RestApi:
         outcome, message = self._hook_message(call)
         body = as_object(call.body) or {}
         message.apply(body)
-        message.add_uploads(call.uploads)
+        self._attach(message, call)
         if message is outcome.original:
             outcome.edits.append(body)
         self.state.publish(LiveEvent("message_update", message=message, outcome=outcome))
@@ -592,7 +623,7 @@ class RestApi:
         if original is not None and original.loading:
             # Discord turns the first follow-up after a deferral into the deferred message.
             original.apply({key: value for key, value in body.items() if key != "flags"})
-            original.add_uploads(call.uploads)
+            self._attach(original, call)
             outcome.edits.append(body)
             self.state.publish(LiveEvent("message_update", message=original, outcome=outcome))
             return _json(original.payload())
@@ -607,7 +638,7 @@ class RestApi:
             interaction_metadata=outcome.metadata,
         )
         message.apply(body, initial=True)
-        message.add_uploads(call.uploads)
+        self._attach(message, call)
         self.state.messages[message.id] = message
         outcome.followups.append(message)
         outcome.messages.append(message)
@@ -657,7 +688,7 @@ class RestApi:
             author=self.state.world.bot.payload(),
         )
         message.apply(body, initial=True)
-        message.add_uploads(call.uploads)
+        self._attach(message, call)
         reference = MESSAGE_REFERENCE.view(body.get("message_reference"))
         referenced_id = reference.get("message_id") if reference else None
         if reference is not None and referenced_id:
@@ -688,7 +719,7 @@ class RestApi:
             raise _ApiError(403, "Cannot edit a message authored by another user", 50005)
         body = as_object(call.body) or {}
         message.apply(body)
-        message.add_uploads(call.uploads)
+        self._attach(message, call)
         self.state.publish(LiveEvent("message_update", message=message))
         return _json(message.payload())
 
@@ -749,7 +780,7 @@ def _object_bodies(call: _Call) -> list[JsonObject]:
     return [body for body in call.body if isinstance(body, dict)]
 
 
-async def _read_body(request: web.Request) -> tuple[JsonValue, list[JsonObject]]:
+async def _read_body(request: web.Request) -> tuple[JsonValue, list[_Part]]:
     if not request.can_read_body:
         return None, []
     if request.content_type.startswith("multipart/"):
@@ -763,22 +794,17 @@ async def _read_body(request: web.Request) -> tuple[JsonValue, list[JsonObject]]
         return raw.decode(errors="replace"), []
 
 
-async def _read_multipart(request: web.Request) -> tuple[JsonValue, list[JsonObject]]:
+async def _read_multipart(request: web.Request) -> tuple[JsonValue, list[_Part]]:
     body: JsonValue = None
-    uploads: list[JsonObject] = []
+    uploads: list[_Part] = []
     reader = await request.multipart()
     async for part in reader:
         if not isinstance(part, BodyPartReader):
             continue
-        content = await part.read(decode=True)
+        content = bytes(await part.read(decode=True))
         if part.name == "payload_json":
             body = json.loads(content)
         elif part.filename:
-            uploads.append(
-                {
-                    "filename": part.filename,
-                    "size": len(content),
-                    "content_type": part.headers.get("Content-Type", "application/octet-stream"),
-                }
-            )
+            # Like Discord, the content type comes from the file, not from the part's header.
+            uploads.append(_Part(part.name or "", Upload(part.filename, content)))
     return body, uploads

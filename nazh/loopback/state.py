@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
+from nazh.loopback.files import FileStore
+
 if TYPE_CHECKING:
     from nazh.loopback.messages import StoredMessage
     from nazh.loopback.openapi import OpenAPIValidator
@@ -34,6 +36,7 @@ class State:
     __slots__ = (
         "changed",
         "commands",
+        "files",
         "interactions",
         "messages",
         "openapi",
@@ -61,6 +64,7 @@ class State:
         self.reject_invalid = reject_invalid
         self.messages: dict[int, StoredMessage] = {}
         self.commands: dict[int | None, list[JsonObject]] = {}
+        self.files = FileStore()
         self.interactions: dict[int, Outcome] = {}
         self.tokens: dict[str, Outcome] = {}
         self.watchers: dict[int, list[Outcome]] = {}

@@ -21,7 +21,7 @@ BOT_INTENTS = (
     | hikari.Intents.DM_MESSAGES
     | hikari.Intents.MESSAGE_CONTENT
 )
-COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping", "upload"}
+COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping", "upload", "inspect"}
 _FRAMEWORK_LOGGERS = ("hikari", "lightbulb", "miru")
 
 
@@ -120,6 +120,20 @@ class Upload(lightbulb.SlashCommand, name="upload", description="Send a file"):
         await ctx.respond("here", attachment=hikari.Bytes(b"1d20 = 17", "roll.txt"))
 
 
+class Inspect(lightbulb.SlashCommand, name="inspect", description="Read an attached file"):
+    file = lightbulb.attachment("file", "The file to read")
+    replace = lightbulb.boolean("replace", "Whether it replaces", default=False)
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        data = await self.file.read()
+        await ctx.respond(
+            f"{self.file.filename} {self.file.size} {self.file.media_type} "
+            f"{data.decode()} replace={self.replace}",
+            attachment=hikari.Bytes(data[::-1], "reversed.txt"),
+        )
+
+
 def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hikari.GatewayBot:
     """The test bot: lightbulb commands (guild-scoped, /ping global), a miru panel, !ping."""
     bot = hikari.GatewayBot(
@@ -128,7 +142,7 @@ def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hi
     client = lightbulb.client_from_app(bot, default_enabled_guilds=[emu.guild_id])
     views = miru.Client(bot)
     bot.subscribe(hikari.StartedEvent, client.start)
-    for command in (Echo, admin, Defer, Follow, Long, Upload):
+    for command in (Echo, admin, Defer, Follow, Long, Upload, Inspect):
         client.register(command)
     client.register(Ping, global_=True)
 
