@@ -25,9 +25,13 @@ from nazh.dice.systems.core import (
     UsageError,
     split_call,
 )
+from nazh.dice.systems.darkness import Cod, Wod
 from nazh.dice.systems.dnd import Dnd, DndStats
 from nazh.dice.systems.fitd import Fitd
 from nazh.dice.systems.pbta import Pbta
+from nazh.dice.systems.savage import Sw
+from nazh.dice.systems.shadowrun import Sr, Sr6
+from nazh.dice.systems.vampire import V5
 
 if TYPE_CHECKING:
     import random
@@ -56,6 +60,12 @@ _REGISTERED: tuple[System[Any], ...] = (
     DndStats(),
     Pbta(),
     Fitd(),
+    V5(),
+    Cod(),
+    Wod(),
+    Sr(),
+    Sr6(),
+    Sw(),
 )
 
 SYSTEMS: dict[str, System[Any]] = {system.name: system for system in _REGISTERED}
