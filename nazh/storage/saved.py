@@ -338,17 +338,10 @@ class SavedRolls:
         self._check_open()
         async with self._engine.begin() as connection:
             await _lock_owner(connection, scope, owner_id)
-            existing: dict[str, str] = dict(
-                (
-                    await connection.execute(
-                        select(saved_rolls.c.name, saved_rolls.c.expression).where(
-                            _owned(scope, owner_id)
-                        )
-                    )
-                )
-                .tuples()
-                .all()
+            rows = await connection.execute(
+                select(saved_rolls.c.name, saved_rolls.c.expression).where(_owned(scope, owner_id))
             )
+            existing: dict[str, str] = dict(rows.all())
             removed = [name for name in existing if name not in wanted] if replace else []
             added = [roll for name, roll in wanted.items() if name not in existing]
             changed = [
