@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Column, Integer
 from sqlalchemy.exc import DBAPIError
 
-from nazh.storage import MIGRATIONS, SchemaTooNewError, Storage, resolve_url
+from nazh.storage import MIGRATIONS, GuildSettings, SchemaTooNewError, Storage, resolve_url
 from nazh.storage.engine import create_engine
 from nazh.storage.migrations import Migration, migrate
 
@@ -29,6 +29,7 @@ TABLES = (
     "recent_rolls",
     "guild_settings",
     "flush_marks",
+    "saved_rolls",
 )
 
 
@@ -67,6 +68,29 @@ async def test_upgrading_from_the_first_schema_keeps_the_statistics(
 
     assert storage.schema_version == len(MIGRATIONS) > 1
     assert await db_scalar("SELECT rolls FROM bot_totals") == 42
+
+
+async def test_upgrading_to_saved_rolls_keeps_the_server_settings(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    engine = create_engine(resolve_url(db_url, Path()))
+    try:
+        assert await migrate(engine, MIGRATIONS[:4]) == 4
+    finally:
+        await engine.dispose()
+    await db_scalar("INSERT INTO guild_settings VALUES (5, '?', 'roll20'), (6, NULL, 'avrae')")
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(5) == GuildSettings(prefix="?", dialect="roll20")
+        await storage.set_roll_manager_role(6, 77)
+        assert await storage.guild_settings(6) == GuildSettings(
+            dialect="avrae", roll_manager_role=77
+        )
+        assert (await storage.saved.save("guild", 5, "init", "1d20+2")).created
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT count(*) FROM saved_rolls") == 1
 
 
 async def test_flush_marks_go_with_their_process(db_url: str, db_scalar: Scalar) -> None:

@@ -83,9 +83,15 @@ async def test_the_comparison_names_what_is_missing(engine: AsyncEngine) -> None
     [
         "INSERT INTO guild_settings (guild_id, prefix) VALUES (NULL, '!')",
         "INSERT INTO flush_marks (writer, seq, updated_at) VALUES (NULL, 1, 0)",
+        "INSERT INTO saved_rolls (scope, owner_id, name, expression, created_at, updated_at)"
+        " VALUES ('user', 1, NULL, '1d20', 0, 0)",
+        "INSERT INTO saved_rolls (scope, owner_id, name, expression, created_at, updated_at)"
+        " VALUES ('channel', 1, 'attack', '1d20', 0, 0)",
     ],
 )
-async def test_primary_keys_refuse_null(engine: AsyncEngine, statement: str) -> None:
+async def test_keys_refuse_null_and_scopes_refuse_strangers(
+    engine: AsyncEngine, statement: str
+) -> None:
     await migrate(engine)
     with pytest.raises(IntegrityError):
         async with engine.begin() as connection:

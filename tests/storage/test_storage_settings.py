@@ -117,6 +117,40 @@ async def test_guild_dialect_keeps_the_prefix_and_survives_a_restart(
     assert await db_scalar("SELECT count(*) FROM guild_settings WHERE guild_id = 11") == 0
 
 
+async def test_roll_manager_role_keeps_the_other_settings_and_survives_a_restart(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    role = 1_234_567_890_123_456_789
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        await storage.set_guild_dialect(10, "roll20")
+        await storage.set_roll_manager_role(10, role)
+        await storage.set_roll_manager_role(11, 42)
+        await storage.set_roll_manager_role(11, 43)
+        assert await storage.guild_settings(10) == GuildSettings(
+            dialect="roll20", roll_manager_role=role
+        )
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == GuildSettings(
+            dialect="roll20", roll_manager_role=role
+        )
+        assert await storage.guild_settings(11) == GuildSettings(roll_manager_role=43)
+        await storage.set_roll_manager_role(11, None)
+        await storage.set_roll_manager_role(10, None)
+        assert await storage.guild_settings(10) == GuildSettings(dialect="roll20")
+        assert await storage.guild_settings(11) == GuildSettings()
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT count(*) FROM guild_settings WHERE guild_id = 11") == 0
+    assert (
+        await db_scalar("SELECT roll_manager_role FROM guild_settings WHERE guild_id = 10") is None
+    )
+
+
 async def test_user_dialect_is_shared_between_processes_within_the_cache_time(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
