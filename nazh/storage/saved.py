@@ -1,11 +1,11 @@
 """Saved rolls: named expressions of a player (scope ``user``) or of a server (scope ``guild``).
 
 Nothing is cached: every call reads or writes the database, so processes sharing PostgreSQL see
-each other's changes at once. Writes that may add a name hold a lock on the owner for their whole
-transaction (PostgreSQL: an advisory lock; SQLite: the write lock taken by ``BEGIN IMMEDIATE``),
-so an owner's limit holds however many processes save at once. Names are stored stripped and
-lower-cased, so they match whatever their case; checking their syntax and the expressions is the
-caller's job.
+each other's changes at once. Writes that may add or move a name hold a lock on the owner for
+their whole transaction (PostgreSQL: an advisory lock; SQLite: the write lock taken by
+``BEGIN IMMEDIATE``), so an owner's limit holds however many processes save at once. Names are
+stored stripped and lower-cased, so they match whatever their case; checking their syntax and
+the expressions is the caller's job.
 """
 
 from __future__ import annotations
@@ -189,8 +189,10 @@ class SavedRolls:
         check_open: Callable[[], None] = _always_open,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """Use the migrated database of `engine`; `check_open` runs (and may raise) before each
-        call, `clock` gives the time stamps."""
+        """Use the migrated database of `engine`.
+
+        `check_open` runs before each call and may raise; `clock` gives the time stamps.
+        """
         self._engine = engine
         self._check_open = check_open
         self._clock = clock
