@@ -318,16 +318,19 @@ def refuse_odds(reason: str) -> None:
     raise LimitError(f"exact odds of {reason} would take too long to work out")
 
 
-def integer_argument(system: System[B], text: str, what: str, low: int, high: int) -> int:
+def integer_argument(
+    system: System[B], text: str, what: str, low: int, high: int, *, limit: bool = True
+) -> int:
     """`text` as a whole number (a sign allowed) from `low` to `high`; else a `UsageError`, or
-    a `LimitError` for a number beyond `high` that is still a number."""
+    a `LimitError` for a number beyond `high` when `high` is a safety `limit` (the default;
+    pass `limit=False` where it is a rule's bound, like Hunger's 5) and `low` is not negative."""
     cleaned = text.replace(" ", "")
     body = cleaned[1:] if cleaned[:1] in "+-" else cleaned
     if not body.isascii() or not body.isdigit() or len(body) > 12:
         shown = text if len(text) <= 20 else text[:19] + _ELLIPSIS
         raise system.usage_error(f"{what} must be a whole number, not `{shown}`")
     value = int(cleaned)
-    if value > high and low >= 0:
+    if value > high and low >= 0 and limit:
         raise LimitError(f"{what} may be at most {high:,}, not {value:,} (usage: `{system.usage}`)")
     if not low <= value <= high:
         raise system.usage_error(f"{what} must be from {low:,} to {high:,}, not {value:,}")

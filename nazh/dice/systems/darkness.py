@@ -204,7 +204,7 @@ class Wod(System[WodBound]):
         expect_arguments(self, positional, named, least=1, most=2)
         pool = integer_argument(self, positional[0], "the dice pool", 1, MAX_POOL)
         difficulty = (
-            integer_argument(self, positional[1], "the difficulty", 2, 10)
+            integer_argument(self, positional[1], "the difficulty", 2, 10, limit=False)
             if len(positional) > 1
             else 6
         )

@@ -67,12 +67,12 @@ class Sw(System[SwBound]):
         "Examples: `sw(8)`, `sw(d6, +1)`, `sw(10, -2, tn=6)`"
     )
     outcomes = ("critical failure", "failure", "success", "raise")
-    typical = "sw(8)"
+    typical = "sw(d8)"
 
     def bind(self, positional: Sequence[str], named: Mapping[str, str]) -> SwBound:
         expect_arguments(self, positional, named, least=1, most=2, names=("tn",))
         text = positional[0].lower().removeprefix("d")
-        sides = integer_argument(self, text, "the trait die", 0, 1000)
+        sides = integer_argument(self, text, "the trait die", 0, 1000, limit=False)
         if sides not in TRAIT_DICE:
             raise self.usage_error(f"the trait die is a d4, d6, d8, d10 or d12, not d{sides}")
         modifier = (

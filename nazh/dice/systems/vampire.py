@@ -79,7 +79,7 @@ class V5(System[V5Bound]):
         expect_arguments(self, positional, named, least=1, most=2, names=("diff",))
         pool = integer_argument(self, positional[0], "the dice pool", 1, MAX_POOL)
         hunger = (
-            integer_argument(self, positional[1], "hunger", 0, MAX_HUNGER)
+            integer_argument(self, positional[1], "hunger", 0, MAX_HUNGER, limit=False)
             if len(positional) > 1
             else 0
         )
