@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 from nazh.config import DEFAULT_API_URL, ConfigError, load_settings, read_environment
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+RENDER_URL = "https://nazh.onrender.com"
 
 
 def test_defaults_need_only_a_token() -> None:
@@ -41,6 +42,8 @@ def test_every_key_is_read() -> None:
             "NAZH_DATABASE_URL": "postgresql://u@h:5432/d",
             "LOG_LEVEL": "debug",
             "NAZH_ROLL_RATE": "3/5",
+            "NAZH_PUBLIC_URL": "https://nazh.example.com/",
+            "NAZH_SELF_PING_INTERVAL": "120.5",
         }
     )
     assert settings.port == 9000
@@ -52,6 +55,8 @@ def test_every_key_is_read() -> None:
     assert settings.resolved_database_url == "postgresql://u@h:5432/d"
     assert settings.log_level == "DEBUG"
     assert settings.roll_rate == (3, 5.0)
+    assert settings.public_url == "https://nazh.example.com"
+    assert settings.self_ping_interval == 120.5
 
 
 @pytest.mark.parametrize(
@@ -69,6 +74,12 @@ def test_every_key_is_read() -> None:
         ("NAZH_DATABASE_URL", "sqlite+pysqlite:///x.db", "NAZH_DATABASE_URL is invalid"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL is invalid"),
         ("NAZH_ROLL_RATE", "0/10", "NAZH_ROLL_RATE is invalid"),
+        ("NAZH_PUBLIC_URL", "nazh.onrender.com", "NAZH_PUBLIC_URL is invalid"),
+        ("NAZH_SELF_PING_INTERVAL", "0.5", "NAZH_SELF_PING_INTERVAL is invalid"),
+        ("NAZH_SELF_PING_INTERVAL", "-600", "NAZH_SELF_PING_INTERVAL is invalid"),
+        ("NAZH_SELF_PING_INTERVAL", "ten minutes", "NAZH_SELF_PING_INTERVAL is invalid"),
+        ("NAZH_SELF_PING_INTERVAL", "nan", "NAZH_SELF_PING_INTERVAL is invalid"),
+        ("NAZH_SELF_PING_INTERVAL", "inf", "NAZH_SELF_PING_INTERVAL is invalid"),
     ],
 )
 def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> None:
@@ -78,6 +89,59 @@ def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> N
     assert message.startswith(expected)
     assert "\n" not in message
     assert "secret" not in message
+
+
+def test_self_ping_defaults_to_off_then_to_render_s_url() -> None:
+    assert load_settings({"DISCORD_TOKEN": TOKEN}).public_url is None
+    assert load_settings({"DISCORD_TOKEN": TOKEN}).self_ping_interval == 600
+    render = {"DISCORD_TOKEN": TOKEN, "RENDER": "true", "RENDER_EXTERNAL_URL": RENDER_URL}
+    assert load_settings(render).public_url == RENDER_URL
+    custom = {**render, "NAZH_PUBLIC_URL": "https://dice.example.com"}
+    assert load_settings(custom).public_url == "https://dice.example.com"
+
+
+@pytest.mark.parametrize("interval", ["900", "900.0", "3600"])
+def test_render_refuses_an_interval_that_lets_it_idle(interval: str) -> None:
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "RENDER": "true",
+        "RENDER_SERVICE_TYPE": "web",
+        "RENDER_EXTERNAL_URL": RENDER_URL,
+        "NAZH_SELF_PING_INTERVAL": interval,
+    }
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env)
+    message = str(caught.value)
+    assert message.startswith("NAZH_SELF_PING_INTERVAL is invalid: Render spins a free web")
+    assert "use less than 900" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"RENDER": "true", "RENDER_EXTERNAL_URL": RENDER_URL, "NAZH_SELF_PING_INTERVAL": "899"},
+        {"RENDER": "true", "RENDER_EXTERNAL_URL": RENDER_URL, "NAZH_SELF_PING_INTERVAL": "1"},
+        # A background worker has no public URL and never idles: the interval does not matter.
+        {"RENDER": "true", "RENDER_SERVICE_TYPE": "worker", "NAZH_SELF_PING_INTERVAL": "3600"},
+        {"NAZH_PUBLIC_URL": "https://dice.example.com", "NAZH_SELF_PING_INTERVAL": "3600"},
+        {"DYNO": "worker.1", "NAZH_SELF_PING_INTERVAL": "3600"},
+    ],
+)
+def test_intervals_that_keep_the_host_awake_are_accepted(env: dict[str, str]) -> None:
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, **env})
+    assert settings.self_ping_interval == float(env["NAZH_SELF_PING_INTERVAL"])
+
+
+def test_a_heroku_web_dyno_refuses_half_an_hour() -> None:
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "DYNO": "web.1",
+        "NAZH_PUBLIC_URL": "https://nazh.herokuapp.com",
+        "NAZH_SELF_PING_INTERVAL": "1800",
+    }
+    with pytest.raises(ConfigError, match=r"^NAZH_SELF_PING_INTERVAL is invalid: Heroku"):
+        load_settings(env)
 
 
 def test_missing_token_explains_how_and_mentions_the_sandbox() -> None:
@@ -113,6 +177,15 @@ def test_dotenv_is_read_and_the_environment_wins(
     [
         ({}, "nazh: error: DISCORD_TOKEN is not set"),
         ({"DISCORD_TOKEN": TOKEN, "PORT": "x"}, "nazh: error: PORT is invalid"),
+        (
+            {
+                "DISCORD_TOKEN": TOKEN,
+                "RENDER": "true",
+                "RENDER_EXTERNAL_URL": "https://nazh.onrender.com",
+                "NAZH_SELF_PING_INTERVAL": "900",
+            },
+            "nazh: error: NAZH_SELF_PING_INTERVAL is invalid: Render",
+        ),
     ],
 )
 def test_the_command_exits_with_one_line_and_no_traceback(
