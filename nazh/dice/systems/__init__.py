@@ -25,13 +25,19 @@ from nazh.dice.systems.core import (
     UsageError,
     split_call,
 )
+from nazh.dice.systems.cthulhu import Cthulhu
+from nazh.dice.systems.cyberpunk import Cyberpunk
 from nazh.dice.systems.darkness import Cod, Wod
 from nazh.dice.systems.dnd import Dnd, DndStats
+from nazh.dice.systems.earthdawn import Earthdawn
+from nazh.dice.systems.fate import Fate
 from nazh.dice.systems.fitd import Fitd
+from nazh.dice.systems.narrative import Genesys, StarWars
 from nazh.dice.systems.pbta import Pbta
 from nazh.dice.systems.savage import Sw
 from nazh.dice.systems.shadowrun import Sr, Sr6
 from nazh.dice.systems.vampire import V5
+from nazh.dice.systems.yearzero import YearZero
 
 if TYPE_CHECKING:
     import random
@@ -66,6 +72,13 @@ _REGISTERED: tuple[System[Any], ...] = (
     Sr(),
     Sr6(),
     Sw(),
+    YearZero(),
+    Cthulhu(),
+    Fate(),
+    Cyberpunk(),
+    Earthdawn(),
+    Genesys(),
+    StarWars(),
 )
 
 SYSTEMS: dict[str, System[Any]] = {system.name: system for system in _REGISTERED}
