@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 from nazh.loopback import LoopbackError
 from nazh.loopback.protocol import OptionType
 from nazh.loopback.wire import APPLICATION_COMMAND
+from nazh.sandbox.downloads import Downloads
 from nazh.sandbox.markdown import Style, paint
 from nazh.sandbox.parsing import (
     Click,
@@ -54,6 +55,7 @@ Type what you would type in Discord:
   /roll expression:1d20 private:true
   !roll 1d20+5 attack              a prefix command (any other text is a plain message)
   /admin plugins                   you are the bot's owner here
+  /CMD file:@path/to/file          a file option takes a local file, marked with @
 Then:
   click N                          press button N of the last message shown with buttons
   select N VALUE...                choose in menu N (`select N` lists its options)
@@ -118,6 +120,7 @@ class Console:
         "_at_prompt",
         "_lock",
         "_readline",
+        "downloads",
         "interactive",
         "out",
         "runner",
@@ -135,18 +138,23 @@ class Console:
         source: TextIO,
         out: TextIO,
         interactive: bool,
+        downloads: Path | None = None,
     ) -> None:
+        """``downloads``: where files the bot sends are saved (default: a new temporary
+        directory on the first file, kept at exit)."""
         self.sandbox = sandbox
         self.runner = runner
         self.source = source
         self.out = out
         self.interactive = interactive
+        self.downloads = Downloads(downloads)
         self.view = ChannelView(
             bot_id=sandbox.emulator.application_id,
             color=color,
             user_name=sandbox.user_name,
             role_name=sandbox.role_name,
             channel_name=sandbox.channel_name,
+            saved_as=self.downloads.saved,
         )
         self._lock = threading.Lock()
         self._at_prompt = ""
@@ -220,6 +228,14 @@ class Console:
         self.write(paint(f"error: {message}", Style.ERROR, color=self.color))
 
     def _show(self, event: LiveEvent) -> None:
+        message = event.message
+        bot_id = self.sandbox.emulator.application_id
+        if message is not None and message.author_id == bot_id and event.kind != "message_delete":
+            for file in message.files:
+                try:
+                    self.downloads.save(file)
+                except OSError as error:
+                    self.error(f"could not save {file.filename}: {error.strerror or error}")
         text = self.view.event(event)
         if text is not None:
             self.write(text)
@@ -331,7 +347,10 @@ class Console:
         )
 
     def _help(self) -> str:
-        lines = [_HELP, "Commands the bot has synced:"]
+        directory = self.downloads.chosen
+        where = f"in {directory}" if directory else "in a new temporary directory"
+        lines = [_HELP, f"Files the bot sends are saved {where}, and kept."]
+        lines.append("Commands the bot has synced:")
         for command in sorted(self.sandbox.commands, key=lambda c: str(c["name"])):
             lines.append(f"  /{command['name']} {_usage(command)}".rstrip())
         return "\n".join(lines)
@@ -392,8 +411,12 @@ def run_sandbox(
     color: bool,
     source: TextIO | None = None,
     out: TextIO | None = None,
+    downloads: Path | None = None,
 ) -> int:
-    """Run the sandbox until the person leaves; the process exit code."""
+    """Run the sandbox until the person leaves; the process exit code.
+
+    ``downloads``: where files the bot sends are saved (default: a new temporary directory).
+    """
     reader: TextIO = source if source is not None else sys.stdin
     writer: TextIO = out if out is not None else sys.stdout
     with contextlib.ExitStack() as stack:
@@ -419,7 +442,13 @@ def run_sandbox(
             return 1
         interactive = reader.isatty() and writer.isatty()
         Console(
-            sandbox, runner, color=color, source=reader, out=writer, interactive=interactive
+            sandbox,
+            runner,
+            color=color,
+            source=reader,
+            out=writer,
+            interactive=interactive,
+            downloads=downloads,
         ).run()
     return 0
 

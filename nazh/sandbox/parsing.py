@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nazh.loopback.files import USER_UPLOAD_LIMIT, Upload
 from nazh.loopback.protocol import ApplicationCommandType, OptionType
 from nazh.loopback.wire import APPLICATION_COMMAND
 
@@ -34,6 +36,7 @@ _FALSE = {"false", "no", "n", "off", "0"}
 _SNOWFLAKE_KINDS = {OptionType.USER, OptionType.CHANNEL, OptionType.ROLE, OptionType.MENTIONABLE}
 """User, channel, role and mentionable options: an id, or a mention such as ``<@2>``."""
 _SNOWFLAKE = re.compile(r"<(?:@!?|@&|#)(\d+)>|(\d+)")
+_QUOTES = ("'", '"')
 
 
 class ConsoleError(Exception):
@@ -118,7 +121,10 @@ def _number(text: str, usage: str) -> int:
 
 
 def parse_slash(text: str, commands: Sequence[JsonObject]) -> Slash:
-    """``roll 4d6kh3 private:true`` as a :class:`Slash`; the first option may go unnamed."""
+    """``roll 4d6kh3 private:true`` as a :class:`Slash`; the first option may go unnamed.
+
+    A file option takes a local file as ``file:@path/to/file``, read here into an ``Upload``.
+    """
     root, _, rest = text.strip().partition(" ")
     synced = [view for view in map(APPLICATION_COMMAND.view, commands) if view is not None]
     command = next((c for c in synced if c.get("name") == root.lower() and _is_slash(c)), None)
@@ -187,4 +193,23 @@ def _convert(option: CommandOption, value: str) -> object:
         if folded not in _TRUE | _FALSE:
             raise ConsoleError(f"option {name} takes true or false, not {value[:40]!r}")
         return folded in _TRUE
+    if kind == OptionType.ATTACHMENT:
+        return _local_file(name, value)
     return value
+
+
+def _local_file(name: str, value: str) -> Upload:
+    """The file ``@path`` names (quotes around the path allowed), read for upload."""
+    typed = value.removeprefix("@").strip()
+    if len(typed) > 1 and typed[0] == typed[-1] and typed[0] in _QUOTES:
+        typed = typed[1:-1]
+    if not value.startswith("@") or not typed:
+        raise ConsoleError(f"option {name} takes a local file: {name}:@path/to/file")
+    path = Path(typed).expanduser()
+    try:
+        size = path.stat().st_size
+        if size > USER_UPLOAD_LIMIT:
+            raise ConsoleError(f"{typed} is {size} bytes, more than Discord lets you upload")
+        return Upload.read(path)
+    except OSError as error:
+        raise ConsoleError(f"cannot read {typed}: {error.strerror or error}") from None

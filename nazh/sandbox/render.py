@@ -12,6 +12,7 @@ from nazh.sandbox.markdown import Style, paint, to_terminal
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from nazh.loopback import JsonObject, LiveEvent, StoredMessage
     from nazh.loopback.protocol import Component, Embed, Emoji, SelectOption
@@ -104,6 +105,7 @@ class ChannelView:
         "_bot_name",
         "_channel_name",
         "_role_name",
+        "_saved_as",
         "_user_name",
         "color",
         "numbered",
@@ -118,13 +120,16 @@ class ChannelView:
         user_name: Lookup,
         role_name: Lookup,
         channel_name: Lookup,
+        saved_as: Callable[[int], Path | None] | None = None,
     ) -> None:
+        """``saved_as``: where a file (by attachment id) was saved, shown after its size."""
         self._bot_id = bot_id
         self._bot_name = bot_name
         self.color = color
         self._user_name = user_name
         self._role_name = role_name
         self._channel_name = channel_name
+        self._saved_as = saved_as
         self.numbered: list[ComponentRef] = []
 
     def event(self, event: LiveEvent) -> str | None:
@@ -162,9 +167,10 @@ class ChannelView:
             lines.extend(_INDENT + line for line in self._markdown(message.content).split("\n"))
         for embed in EMBED.views(message.embeds):
             lines.extend(_INDENT + line for line in self._embed(embed))
-        for attachment in message.attachments:
-            name = attachment.get("filename", "file")
-            lines.append(f"{_INDENT}📎 {name} ({attachment.get('size', '?')} bytes)")
+        for file in message.files:
+            saved = self._saved_as(file.id) if self._saved_as is not None else None
+            where = f" saved as {saved}" if saved is not None else ""
+            lines.append(f"{_INDENT}📎 {file.filename} ({file.size} bytes){where}")
         if message.components:
             lines.extend(_INDENT + line for line in self._components(message))
         return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""A ``plugins`` package copy with the widgets plugin, first on sys.path for the test."""
+"""A ``plugins`` package copy with the test plugins, first on sys.path for the test."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sandbox_support import WIDGETS
+from sandbox_support import FILES, WIDGETS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
 @pytest.fixture
-def widgets_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The real plugins plus ``widgets``, resolved as the ``plugins`` package for the test."""
+def sandbox_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The real plugins plus ``widgets`` and ``filetest``, resolved as the ``plugins`` package
+    for the test."""
     spec = importlib.util.find_spec("plugins")
     assert spec is not None
     assert spec.submodule_search_locations is not None
@@ -25,6 +26,7 @@ def widgets_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     copy = tmp_path / "pkgs" / "plugins"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "widgets.py").write_text(WIDGETS, encoding="utf-8")
+    (copy / "filetest.py").write_text(FILES, encoding="utf-8")
     saved = {n: m for n, m in sys.modules.items() if n == "plugins" or n.startswith("plugins.")}
     for name in saved:
         del sys.modules[name]

@@ -1,4 +1,4 @@
-"""Shared by the sandbox tests: a plugin with buttons, a menu and a form; output helpers."""
+"""Shared by the sandbox tests: plugins with components and with files; output helpers."""
 
 from __future__ import annotations
 
@@ -68,6 +68,43 @@ async def on_interaction(event: hikari.InteractionCreateEvent) -> None:
             flags=hikari.MessageFlag.EPHEMERAL,
         )
 '''
+
+EXPORTED = b'{"rolls": ["4d6kh3"]}'
+"""The bytes of the file ``/files export`` sends."""
+
+FILES = '''
+"""A file option and a file answer, for the sandbox tests."""
+
+import hikari
+import lightbulb
+
+loader = lightbulb.Loader()
+files = lightbulb.Group("files", "Files in and out")
+
+
+@files.register
+class Import(lightbulb.SlashCommand, name="import", description="Read a file"):
+    file = lightbulb.attachment("file", "The file to read")
+    replace = lightbulb.boolean("replace", "Whether it replaces", default=False)
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        data = await self.file.read()
+        await ctx.respond(
+            f"Read {self.file.filename}: {data.decode()} replace={self.replace}", ephemeral=True
+        )
+
+
+@files.register
+class Export(lightbulb.SlashCommand, name="export", description="Send a file"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        await ctx.respond("Your rolls", attachment=hikari.Bytes(EXPORTED, "rolls.json"))
+
+
+loader.command(files)
+'''.replace("EXPORTED", repr(EXPORTED))
+"""A plugin (``filetest``): ``/files import file:<attachment> [replace]``, ``/files export``."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

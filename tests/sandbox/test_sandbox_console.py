@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def running(widgets_plugins: Path, tmp_path: Path) -> Iterator[tuple[Sandbox, LoopThread]]:
+def running(sandbox_plugins: Path, tmp_path: Path) -> Iterator[tuple[Sandbox, LoopThread]]:
     runner = LoopThread()
     runner.start()
     sandbox = Sandbox(tmp_path / "data", plugins=("admin", "roll", "widgets"), validate=True)
