@@ -19,6 +19,7 @@ __all__ = (
     "bind",
     "chi_square_p",
     "enumerate_outcomes",
+    "nonzero",
     "roll_scripted",
     "scripted",
 )
@@ -133,6 +134,11 @@ def enumerate_outcomes(call: str, cutoff: Fraction = Fraction(0)) -> Enumerated:
         name = result.outcome.name
         found.odds[name] = found.odds.get(name, Fraction(0)) + chance
     return found
+
+
+def nonzero(odds: dict[str, Fraction]) -> dict[str, Fraction]:
+    """The outcomes of `odds` that can happen (enumeration never finds the others)."""
+    return {name: chance for name, chance in odds.items() if chance}
 
 
 def chi_square_p(call: str, rolls: int = 20_000, seed: int = 12) -> float:
