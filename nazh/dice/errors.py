@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ("DiceError", "LimitError", "ParseError")
+__all__ = ("DiceError", "LimitError", "ParseError", "UnknownNameError")
 
 _WINDOW = 30
 
@@ -31,6 +31,16 @@ class ParseError(DiceError):
         if expected:
             message += f", expected {expected}"
         super().__init__(f"{message}\n{self.hint}")
+
+
+class UnknownNameError(ParseError):
+    """A name that is not dice, a function or a macro the parser was given: `name` (as written,
+    cut to 30 characters). A caller with macros to offer may read the text again with them."""
+
+    def __init__(self, name: str, text: str, column: int, *, call: bool) -> None:
+        self.name = name
+        what = "unknown function" if call else "is not dice, a function or a saved roll"
+        super().__init__(f"{what} `{name}`" if call else f"`{name}` {what}", text, column)
 
 
 def _caret_hint(text: str, column: int) -> str:

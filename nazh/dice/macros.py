@@ -26,6 +26,7 @@ __all__ = (
     "Macro",
     "MacroError",
     "Param",
+    "reads_as_dice",
 )
 
 MAX_MACRO_DEPTH = 5
@@ -39,6 +40,13 @@ MAX_EXPANDED_LENGTH = 50_000
 
 _PARAM = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=([^{}]*))?\}")
 _WHOLE = re.compile(r"\d+")
+
+
+def reads_as_dice(word: str) -> bool:
+    """Whether a word in operand position is dice (`d`, `d20`, `D6x`, `dF`), never a name."""
+    if word[0] not in ("d", "D"):
+        return False
+    return len(word) == 1 or word[1] in "0123456789" or word[1:] in ("F", "f")
 
 
 class MacroError(DiceError):

@@ -74,7 +74,7 @@ from nazh.dice.ast import (
     face_range,
     traced_nodes,
 )
-from nazh.dice.errors import LimitError, ParseError, describe_char
+from nazh.dice.errors import LimitError, ParseError, UnknownNameError, describe_char
 from nazh.dice.functions import Function, builtin
 from nazh.dice.groups import dice_terms
 from nazh.dice.limits import (
@@ -87,7 +87,13 @@ from nazh.dice.limits import (
     MAX_SIDES,
     MAX_VALUE,
 )
-from nazh.dice.macros import MAX_EXPANDED_LENGTH, MAX_EXPANSIONS, MAX_MACRO_DEPTH, Macro
+from nazh.dice.macros import (
+    MAX_EXPANDED_LENGTH,
+    MAX_EXPANSIONS,
+    MAX_MACRO_DEPTH,
+    Macro,
+    reads_as_dice,
+)
 from nazh.dice.notes import (
     bang_note,
     bare_keep_note,
@@ -143,13 +149,6 @@ _ROLL_START = re.compile(r"\s*(?:[-+(){]|\.?\d|[dD](?:\d|%|F\b|\[|\()|[A-Za-z_]\
 _MACRO_START = re.compile(r"\s*((?:[A-Za-z_]\w*:)?[A-Za-z_][\w-]*)")
 _DICE_AFTER_SPACE = re.compile(r"\s+\d*[dD](?:\d|%|F\b|\[|\()")
 _MIN_SETS = 2
-
-
-def _dice_word(word: str) -> bool:
-    """Whether a word in operand position is dice: `d`, `d20`, `D6x`, `dF`."""
-    if word[0] not in ("d", "D"):
-        return False
-    return len(word) == 1 or word[1] in _DIGITS or word[1:] in ("F", "f")
 
 
 def _joined(first: dict[str, None], second: tuple[str, ...]) -> tuple[str, ...]:
@@ -638,7 +637,7 @@ class _Parser:
         while end < self.n and text[end] in _NAME_CHARS:
             end += 1
         word = text[start:end]
-        if _dice_word(word):
+        if reads_as_dice(word):
             self.i += 1
             return self.dice(None, start)
         found = self.macro_name(start, end)
@@ -648,13 +647,11 @@ class _Parser:
             if self.peek() in ("d", "D"):
                 self.i += 1
                 return self.dice(None, start)
-            if len(word) > 1:
-                raise self.error(f"`{word[:30]}` is not dice, a function or a saved roll", start)
-            raise self.fail("a number, dice like `d20`, or `(`")
+            raise UnknownNameError(word[:30], self.text, start + 1, call=False)
         name = word.lower()
         function = self.resolve(name)
         if not isinstance(function, Function):
-            raise self.error(f"unknown function `{word[:30]}`", start)
+            raise UnknownNameError(word[:30], self.text, start + 1, call=True)
         self.i = end + 1
         args, keywords, _, _ = self.arguments()
         if keywords:

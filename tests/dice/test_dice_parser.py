@@ -108,7 +108,7 @@ def test_parse_is_cached() -> None:
         ("1d20+", 6, "unexpected end of input at column 6"),
         ("2d", 3, "unexpected end of input at column 3"),
         ("(1d20", 6, "unexpected end of input at column 6"),
-        ("1d20 + x", 8, "unexpected `x` at column 8"),
+        ("1d20 + x", 8, "`x` is not dice, a function or a saved roll at column 8"),
         ("1d20 - attack", 8, "`attack` is not dice, a function or a saved roll at column 8"),
         ("4d6k>", 6, "unexpected end of input at column 6"),
         ("1d20adv", 5, "unexpected `a` at column 5"),
