@@ -21,6 +21,8 @@ __all__ = ("ComponentInvocation", "Invocation", "MessageInvocation", "SlashInvoc
 Source = Literal["slash", "prefix", "component"]
 
 
+_MANAGE_GUILD = hikari.Permissions.MANAGE_GUILD | hikari.Permissions.ADMINISTRATOR
+
 _NO_MENTIONS: dict[str, Any] = {
     "mentions_everyone": False,
     "user_mentions": False,
@@ -96,10 +98,30 @@ class Invocation(abc.ABC):
     ) -> None:
         """Replace the text and components of the first answer sent."""
 
+    async def respond_private(
+        self, content: str, *, attachments: Sequence[hikari.Resourceish] = ()
+    ) -> None:
+        """Answer only the caller: ephemeral where Discord allows it (see `MessageInvocation`)."""
+        await self.respond(content, attachments=attachments, ephemeral=True)
+
     @property
     def elapsed(self) -> float:
         """Seconds since the command arrived."""
         return time.perf_counter() - self.started
+
+    @property
+    def role_ids(self) -> Sequence[hikari.Snowflake]:
+        """The caller's roles in the server (none in DMs)."""
+        return ()
+
+    @property
+    def manages_guild(self) -> bool:
+        """Whether Discord says the caller has Manage Server here (False when it does not say)."""
+        return False
+
+
+def _member_manages(member: hikari.InteractionMember | None) -> bool:
+    return member is not None and bool(member.permissions & _MANAGE_GUILD)
 
 
 class SlashInvocation(Invocation):
@@ -113,6 +135,15 @@ class SlashInvocation(Invocation):
     def __init__(self, services: Services, context: lightbulb.Context) -> None:
         super().__init__(services, context.user, context.guild_id, context.channel_id)
         self.context = context
+
+    @property
+    def role_ids(self) -> Sequence[hikari.Snowflake]:
+        member = self.context.member
+        return member.role_ids if member is not None else ()
+
+    @property
+    def manages_guild(self) -> bool:
+        return _member_manages(self.context.member)
 
     async def respond(
         self,
@@ -159,6 +190,33 @@ class MessageInvocation(Invocation):
         self.message = message
         self.sent: hikari.Snowflake | None = None
         """The id of the first reply sent."""
+
+    @property
+    def role_ids(self) -> Sequence[hikari.Snowflake]:
+        member = self.message.member
+        return member.role_ids if member is not None else ()
+
+    async def respond_private(
+        self, content: str, *, attachments: Sequence[hikari.Resourceish] = ()
+    ) -> None:
+        """In DMs a reply; in a server a direct message, and a short reply saying so (or, when
+        the caller's DMs are closed, how to get the answer with the slash command)."""
+        if self.guild_id is None:
+            await self.respond(content, attachments=attachments)
+            return
+        rest = self.services.bot.rest
+        try:
+            channel = await rest.create_dm_channel(self.user.id)
+            await rest.create_message(
+                channel, content, attachments=list(attachments) or hikari.UNDEFINED, **_NO_MENTIONS
+            )
+        except hikari.ForbiddenError:
+            await self.respond(
+                "I can't send you a direct message (your DMs are closed here): "
+                "use the slash command instead, it answers only you."
+            )
+            return
+        await self.respond("I've sent you the answer in a direct message.")
 
     async def respond(
         self,
@@ -213,6 +271,15 @@ class ComponentInvocation(Invocation):
         interaction = context.interaction
         super().__init__(services, context.user, context.guild_id, interaction.channel_id)
         self.context = context
+
+    @property
+    def role_ids(self) -> Sequence[hikari.Snowflake]:
+        member = self.context.member
+        return member.role_ids if member is not None else ()
+
+    @property
+    def manages_guild(self) -> bool:
+        return _member_manages(self.context.member)
 
     async def respond(
         self,

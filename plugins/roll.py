@@ -5,6 +5,7 @@ from __future__ import annotations
 import lightbulb
 
 from nazh.commands import roll as rolling
+from nazh.commands.rolls import saved_for_completion
 from nazh.invocation import Invocation, SlashInvocation
 from nazh.prefix import PrefixCommand
 from nazh.services import Services
@@ -16,9 +17,10 @@ async def _complete_expression(
     ctx: lightbulb.AutocompleteContext[str], services: Services = lightbulb.di.INJECTED
 ) -> None:
     partial = str(ctx.focused.value or "")
-    recent = await services.storage.recent(ctx.interaction.user.id)
-    choices = rolling.suggest(partial, recent)
-    await ctx.respond([(choice, choice) for choice in choices])
+    user_id = ctx.interaction.user.id
+    recent = await services.storage.recent(user_id)
+    saved = await saved_for_completion(services.storage, user_id, ctx.interaction.guild_id)
+    await ctx.respond(rolling.suggest(partial, recent, saved))
 
 
 @loader.command

@@ -1,4 +1,5 @@
-"""The settings plugin: ``/prefix``, and ``/settings notation`` (``!settings notation ...``)."""
+"""The settings plugin: ``/prefix``, ``/settings notation`` (``!settings notation ...``) and
+``/settings roll-managers``."""
 
 from __future__ import annotations
 
@@ -83,6 +84,29 @@ class Notation(
         scope: settings.Scope = "me" if self.scope == "me" else "server"
         await settings.notation(
             SlashInvocation(services, ctx), self.dialect, scope, can_manage=_can_manage(ctx.member)
+        )
+
+
+@group.register
+class RollManagers(
+    lightbulb.SlashCommand,
+    name="roll-managers",
+    description="The role that may change this server's saved rolls (besides Manage Server)",
+):
+    """``/settings roll-managers [role] [reset]``."""
+
+    role = lightbulb.role("role", "Members with this role manage the server's rolls", default=None)
+    reset = lightbulb.boolean("reset", "Leave it to Manage Server alone", default=False)
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await settings.roll_managers(
+            SlashInvocation(services, ctx),
+            None if self.role is None else int(self.role.id),
+            reset=self.reset,
+            can_manage=_can_manage(ctx.member),
         )
 
 

@@ -6,11 +6,14 @@ import math
 from typing import TYPE_CHECKING
 
 from nazh import dice
+from nazh.commands.rolls import saved_choices
 from nazh.dice.dialects import split_dialect_tag
 from nazh.notices import is_comment_note
+from nazh.saved.lookup import parse_roll
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
+    from nazh.storage import SavedRoll
 
 __all__ = ("MAX_MESSAGE", "error_message", "roll", "suggest")
 
@@ -50,7 +53,14 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
         return
     choice = await services.dialect_for(invocation.guild_id, invocation.user.id)
     try:
-        result = dice.roll(text, dialect=choice.dialect)
+        parsed = await parse_roll(
+            services.storage,
+            text,
+            choice.dialect,
+            user_id=invocation.user.id,
+            guild_id=invocation.guild_id,
+        )
+        result = dice.roll(parsed)
     except dice.DiceError as error:
         metrics.rolls.labels("invalid").inc()
         metrics.commands.labels("roll", invocation.source, "invalid").inc()
@@ -81,12 +91,19 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
     storage.remember_recent(invocation.user.id, text)
 
 
-def suggest(partial: str, recent: list[str], *, limit: int = 25) -> list[str]:
-    """Autocomplete choices: the user's matching recent rolls, then completions of ``partial``."""
+def suggest(
+    partial: str, recent: list[str], saved: list[SavedRoll] | None = None, *, limit: int = 25
+) -> list[tuple[str, str]]:
+    """Autocomplete (label, value) choices: the saved rolls whose name ``partial`` starts (see
+    `saved_choices`), then the user's matching recent rolls, then completions of ``partial``."""
     text = partial.strip()
     folded = text.casefold()
-    choices = [r for r in recent if r.casefold().startswith(folded)]
+    choices = saved_choices(saved, text) if saved else []
+    typed = [r for r in recent if r.casefold().startswith(folded)]
     if text:
-        choices.extend(dice.complete(text, limit=limit))
-    unique = [c for c in dict.fromkeys(choices) if 0 < len(c) <= _MAX_CHOICE]
-    return unique[:limit]
+        typed.extend(dice.complete(text, limit=limit))
+    taken = {value for _, value in choices}
+    for choice in dict.fromkeys(typed):
+        if 0 < len(choice) <= _MAX_CHOICE and choice not in taken:
+            choices.append((choice, choice))
+    return choices[:limit]

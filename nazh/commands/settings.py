@@ -1,4 +1,4 @@
-"""Server and player settings: ``/prefix`` and ``/settings notation``."""
+"""Server and player settings: ``/prefix``, ``/settings notation`` and ``roll-managers``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from nazh.dice.errors import DiceError
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
 
-__all__ = ("RESET_WORDS", "Scope", "notation", "parse_notation_args", "prefix")
+__all__ = ("RESET_WORDS", "Scope", "notation", "parse_notation_args", "prefix", "roll_managers")
 
 Scope = Literal["server", "me"]
 
@@ -126,3 +126,32 @@ def parse_notation_args(text: str) -> tuple[str | None, Scope] | None:
     if len(words) > 1:
         return None
     return (words[0] if words else None), scope
+
+
+async def roll_managers(
+    invocation: Invocation, role_id: int | None, *, reset: bool, can_manage: bool
+) -> None:
+    """Show, set or (with `reset`) remove the role that may change the server's saved rolls."""
+    guild_id = invocation.guild_id
+    if guild_id is None:
+        await invocation.respond("Roll managers are a server setting.", ephemeral=True)
+        return
+    storage = invocation.services.storage
+    if role_id is None and not reset:
+        current = (await storage.guild_settings(guild_id)).roll_manager_role
+        who = f"members with <@&{current}> and " if current else ""
+        await invocation.respond(
+            f"The server's saved rolls can be changed by {who}members with Manage Server.",
+            ephemeral=True,
+        )
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="roll managers"), ephemeral=True)
+        return
+    await storage.set_roll_manager_role(guild_id, None if reset else role_id)
+    answer = (
+        "Only members with Manage Server can change the server's saved rolls now."
+        if reset
+        else f"Members with <@&{role_id}> can now save, rename and delete the server's rolls."
+    )
+    await invocation.respond(answer, ephemeral=True)

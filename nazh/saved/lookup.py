@@ -1,0 +1,53 @@
+"""Reading a player's roll with their saved rolls: storage is asked only when a roll names
+something the notation does not know, so typed rolls cost nothing more."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nazh import dice
+from nazh.dice.errors import UnknownNameError
+from nazh.saved.table import SavedTable
+
+if TYPE_CHECKING:
+    from nazh.dice.dialects import Dialect
+    from nazh.storage import Storage
+
+__all__ = ("SavedRollsUnavailableError", "load_table", "parse_roll")
+
+
+class SavedRollsUnavailableError(dice.DiceError):
+    """The roll may name saved rolls, and storage could not be read to find them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I can't reach the saved rolls right now; rolls typed out still work. "
+            "Try again in a moment."
+        )
+
+
+async def load_table(storage: Storage, user_id: int, guild_id: int | None) -> SavedTable:
+    """The player's and the server's saved rolls, read now."""
+    return SavedTable(await storage.saved.for_roller(user_id, guild_id))
+
+
+async def parse_roll(
+    storage: Storage, text: str, dialect: Dialect, *, user_id: int, guild_id: int | None
+) -> dice.Expression:
+    """`text` parsed in `dialect`, names resolved through the player's saved rolls when the
+    notation alone finds an unknown name (or a comment with `;` in it, which may be a saved
+    roll: `1d20 to hit; dmg`). Raise `DiceError`, or `SavedRollsUnavailableError` when
+    storage fails."""
+    try:
+        parsed = dice.parse(text, dialect)
+    except UnknownNameError:
+        pass
+    else:
+        parts = parsed.parts or (parsed,)
+        if not any(";" in (part.comment or "") for part in parts):
+            return parsed
+    try:
+        table = await load_table(storage, user_id, guild_id)
+    except Exception as failure:
+        raise SavedRollsUnavailableError from failure
+    return dice.parse(text, dialect, resolve=table.resolve if len(table) else None)
