@@ -39,8 +39,10 @@ def check(url: str, timeout: float = 4.0) -> str | None:
             body = json.loads(response.read())
     except urllib.error.HTTPError as error:
         return f"{url} answered HTTP {error.code}"
-    except (OSError, ValueError) as error:
+    except OSError as error:
         return f"{url} did not answer: {error}"
+    except ValueError:
+        return f"{url} did not answer with JSON"
     if not isinstance(body, dict) or cast("dict[str, object]", body).get("status") != "ok":
         return f"{url} did not report status ok"
     return None

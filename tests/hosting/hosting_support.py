@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping
 
-__all__ = ("ROOT", "FakeProbe", "PublicURL", "mountinfo", "public_url")
+__all__ = ("ROOT", "DockerIgnore", "FakeProbe", "PublicURL", "mountinfo", "public_url")
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root."""
@@ -40,6 +41,59 @@ def mountinfo(*mounts: tuple[str, str]) -> str:
         f"{20 + i} 1 0:{i} / {point.replace(' ', chr(92) + '040')} rw,relatime - {fs} src rw\n"
         for i, (point, fs) in enumerate(mounts)
     )
+
+
+class DockerIgnore:
+    """The patterns of a ``.dockerignore``: which paths stay out of the build context.
+
+    Follows Docker's rules for what the file uses: ``*`` and ``?`` within one path segment,
+    ``**`` across segments, ``!`` to take a path back, and a matched directory taking its
+    contents with it.
+    """
+
+    __slots__ = ("_rules",)
+
+    def __init__(self, text: str) -> None:
+        self._rules: list[tuple[bool, re.Pattern[str]]] = []
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            keep = line.startswith("!")
+            pattern = line.removeprefix("!").strip().strip("/")
+            self._rules.append((keep, re.compile(_glob_to_regex(pattern))))
+
+    def excludes(self, path: str) -> bool:
+        """Whether ``path`` (relative, with ``/``) is left out of the build context."""
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        excluded = False
+        for keep, rule in self._rules:
+            if any(rule.fullmatch(prefix) for prefix in prefixes):
+                excluded = not keep
+        return excluded
+
+
+def _glob_to_regex(pattern: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
 
 
 class PublicURL:
