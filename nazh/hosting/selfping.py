@@ -145,12 +145,19 @@ class SelfPinger:
         self._succeeded(status, time.monotonic() - started)
         return True
 
+    def next_wait(self, worked: bool) -> float:
+        """Seconds before the next ping: the interval, shortened (never lengthened) by up to JITTER.
+
+        After a failed ping the base is at most RETRY_AFTER_FAILURE seconds.
+        """
+        base = self.interval if worked else min(self.interval, RETRY_AFTER_FAILURE)
+        return base * (1 - self._rng.uniform(0, JITTER))
+
     async def _run(self) -> None:
-        wait = self.interval
+        worked = True
         while True:
-            await asyncio.sleep(wait * (1 - self._rng.uniform(0, JITTER)))
+            await asyncio.sleep(self.next_wait(worked))
             worked = await self.ping()
-            wait = self.interval if worked else min(self.interval, RETRY_AFTER_FAILURE)
 
     def _succeeded(self, status: int, elapsed: float) -> None:
         self._metrics.self_pings.labels("ok").inc()
