@@ -13,14 +13,9 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
 
-__all__ = ("categories", "category_count", "fractions_of", "tally")
+__all__ = ("categories", "fractions_of", "tally")
 
 K = TypeVar("K")
-
-
-def category_count(dice: int, categories: int) -> int:
-    """How many count vectors `categories(dice, ...)` yields for this many categories."""
-    return comb(dice + categories - 1, categories - 1)
 
 
 def categories(dice: int, faces: Sequence[int]) -> Iterator[tuple[tuple[int, ...], int]]:

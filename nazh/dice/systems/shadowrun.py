@@ -119,26 +119,15 @@ class Sr(System[SrBound]):
         found: dict[str, int] = {}
         wild_faces = {None: 1} if not bound.wild else {1: one, 2: other, 5: five, 6: six}
         for wild, wild_ways in wild_faces.items():
-            # faces 2 to 4 behave alike, so 2 stands for them; 5s are told apart from 6s only
-            # when a wild 1 cancels them
-            if wild == 1:
-                weights, hits_of = (one, five, six, other), _wild_one_hits
-            else:
-                weights, hits_of = (one, five + six, other), _plain_hits
+            # faces 2 to 4 behave alike, so 2 stands for them; a wild 1 turns every 5 into a
+            # miss
+            weights = (one, six, five + other) if wild == 1 else (one, five + six, other)
             for counts, ways in categories(regular, weights):
-                hits = hits_of(counts) + (3 if wild is not None and wild >= 5 else 0)
+                hits = counts[1] + (3 if wild is not None and wild >= 5 else 0)
                 ones = counts[0] + (wild == 1)
                 name = _result(bound.pool, hits, ones)
                 found[name] = found.get(name, 0) + ways * wild_ways
         return fractions_of(found, sides**bound.pool)
-
-
-def _plain_hits(counts: tuple[int, ...]) -> int:
-    return counts[1]
-
-
-def _wild_one_hits(counts: tuple[int, ...]) -> int:
-    return counts[2]
 
 
 class Sr6(Sr):

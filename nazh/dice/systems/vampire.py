@@ -17,7 +17,7 @@ from nazh.dice.systems.core import (
     expect_arguments,
     integer_argument,
 )
-from nazh.dice.systems.counting import categories, category_count, fractions_of
+from nazh.dice.systems.counting import categories, fractions_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -29,9 +29,6 @@ __all__ = ("MAX_HUNGER", "V5", "V5Bound")
 
 MAX_HUNGER = 5
 """Highest Hunger."""
-
-_MAX_CASES = 300_000
-"""Pairs of (regular, hunger) count cases the exact odds may visit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +115,6 @@ class V5(System[V5Bound]):
             details={"successes": successes, "criticals": tens // 2},
             noun="success",
         )
-
-    def odds_refusal(self, bound: V5Bound) -> str | None:
-        cases = category_count(bound.pool - bound.hunger, 3) * category_count(bound.hunger, 4)
-        return f"a pool of {bound.pool}" if cases > _MAX_CASES else None
 
     def exact_odds(self, bound: V5Bound) -> Mapping[str, Fraction]:
         # regular faces: 1-5, 6-9, 10; hunger faces: 1, 2-5, 6-9, 10
