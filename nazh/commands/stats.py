@@ -12,6 +12,8 @@ import lightbulb
 import miru
 
 from nazh import __version__
+from nazh.hosting.storage import assess_storage
+from nazh.owners import Owners
 from nazh.stats.cards import BotInfo, bot_card, server_card, user_card
 
 if TYPE_CHECKING:
@@ -98,10 +100,23 @@ async def stats_server(invocation: Invocation) -> None:
 
 
 async def stats_bot(invocation: Invocation) -> None:
-    """Uptime, guilds, shards, gateway latency, rolls served, memory and version."""
+    """Uptime, guilds, shards, latency, rolls served, memory, storage and version.
+
+    Owners also see the warning when the storage will not survive a restart.
+    """
     services = invocation.services
     bot = services.bot
     totals = await services.storage.totals()
+    settings = services.settings
+    storage = assess_storage(settings.host, settings.database_url, settings.data_dir)
+    warning = storage.warning
+    if warning is not None:
+        owners = Owners(bot.rest.fetch_application, settings.owner_ids)
+        try:
+            owner = await owners.includes(invocation.user.id)
+        except hikari.HikariError:
+            owner = False
+        warning = warning if owner else None
     info = BotInfo(
         version=__version__,
         uptime=time.time() - services.started_at,
@@ -112,6 +127,8 @@ async def stats_bot(invocation: Invocation) -> None:
         rolls=totals.rolls,
         dice=totals.dice,
         memory=resident_memory(),
+        storage=storage.kind,
+        storage_warning=warning,
     )
     await invocation.respond(embeds=[bot_card(info)])
     services.metrics.commands.labels("stats", invocation.source, "ok").inc()

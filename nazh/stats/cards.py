@@ -168,6 +168,10 @@ class BotInfo:
     dice: int
     memory: int | None
     """Resident memory in bytes, None where it cannot be read."""
+    storage: str | None = None
+    """The storage kind, like ``PostgreSQL``."""
+    storage_warning: str | None = None
+    """Why statistics will be lost and how to keep them; only ever shown to owners."""
 
 
 def _duration(seconds: float) -> str:
@@ -186,7 +190,7 @@ def _shard_list(shards: Iterable[int]) -> str:
 
 
 def bot_card(info: BotInfo) -> hikari.Embed:
-    """`/stats bot`: uptime, guilds, shards, latency, rolls served, memory and version."""
+    """`/stats bot`: uptime, guilds, shards, latency, rolls served, memory, storage, version."""
     embed = hikari.Embed(title="Nazh", colour=COLOUR)
     latency = f"{info.latency * 1000:.0f} ms" if math.isfinite(info.latency) else "not measured yet"
     memory = f"{info.memory / 2**20:.1f} MiB" if info.memory is not None else "unknown"
@@ -198,9 +202,13 @@ def bot_card(info: BotInfo) -> hikari.Embed:
         ("Gateway latency", latency),
         ("Rolls served", f"{info.rolls:,} ({_count(info.dice, 'die')})"),
         ("Memory", memory),
+        ("Storage", info.storage or ""),
         ("Version", info.version),
     ):
-        embed.add_field(name, value, inline=True)
+        if value:
+            embed.add_field(name, value, inline=True)
+    if info.storage_warning:
+        embed.add_field("Storage will not last (shown to owners)", info.storage_warning)
     return embed
 
 
