@@ -80,10 +80,11 @@ class Sr(System[SrBound]):
         )
 
     def roll(self, bound: SrBound, source: Source) -> SystemRoll:
-        faces = source.roll(bound.pool, 6)
+        first = source.roll(bound.pool, 6)
+        faces = list(first)
         rerolled: list[int] = []
         if bound.reroll:
-            rerolled = [index for index, face in enumerate(faces) if face < 5]
+            rerolled = [index for index, face in enumerate(first) if face < 5]
             for index, face in zip(rerolled, source.roll(len(rerolled), 6), strict=True):
                 faces[index] = face
         wild = faces[-1] if bound.wild else None
@@ -91,10 +92,16 @@ class Sr(System[SrBound]):
         hits, ones = _count(regular, wild)
         name = _result(bound.pool, hits, ones)
         cancelled = wild == 1
-        dice = [_die(face, "", name, cancelled) for face in regular]
-        groups = [DiceGroup(tuple(dice))]
-        if wild is not None:
-            groups.append(DiceGroup((_die(wild, "wild", name, cancelled=False),), "wild"))
+        shown: list[list[SystemDie]] = [[], []]
+        for index, face in enumerate(faces):
+            is_wild = bound.wild and index == bound.pool - 1
+            kind = "wild" if is_wild else ""
+            if index in rerolled:
+                shown[is_wild].append(SystemDie(6, first[index], kind, Mark.DROPPED))
+            shown[is_wild].append(_die(face, kind, name, cancelled and not is_wild))
+        groups = [DiceGroup(tuple(shown[0]))]
+        if bound.wild:
+            groups.append(DiceGroup(tuple(shown[1]), "wild"))
         reason = _GLITCH if "glitch" in name else None
         if cancelled and 5 in regular:
             reason = "the wild die's 1 cancels every 5" + (f"; {reason}" if reason else "")
