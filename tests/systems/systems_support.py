@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "Enumerated",
+    "assert_close_to_enumeration",
     "bind",
     "chi_square_p",
     "enumerate_outcomes",
@@ -134,6 +135,19 @@ def enumerate_outcomes(call: str, cutoff: Fraction = Fraction(0)) -> Enumerated:
         name = result.outcome.name
         found.odds[name] = found.odds.get(name, Fraction(0)) + chance
     return found
+
+
+def assert_close_to_enumeration(call: str, cutoff: Fraction) -> None:
+    """For exploding dice: enumeration misses only the pruned branches, so each outcome's exact
+    chance exceeds the enumerated one by at most the pruned mass, and all of them together by
+    exactly it; the pruned mass must be small for this to say much."""
+    system, bound = bind(call)
+    exact = system.outcome_odds(bound)
+    found = enumerate_outcomes(call, cutoff)
+    assert found.pruned < Fraction(1, 1000)
+    gaps = {name: chance - found.odds.get(name, Fraction(0)) for name, chance in exact.items()}
+    assert all(0 <= gap <= found.pruned for gap in gaps.values()), gaps
+    assert sum(gaps.values()) == found.pruned
 
 
 def nonzero(odds: dict[str, Fraction]) -> dict[str, Fraction]:

@@ -22,7 +22,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from systems_support import bind, chi_square_p, enumerate_outcomes, nonzero, roll_scripted
+from systems_support import (
+    assert_close_to_enumeration,
+    bind,
+    chi_square_p,
+    enumerate_outcomes,
+    nonzero,
+    roll_scripted,
+)
 
 from nazh.dice.systems.core import Mark
 
@@ -105,18 +112,6 @@ def test_cod_options_are_normalised() -> None:
     assert bind("cod(5, 10again)")[1].call == "cod(5)"
 
 
-def _close_to_enumeration(call: str, cutoff: Fraction) -> None:
-    """Enumeration misses only the pruned branches: each outcome's exact chance exceeds the
-    enumerated one by at most the pruned mass, and in all by exactly it."""
-    system, bound = bind(call)
-    exact = system.outcome_odds(bound)
-    found = enumerate_outcomes(call, cutoff)
-    assert found.pruned < Fraction(1, 1000)
-    gaps = {name: chance - found.odds.get(name, Fraction(0)) for name, chance in exact.items()}
-    assert all(0 <= gap <= found.pruned for gap in gaps.values())
-    assert sum(gaps.values()) == found.pruned
-
-
 @pytest.mark.parametrize(
     ("call", "cutoff"),
     [
@@ -131,7 +126,7 @@ def _close_to_enumeration(call: str, cutoff: Fraction) -> None:
     ],
 )
 def test_cod_odds_match_enumeration(call: str, cutoff: Fraction) -> None:
-    _close_to_enumeration(call, cutoff)
+    assert_close_to_enumeration(call, cutoff)
 
 
 def test_cod_one_die_by_hand() -> None:
