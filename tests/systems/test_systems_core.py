@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import pytest
 from systems_support import bind, scripted
@@ -13,10 +14,12 @@ from nazh.dice import DiceError, LimitError
 from nazh.dice.limits import MAX_DICE
 from nazh.dice.systems import (
     SYSTEMS,
+    Bound,
     DiceGroup,
     Mark,
     Outcome,
     Source,
+    System,
     SystemDie,
     SystemRoll,
     UsageError,
@@ -26,6 +29,9 @@ from nazh.dice.systems import (
     system_odds,
 )
 from nazh.dice.systems.core import PLAIN, plural
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 OURS = ("dnd", "dndstats", "pbta", "fitd", "v5", "cod", "wod", "sr", "sr6", "sw")
 
@@ -213,3 +219,37 @@ def test_pools_beyond_the_limit_are_refused(call: str) -> None:
 def test_pool_limit_is_a_limit_error() -> None:
     with pytest.raises(LimitError, match="the dice pool may be at most 100, not 101"):
         bind("fitd(101)")
+
+
+class _Costly(System[Bound]):
+    """A system whose odds refuse pools above 3 dice."""
+
+    __slots__ = ()
+
+    name = "costly"
+    title = "Costly"
+    usage = "costly(n)"
+    card = "Refuses.\nExample: `costly(4)`"
+    outcomes = ("low", "high")
+    typical = "costly(1)"
+
+    def bind(self, positional: Sequence[str], named: Mapping[str, str]) -> Bound:
+        return Bound(f"costly({positional[0]})")
+
+    def roll(self, bound: Bound, source: Source) -> SystemRoll:
+        raise NotImplementedError
+
+    def odds_refusal(self, bound: Bound) -> str | None:
+        return "a pool of 4" if bound.call == "costly(4)" else None
+
+    def exact_odds(self, bound: Bound) -> Mapping[str, Fraction]:
+        return {"high": Fraction(1)} if bound.call == "costly(1)" else {"middle": Fraction(1)}
+
+
+def test_outcome_odds_refuse_costly_pools_and_fill_in_zeros() -> None:
+    costly = _Costly()
+    assert costly.outcome_odds(costly.bind(["1"], {})) == {"low": 0, "high": 1}
+    with pytest.raises(LimitError, match="exact odds of a pool of 4 would take too long"):
+        costly.outcome_odds(costly.bind(["4"], {}))
+    with pytest.raises(ValueError, match="costly has no outcome 'middle'"):
+        costly.outcome_odds(costly.bind(["2"], {}))
