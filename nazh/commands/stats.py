@@ -166,7 +166,8 @@ class ForgetMeView(miru.View):
             "forget-me", self.invocation.source, "ok"
         ).inc()
         await context.edit_response(
-            "Done: your roll statistics and recent rolls are deleted, everywhere.",
+            "Done: your roll statistics, recent rolls, saved rolls and settings are deleted, "
+            "everywhere.",
             components=[],
             user_mentions=False,
         )
@@ -189,7 +190,8 @@ class ForgetMeView(miru.View):
 
 
 _PROMPT = (
-    "This deletes **all** your roll statistics (in every server and DM) and your recent rolls. "
+    "This deletes **all** your roll statistics (in every server and DM), your recent rolls, "
+    "your saved rolls (servers keep theirs) and your settings. "
     "It cannot be undone. Delete them?"
 )
 

@@ -644,9 +644,6 @@ class _Parser:
         if found is not None:
             return self.macro(*found, start)
         if end >= self.n or text[end] != "(":
-            if self.peek() in ("d", "D"):
-                self.i += 1
-                return self.dice(None, start)
             raise UnknownNameError(word[:30], self.text, start + 1, call=False)
         name = word.lower()
         function = self.resolve(name)

@@ -220,7 +220,7 @@ async def test_forget_me_needs_the_callers_confirmation(emu: LoopbackDiscord, ap
 
     again = await emu.slash("stats forget-me", user=owner)
     done = await emu.click(again, DELETE_ID, user=owner)
-    assert done.content.startswith("Done: your roll statistics and recent rolls are deleted")
+    assert done.content.startswith("Done: your roll statistics, recent rolls, saved rolls and")
     assert (await app.storage.user_stats(owner.id, guild_id=None)).rolls == 0
     assert await app.storage.recent(owner.id) == []
     assert (await app.storage.user_stats(other.id, guild_id=None)).rolls == 1
