@@ -10,6 +10,7 @@ import hikari
 from nazh import dice
 from nazh.commands.roll import error_message
 from nazh.dice.odds import check_odds
+from nazh.saved.lookup import expand_text
 from nazh.stats.cards import odds_card
 from nazh.stats.odds import OddsError, compute_odds
 from nazh.stats.offload import JobTimeoutError, PoolBusyError
@@ -67,6 +68,13 @@ async def odds(
     text = expression.strip()
     choice = await services.dialect_for(invocation.guild_id, invocation.user.id)
     dialect = choice.dialect.name
+    text = await expand_text(
+        services.storage,
+        text,
+        choice.dialect,
+        user_id=invocation.user.id,
+        guild_id=invocation.guild_id,
+    )
     if target is None:
         text, target = split_target(text, dialect)
     if not text:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nazh import dice
+from nazh.dice.dialects import split_dialect_tag
 from nazh.dice.errors import UnknownNameError
 from nazh.saved.table import SavedTable
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from nazh.dice.dialects import Dialect
     from nazh.storage import Storage
 
-__all__ = ("SavedRollsUnavailableError", "load_table", "parse_roll")
+__all__ = ("SavedRollsUnavailableError", "expand_text", "load_table", "parse_roll")
 
 
 class SavedRollsUnavailableError(dice.DiceError):
@@ -51,3 +52,29 @@ async def parse_roll(
     except Exception as failure:
         raise SavedRollsUnavailableError from failure
     return dice.parse(text, dialect, resolve=table.resolve if len(table) else None)
+
+
+async def expand_text(
+    storage: Storage, text: str, dialect: Dialect, *, user_id: int, guild_id: int | None
+) -> str:
+    """`text` with the saved rolls it names written out, for work done elsewhere (exact odds
+    in a worker process): unchanged when it names none or does not parse."""
+    if not _names_unknown(text, dialect):
+        return text
+    try:
+        expression = await parse_roll(storage, text, dialect, user_id=user_id, guild_id=guild_id)
+    except dice.DiceError:
+        return text
+    tag = split_dialect_tag(text)[0] if ":" in text else None
+    written = expression.text if tag is None else f"{tag.name}: {expression.text}"
+    return written if expression.comment is None else f"{written} {expression.comment}"
+
+
+def _names_unknown(text: str, dialect: Dialect) -> bool:
+    try:
+        dice.parse(text, dialect)
+    except UnknownNameError:
+        return True
+    except dice.DiceError:
+        return False
+    return False

@@ -148,3 +148,10 @@ async def test_odds_past_the_time_limit_stop_and_the_workers_recover(
     monkeypatch.setattr(odds_command, "TIME_LIMIT", 60.0)
     after = await emu.slash("odds", {"expression": "2d6"}, max_wait=60)
     assert fields(after)["Range"] == "2 to 12"
+
+
+async def test_odds_of_a_saved_roll_by_name(emu: LoopbackDiscord, app: NazhApp) -> None:
+    await emu.slash("rolls save", {"name": "atk", "expression": "{bonus=5}+1d20 attack"})
+    outcome = await emu.slash("odds", {"expression": "atk(3) 15"}, max_wait=60)
+    assert outcome.embeds[0]["title"] == "Odds of 3 + 1d20"
+    assert fields(outcome)["Chance of 15 or more"] == "45.00 %"
