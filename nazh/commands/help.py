@@ -22,6 +22,10 @@ _COMMANDS = """\
 `/build` or `{p}build`: build a roll with buttons, no notation needed
 `/odds 4d6kh3 15` or `{p}odds 4d6kh3 15`: exact odds, with a chart
 
+**Saved rolls**
+`/rolls save attack 1d20+7 attack`, then `/roll attack` or `{p}r attack + 2`
+`/rolls list`, `/rolls show`, `/rolls delete`, `/rolls rename`, `/rolls export`, `/rolls import`
+
 **Statistics**
 `/stats me` or `{p}stats`: your rolls, nat 20s and 1s, and how fair your d20 is
 `/stats server`, `/stats bot`: this server's luck; the bot's health
@@ -32,7 +36,7 @@ _COMMANDS = """\
 `/settings notation`: which roller's notation your rolls follow (Roll20, Foundry, Avrae ...)
 Mentioning me works as a prefix everywhere: `@Nazh roll 1d20`.
 
-More: `/help notation`, `/help builder`, `/help stats`."""
+More: `/help notation`, `/help saved`, `/help builder`, `/help stats`."""
 
 _NOTATION = """\
 **Dice** `1d20` `3d6` `d%` (1-100) `4dF` (Fate) `d[2,2,4,4,6,6]` · `(1d4)d6`
@@ -69,6 +73,17 @@ _BUILDER = """\
 
 A builder closes after 10 idle minutes, and opening a new one closes your old one."""
 
+_SAVED = """\
+Save a roll once, then roll it by name anywhere a roll goes:
+`/rolls save attack 1d20+7 attack` (or `{p}rolls save attack 1d20+7 attack`)
+`/roll attack` · `attack + 1d4` · `2#attack` · `max(attack, attack)` · `attack adv`
+**Parameters** `/rolls save smite {{level=1}}d8+{{bonus=0}} radiant`, then `smite`, `smite(3)` or `smite(level=3, bonus=2)`; `{{name}}` without a default must be given
+**Several rolls** `/rolls save full 1d20+7 to hit; 2d6+4 damage` rolls both as `full`
+**Server rolls** `scope:server` (Manage Server, or the role set with `/settings roll-managers`); everyone can roll them. Your own roll of the same name wins; `server:attack` rolls the server's.
+`/rolls list` · `/rolls show smite` (what it rolls) · `/rolls rename` · `/rolls delete`
+`/rolls export` sends a file; `/rolls import file:` reads one (all of it, or nothing)
+Names: 1-32 letters, digits, `_` and `-`, not dice (`d20`), a function, a dialect or a game system. At most 200 rolls per player and 500 per server; saved rolls may use each other, 5 deep."""
+
 _STATS = """\
 Every roll you make is counted (rolls in DMs count under *everywhere*).
 `/stats me [user] [scope]`: rolls, dice by size, nat 20s and 1s against the expected count, \
@@ -81,6 +96,7 @@ your average d20 against 10.5, and a chi-square fairness verdict once there are 
 TOPICS: dict[str, tuple[str, str]] = {
     "commands": ("Nazh: commands", _COMMANDS),
     "notation": ("Nazh: dice notation", _NOTATION),
+    "saved": ("Nazh: saved rolls", _SAVED),
     "builder": ("Nazh: the dice builder", _BUILDER),
     "stats": ("Nazh: statistics and odds", _STATS),
 }
