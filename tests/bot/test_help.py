@@ -25,7 +25,7 @@ async def test_help_lists_the_commands_privately_with_the_prefix(
     (embed,) = outcome.embeds
     assert embed["title"] == "Nazh: commands"
     assert "`!roll 1d20+5 attack`" in embed["description"]
-    assert embed["footer"]["text"] == "Topics: commands, notation, builder, stats"
+    assert embed["footer"]["text"] == "Topics: commands, notation, saved, builder, stats"
     synced = {command["name"] for commands in emu.commands.values() for command in commands}
     for command in re.findall(r"`/(\w+)", embed["description"]):
         assert command in synced, command
@@ -66,7 +66,7 @@ async def test_the_prefix_command_and_a_bare_mention_follow_the_server_prefix(
 
     assert prefixed.embeds[0]["title"] == "Nazh: dice notation"
     assert "`?roll 1d20+5 attack`" in mentioned.embeds[0]["description"]
-    assert unknown.content == "I have help on `commands`, `notation`, `builder`, `stats`."
+    assert unknown.content == "I have help on `commands`, `notation`, `saved`, `builder`, `stats`."
     assert "`!roll 1d20+5 attack`" in elsewhere.embeds[0]["description"]
 
 
