@@ -77,7 +77,7 @@ class Fate(System[FateBound]):
         "Examples: `fate(2)`, `fate(+4)`, `fate(0)`"
     )
     outcomes = tuple(ladder_name(value) for value in range(-_SPAN, _SPAN + 1))
-    typical = "fate(2)"
+    typical = "fate(+2)"
 
     def bind(self, positional: Sequence[str], named: Mapping[str, str]) -> FateBound:
         expect_arguments(self, positional, named, least=0, most=1)

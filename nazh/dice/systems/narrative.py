@@ -211,7 +211,7 @@ class Genesys(System[NarrativeBound]):
         "Examples: `genesys(2g1y 2p1r 1b)`, `genesys(ggy pp k)`, `genesys(2 ability, 2 purple)`"
     )
     outcomes = ("failure", "force", "success")
-    typical = "genesys(2g1y 2p1r 1b)"
+    typical = "genesys(2g 1y 2p 1r 1b)"
 
     def bind(self, positional: Sequence[str], named: Mapping[str, str]) -> NarrativeBound:
         expect_arguments(self, positional, named, least=0, most=MAX_POOL, names=_NAMES)
@@ -311,7 +311,7 @@ class StarWars(Genesys):
         " points, which never cancel. A pool of force dice alone shows its points.\n"
         "Examples: `swrpg(2g1y 2p 1k)`, `swrpg(1w)`, `swrpg(ggy pp)`"
     )
-    typical = "swrpg(2g1y 2p1r 1b)"
+    typical = "swrpg(2g 1y 2p 1r 1b)"
 
 
 def _spreads(bound: NarrativeBound) -> list[int]:
