@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the bot's data and the log here (default: a temporary directory, removed "
         "at exit)",
     )
+    sandbox.add_argument(
+        "--downloads",
+        type=Path,
+        metavar="DIR",
+        help="save the files the bot sends (exports, charts) here (default: a new temporary "
+        "directory, named when the first file arrives and kept at exit)",
+    )
     _add_color(sandbox)
     roll = commands.add_parser(
         "roll",
@@ -193,7 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sandbox":
         from nazh.sandbox.console import run_sandbox
 
-        return run_sandbox(data_dir=args.data_dir, color=use_color(args.color, sys.stdout))
+        return run_sandbox(
+            data_dir=args.data_dir,
+            color=use_color(args.color, sys.stdout),
+            downloads=args.downloads,
+        )
     return _fail(f"unknown command {args.command!r}", 2)
 
 
