@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nazh.dice.systems.core import Mark, SystemDie, integer_argument
+from nazh.dice.systems.core import SystemDie, integer_argument
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -24,15 +24,9 @@ class ShownDie(SystemDie):
     shown: str = ""
 
     def text(self) -> str:
-        """The die as Markdown, marked as `SystemDie.text` marks it."""
-        text = self.shown
-        if self.marks & Mark.EXPLODED:
-            text += "!"
-        if self.marks & (Mark.COUNTED | Mark.BANE):
-            text = f"**{text}**"
-        if self.dropped:
-            text = f"~~{text}~~"
-        return text
+        """The die as Markdown, marked as `SystemDie.text` marks it (whose Markdown has no
+        digit before the face)."""
+        return SystemDie.text(self).replace(str(self.face), self.shown, 1)
 
 
 def integer_parameters(
