@@ -3,7 +3,8 @@
 
 Exact odds: a total below a bound comes from finitely many explosions, so P(total < D) is
 worked out exactly from each die's exploded values below D; every outcome is a difference of
-such probabilities, so the odds are exact (no truncation).
+such probabilities, so the odds are exact (no truncation). The roller stops a die after
+`MAX_CHAIN` (100) explosions, a chance below 4 ** -100 that the odds do not model.
 """
 
 from __future__ import annotations
