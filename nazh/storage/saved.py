@@ -10,6 +10,7 @@ the expressions is the caller's job.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -19,13 +20,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 
+from nazh.storage.saved_cache import CHANNEL, SavedRollCache, payload
 from nazh.storage.schema import saved_rolls
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 
     from sqlalchemy import ColumnElement
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+    from nazh.storage.saved_cache import OwnerKey
 
 __all__ = (
     "MAX_GUILD_ROLLS",
@@ -180,7 +184,7 @@ def _always_open() -> None:
 class SavedRolls:
     """The saved rolls of every player and server (`Storage.saved`)."""
 
-    __slots__ = ("_check_open", "_clock", "_engine")
+    __slots__ = ("_check_open", "_clock", "_engine", "cache")
 
     def __init__(
         self,
@@ -188,27 +192,51 @@ class SavedRolls:
         *,
         check_open: Callable[[], None] = _always_open,
         clock: Callable[[], float] = time.time,
+        cache: SavedRollCache | None = None,
     ) -> None:
         """Use the migrated database of `engine`.
 
-        `check_open` runs before each call and may raise; `clock` gives the time stamps.
+        `check_open` runs before each call and may raise; `clock` gives the time stamps;
+        `cache` keeps what `for_roller` read (see `nazh.storage.saved_cache`; PostgreSQL needs
+        its `SavedRollListener` running for it to be on).
         """
         self._engine = engine
         self._check_open = check_open
         self._clock = clock
+        self.cache = SavedRollCache() if cache is None else cache
 
     async def for_roller(self, user_id: int, guild_id: int | None) -> list[SavedRoll]:
-        """The player's rolls and, unless `guild_id` is None (a DM), the server's, in one query.
+        """The player's rolls and, unless `guild_id` is None (a DM), the server's: from the
+        cache, else in one query.
 
         Sorted by name, the player's before the server's of the same name.
         """
         self._check_open()
-        owners = _owned("user", user_id)
+        self.cache.check()
+        keys: list[OwnerKey] = [("user", user_id)]
         if guild_id is not None:
-            owners = or_(owners, _owned("guild", guild_id))
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(select(*_COLUMNS).where(owners))).all()
-        return sorted(map(_roll, rows), key=lambda roll: (roll.name, roll.scope != "user"))
+            keys.append(("guild", guild_id))
+        cached = [self.cache.get(key) for key in keys]
+        if all(found is not None for found in cached):
+            rolls = [roll for found in cached if found is not None for roll in found]
+        else:
+            generation = self.cache.generation
+            owners = or_(*(_owned(*key) for key in keys))
+            async with self._engine.connect() as connection:
+                rows = (await connection.execute(select(*_COLUMNS).where(owners))).all()
+            rolls = list(map(_roll, rows))
+            self.cache.store(
+                ((key, tuple(r for r in rolls if (r.scope, r.owner_id) == key)) for key in keys),
+                generation,
+            )
+        return sorted(rolls, key=lambda roll: (roll.name, roll.scope != "user"))
+
+    def _changing(self, key: OwnerKey) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        return _changing_owner(self._engine, self.cache, key)
+
+    def forgotten(self) -> None:
+        """Drop every cached roll, after a player was forgotten (`forget_user_rolls`)."""
+        self.cache.invalidate()
 
     async def list_rolls(self, scope: Scope, owner_id: int) -> list[SavedRoll]:
         """The owner's rolls, sorted by name."""
@@ -255,8 +283,7 @@ class SavedRolls:
         limit = roll_limit(scope)
         roll = _new_roll(scope, owner_id, name, expression, author_id, now=int(self._clock()))
         self._check_open()
-        async with self._engine.begin() as connection:
-            await _lock_owner(connection, scope, owner_id)
+        async with self._changing((scope, owner_id)) as connection:
             previous = await connection.scalar(
                 select(saved_rolls.c.expression).where(_named(scope, owner_id, roll.name))
             )
@@ -282,7 +309,7 @@ class SavedRolls:
         name = normalise_name(name)
         _check_scope(scope)
         self._check_open()
-        async with self._engine.begin() as connection:
+        async with self._changing((scope, owner_id)) as connection:
             row = (
                 await connection.execute(
                     delete(saved_rolls).where(_named(scope, owner_id, name)).returning(*_COLUMNS)
@@ -296,8 +323,7 @@ class SavedRolls:
         _check_scope(scope)
         self._check_open()
         now = int(self._clock())
-        async with self._engine.begin() as connection:
-            await _lock_owner(connection, scope, owner_id)
+        async with self._changing((scope, owner_id)) as connection:
             if new != old:
                 taken = (
                     await connection.execute(select(*_COLUMNS).where(_named(scope, owner_id, new)))
@@ -338,8 +364,7 @@ class SavedRolls:
             roll = _new_roll(scope, owner_id, name, expression, author_id, now=now)
             wanted[roll.name] = roll
         self._check_open()
-        async with self._engine.begin() as connection:
-            await _lock_owner(connection, scope, owner_id)
+        async with self._changing((scope, owner_id)) as connection:
             rows = await connection.execute(
                 select(saved_rolls.c.name, saved_rolls.c.expression).where(_owned(scope, owner_id))
             )
@@ -380,6 +405,30 @@ class SavedRolls:
                     ],
                 )
         return ImportResult(len(added), len(changed), len(removed), total)
+
+
+@contextlib.asynccontextmanager
+async def _changing_owner(
+    engine: AsyncEngine, cache: SavedRollCache, key: OwnerKey
+) -> AsyncGenerator[AsyncConnection]:
+    """A transaction changing one owner's rolls: their lock taken, the change announced to other
+    processes (PostgreSQL), and this process's cache of them dropped however it ends."""
+    try:
+        async with engine.begin() as connection:
+            await _lock_owner(connection, *key)
+            await _announce(connection, key)
+            yield connection
+    finally:
+        cache.invalidate(key)
+
+
+async def _announce(connection: AsyncConnection, key: OwnerKey | None) -> None:
+    """Tell the other processes (at commit) that `key`'s rolls, or (None) anyone's, changed."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": payload(key)},
+        )
 
 
 def _new_roll(
@@ -454,6 +503,7 @@ async def forget_user_rolls(connection: AsyncConnection, user_id: int) -> None:
     owners: list[tuple[Scope, int]] = [("user", user_id), *(("guild", guild) for guild in authored)]
     for scope, owner_id in sorted(owners, key=lambda owner: _lock_key(*owner)):
         await _lock_owner(connection, scope, owner_id)
+    await _announce(connection, None)
     await connection.execute(delete(saved_rolls).where(_owned("user", user_id)))
     await connection.execute(
         update(saved_rolls).where(saved_rolls.c.author_id == user_id).values(author_id=None)

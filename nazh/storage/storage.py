@@ -20,6 +20,7 @@ from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
 from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
 from nazh.storage.saved import SavedRolls, forget_user_rolls
+from nazh.storage.saved_cache import SavedRollListener, SqliteChanges
 from nazh.storage.schema import (
     die_totals,
     face_counts,
@@ -101,6 +102,7 @@ class Storage:
         "_user_dialects",
         "_writer",
         "saved",
+        "saved_listener",
     )
 
     def __init__(self, engine: AsyncEngine, *, schema_version: int, flush_interval: float) -> None:
@@ -130,7 +132,10 @@ class Storage:
         self._sequence = 0
         self._unsure: _Batch | None = None
         self.saved = SavedRolls(engine, check_open=self._check_open)
-        """The saved rolls of players and servers (read and written straight through)."""
+        """The saved rolls of players and servers (writes go straight through; reads are cached
+        and invalidated, see `nazh.storage.saved_cache`)."""
+        self.saved_listener: SavedRollListener | None = None
+        """On PostgreSQL, what keeps the saved-roll cache true across processes."""
 
     @classmethod
     async def open(
@@ -159,6 +164,12 @@ class Storage:
         except BaseException:
             await engine.dispose()
             raise
+        if storage.backend == "postgresql":
+            dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            storage.saved_listener = SavedRollListener(dsn, storage.saved.cache)
+            await storage.saved_listener.start()
+        elif engine.url.database not in (None, "", ":memory:"):
+            storage.saved.cache.changes = SqliteChanges(str(engine.url.database))
         storage._flusher = asyncio.create_task(
             storage._flush_periodically(), name="nazh-storage-flusher"
         )
@@ -209,6 +220,8 @@ class Storage:
             return
         self._closed = True
         self._closing.set()
+        if self.saved_listener is not None:
+            await self.saved_listener.close()
         if self._flusher is not None:
             await self._flusher
         try:
@@ -227,6 +240,8 @@ class Storage:
                         delete(flush_marks).where(flush_marks.c.writer == self._writer)
                     )
         finally:
+            if self.saved.cache.changes is not None:
+                self.saved.cache.changes.close()
             await self._engine.dispose()
 
     def record_roll(
@@ -502,11 +517,21 @@ class Storage:
                 self._unsure.recents.pop(user_id, None)
             self._recent_cache.pop(user_id, None)
             self._user_dialects.pop(user_id, None)
-            async with self._engine.begin() as connection:
-                # The order `write_pending` locks rows in, so a flush elsewhere cannot deadlock us.
-                for table in (user_totals, die_totals, face_counts, recent_rolls, user_settings):
-                    await connection.execute(delete(table).where(table.c.user_id == user_id))
-                await forget_user_rolls(connection, user_id)
+            try:
+                async with self._engine.begin() as connection:
+                    # The order `write_pending` locks rows in, so a flush elsewhere cannot
+                    # deadlock us.
+                    for table in (
+                        user_totals,
+                        die_totals,
+                        face_counts,
+                        recent_rolls,
+                        user_settings,
+                    ):
+                        await connection.execute(delete(table).where(table.c.user_id == user_id))
+                    await forget_user_rolls(connection, user_id)
+            finally:
+                self.saved.forgotten()
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query within `PING_TIMEOUT` seconds."""
