@@ -3,7 +3,8 @@ something the notation does not know, so typed rolls cost nothing more."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import collections
+from typing import TYPE_CHECKING, TypeVar
 
 from nazh import dice
 from nazh.dice.dialects import split_dialect_tag
@@ -12,9 +13,28 @@ from nazh.saved.table import SavedTable
 
 if TYPE_CHECKING:
     from nazh.dice.dialects import Dialect
-    from nazh.storage import Storage
+    from nazh.storage import SavedRoll, Storage
 
-__all__ = ("SavedRollsUnavailableError", "expand_text", "load_table", "parse_roll")
+__all__ = (
+    "EXPANDED_CACHE_SIZE",
+    "SavedRollsUnavailableError",
+    "expand_text",
+    "load_table",
+    "parse_roll",
+)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+EXPANDED_CACHE_SIZE = 1024
+"""Rolls read with saved rolls kept parsed, keyed by text, dialect and the saved rolls
+themselves (so a changed saved roll is a new key, never a stale hit)."""
+
+_expanded: collections.OrderedDict[tuple[str, str, tuple[SavedRoll, ...]], dice.Expression] = (
+    collections.OrderedDict()
+)
+_naming: collections.OrderedDict[tuple[str, str], None] = collections.OrderedDict()
+"""Texts (with their dialect) known to name something beyond the notation."""
 
 
 class SavedRollsUnavailableError(dice.DiceError):
@@ -39,19 +59,34 @@ async def parse_roll(
     notation alone finds an unknown name (or a comment with `;` in it, which may be a saved
     roll: `1d20 to hit; dmg`). Raise `DiceError`, or `SavedRollsUnavailableError` when
     storage fails."""
+    if (text, dialect.name) not in _naming:
+        try:
+            parsed = dice.parse(text, dialect)
+        except UnknownNameError:
+            _remember(_naming, (text, dialect.name), None)
+        else:
+            parts = parsed.parts or (parsed,)
+            if not any(";" in (part.comment or "") for part in parts):
+                return parsed
     try:
-        parsed = dice.parse(text, dialect)
-    except UnknownNameError:
-        pass
-    else:
-        parts = parsed.parts or (parsed,)
-        if not any(";" in (part.comment or "") for part in parts):
-            return parsed
-    try:
-        table = await load_table(storage, user_id, guild_id)
+        rolls = tuple(await storage.saved.for_roller(user_id, guild_id))
     except Exception as failure:
         raise SavedRollsUnavailableError from failure
-    return dice.parse(text, dialect, resolve=table.resolve if len(table) else None)
+    if not rolls:
+        return dice.parse(text, dialect)
+    key = (text, dialect.name, rolls)
+    found = _expanded.get(key)
+    if found is None:
+        found = dice.parse(text, dialect, resolve=SavedTable(rolls).resolve)
+    _remember(_expanded, key, found)
+    return found
+
+
+def _remember(cache: collections.OrderedDict[_K, _V], key: _K, value: _V) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > EXPANDED_CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 async def expand_text(
