@@ -5,7 +5,12 @@ emulator in this process. For each: N ``/roll 4d6kh3`` interactions at a fixed r
 speed (interaction-to-callback latency p50/p99, throughput), then RSS after READY with 2,500
 guilds. Prints a table with Nazh/bare ratios.
 
-    .venv/bin/python benchmarks/bot_throughput.py [--count 2000] [--rate 200]
+Then, for Nazh alone on SQLite and on PostgreSQL: ``/roll attack`` (a saved roll of
+``1d20+7 attack``) against ``/roll 1d20+7 attack`` typed out, in alternating full-speed
+rounds; the cost of a roll is 1/throughput, and the saved/typed ratio should be at most 1.2.
+
+    .venv/bin/python benchmarks/bot_throughput.py [--count 2000] [--rate 200] [--saved-only]
+      [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import asyncpg
 
 from nazh.loopback import LoopbackDiscord
 
@@ -49,7 +56,7 @@ def _rss_mib(pid: int) -> float:
 
 
 async def _start_bot(
-    emu: LoopbackDiscord, command: list[str], data_dir: str
+    emu: LoopbackDiscord, command: list[str], data_dir: str, **extra: str
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
@@ -61,6 +68,7 @@ async def _start_bot(
         "NAZH_DATA_DIR": data_dir,
         "NAZH_ROLL_RATE": "1000000/1",
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
     process = await asyncio.create_subprocess_exec(*command, env=env, cwd=data_dir)
     await emu.wait_ready(max_wait=120)
@@ -72,8 +80,8 @@ async def _start_bot(
     raise RuntimeError("the bot never answered")
 
 
-async def _one(emu: LoopbackDiscord, latencies: list[float]) -> None:
-    outcome = await emu.slash("roll", {"expression": "4d6kh3"}, settle=0, max_wait=10)
+async def _one(emu: LoopbackDiscord, latencies: list[float], expression: str = "4d6kh3") -> None:
+    outcome = await emu.slash("roll", {"expression": expression}, settle=0, max_wait=10)
     if outcome.latency is None:
         raise RuntimeError(f"no answer: {outcome}")
     latencies.append(outcome.latency)
@@ -93,14 +101,14 @@ async def _at_rate(emu: LoopbackDiscord, count: int, rate: float) -> tuple[list[
 
 
 async def _full_speed(
-    emu: LoopbackDiscord, count: int, concurrency: int
+    emu: LoopbackDiscord, count: int, concurrency: int, expression: str = "4d6kh3"
 ) -> tuple[list[float], float]:
     latencies: list[float] = []
     queue = iter(range(count))
 
     async def worker() -> None:
         for _ in queue:
-            await _one(emu, latencies)
+            await _one(emu, latencies, expression)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -140,11 +148,110 @@ async def _measure(command: list[str], count: int, rate: float) -> Run:
     )
 
 
+@dataclass
+class SavedRun:
+    typed_throughput: float
+    saved_throughput: float
+    typed_p50: float
+    saved_p50: float
+    typed_p99: float
+    saved_p99: float
+
+
+SAVED = "1d20+7 attack"
+ROUNDS = 3
+
+
+async def _measure_saved(count: int, **env: str) -> SavedRun:
+    """Typed and saved rolls in alternating full-speed rounds against one Nazh process."""
+    typed: list[float] = []
+    saved: list[float] = []
+    rates: dict[str, list[float]] = {"typed": [], "saved": []}
+    with tempfile.TemporaryDirectory() as data_dir:
+        emu = LoopbackDiscord(guilds=1, openapi=False, rate_limit=(1_000_000, 1.0))
+        await emu.start()
+        process = await _start_bot(emu, [sys.executable, "-m", "nazh"], data_dir, **env)
+        try:
+            await emu.wait_commands({"rolls"}, max_wait=60)
+            answer = await emu.slash("rolls save", {"name": "attack", "expression": SAVED})
+            if "Saved" not in answer.content:
+                raise RuntimeError(f"could not save the roll: {answer.content}")
+            for _ in range(ROUNDS):
+                for kind, expression, into in (
+                    ("typed", SAVED, typed),
+                    ("saved", "attack", saved),
+                ):
+                    latencies, rate = await _full_speed(emu, count, 64, expression)
+                    into.extend(latencies)
+                    rates[kind].append(rate)
+        finally:
+            process.terminate()
+            await process.wait()
+            await emu.stop()
+    return SavedRun(
+        typed_throughput=statistics.median(rates["typed"]),
+        saved_throughput=statistics.median(rates["saved"]),
+        typed_p50=statistics.median(typed) * 1000,
+        saved_p50=statistics.median(saved) * 1000,
+        typed_p99=_percentile(typed, 0.99) * 1000,
+        saved_p99=_percentile(saved, 0.99) * 1000,
+    )
+
+
+async def _postgres_database(admin_url: str) -> tuple[str, str]:
+    """A fresh database next to `admin_url`'s: its URL and name."""
+    name = f"nazh_bench_{os.getpid()}"
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", name
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def saved_rows(count: int, postgres: str) -> None:
+    """Print the saved-versus-typed table, on SQLite and on PostgreSQL."""
+    runs = [("SQLite", await _measure_saved(count))]
+    url, name = await _postgres_database(postgres)
+    try:
+        runs.append(("PostgreSQL", await _measure_saved(count, NAZH_DATABASE_URL=url)))
+    finally:
+        await _drop_database(postgres, name)
+    print(f"\n{'saved roll vs typed':<28}{'typed':>12}{'saved':>12}{'saved/typed':>12}")
+    for label, run in runs:
+        cost = run.typed_throughput / run.saved_throughput
+        for metric, typed, saved in (
+            ("throughput /s", run.typed_throughput, run.saved_throughput),
+            ("p50 ms", run.typed_p50, run.saved_p50),
+            ("p99 ms", run.typed_p99, run.saved_p99),
+        ):
+            print(f"{label + ' ' + metric:<28}{typed:>12.2f}{saved:>12.2f}{saved / typed:>12.2f}")
+        print(f"{label + ' cost per roll':<28}{'':>12}{'':>12}{cost:>12.2f}  (target <= 1.20)")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description="Nazh vs a bare lightbulb bot via the emulator.")
     parser.add_argument("--count", type=int, default=2000, help="interactions per phase")
     parser.add_argument("--rate", type=float, default=200.0, help="fixed rate, interactions/s")
+    parser.add_argument("--saved-only", action="store_true", help="only saved versus typed")
+    parser.add_argument(
+        "--postgres",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL URL whose server may hold a scratch database",
+    )
     args = parser.parse_args()
+    if args.saved_only:
+        await saved_rows(args.count, args.postgres)
+        return
     nazh = await _measure([sys.executable, "-m", "nazh"], args.count, args.rate)
     bare = await _measure(
         [sys.executable, str(ROOT / "benchmarks" / "bare_bot.py")], args.count, args.rate
@@ -166,6 +273,7 @@ async def main() -> None:
         f"-> {nazh.full_throughput / bare.full_throughput:.2f}x, {nazh.rate_p99:.1f} ms, "
         f"{nazh.rss_mib / bare.rss_mib:.2f}x"
     )
+    await saved_rows(args.count, args.postgres)
 
 
 if __name__ == "__main__":
