@@ -60,7 +60,8 @@ class Cod(System[CodBound]):
     card = (
         "d10s, 8+ a success; each 10 rolls again (`9again`: 9s too; `8again`: 8s too); `rote`"
         " rerolls every die that failed, once. 5+ successes: **exceptional success**.\n"
-        "A pool of 0 rolls a chance die: only a 10 succeeds, a 1 is a **dramatic failure**.\n"
+        "A pool of 0 rolls a chance die: only a 10 succeeds (it does not roll again), a 1 is a"
+        " **dramatic failure**.\n"
         "Examples: `cod(5)`, `cod(7, 9again)`, `cod(4, rote)`, `cod(0)`"
     )
     outcomes = ("dramatic failure", "failure", "success", "exceptional success")
