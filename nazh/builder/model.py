@@ -101,6 +101,7 @@ class _State:
     modifier: int = 0
     selected: int | None = None
     target: int | None = None
+    label: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ class Build:
     """Index in `terms` of the term the count, keep, explode and advantage steps act on."""
     target: int | None = None
     """The total the player wants to beat, if they set one."""
+    label: str = ""
+    """The comment written after the dice (`attack`), kept from a saved roll it started from."""
     history: tuple[_State, ...] = dataclasses.field(default=(), repr=False)
 
     @property
@@ -124,6 +127,13 @@ class Build:
             sign = "-" if self.modifier < 0 else "+"
             text = f"{text} {sign} {abs(self.modifier)}" if text else str(self.modifier)
         return text
+
+    @property
+    def text(self) -> str:
+        """The notation with the label after it, what a roll or a save uses ('' when empty)."""
+        if self.empty or not self.label:
+            return self.notation
+        return f"{self.notation} {self.label}"
 
     @property
     def empty(self) -> bool:
@@ -149,7 +159,14 @@ class Build:
         if not self.history:
             raise StepRefused("nothing to undo")
         state = self.history[-1]
-        return Build(state.terms, state.modifier, state.selected, state.target, self.history[:-1])
+        return Build(
+            state.terms,
+            state.modifier,
+            state.selected,
+            state.target,
+            state.label,
+            self.history[:-1],
+        )
 
     def check(self, step: Step) -> str | None:
         """Why `step` cannot be taken, or None if it can."""
@@ -164,8 +181,22 @@ class Build:
         state = self._step(step)
         if state == self._state():
             raise StepRefused(_UNCHANGED.get(step.op, "that changes nothing"))
+        return self._then(state)
+
+    def start_from(self, start: Build) -> Build:
+        """The dice, modifier and label of `start` (and its target, if it has one) as one step,
+        its first die selected; raises `StepRefused` when `start` is empty or won't roll."""
+        if start.empty:
+            raise StepRefused("there is nothing to start from")
+        target = self.target if start.target is None else start.target
+        selected = 0 if start.terms else None
+        return self._then(_State(start.terms, start.modifier, selected, target, start.label))
+
+    def _then(self, state: _State) -> Build:
         history = (*self.history, self._state())[-MAX_HISTORY:]
-        built = Build(state.terms, state.modifier, state.selected, state.target, history)
+        built = Build(
+            state.terms, state.modifier, state.selected, state.target, state.label, history
+        )
         if not built.empty:
             try:
                 dice.parse(built.notation)
@@ -174,7 +205,7 @@ class Build:
         return built
 
     def _state(self) -> _State:
-        return _State(self.terms, self.modifier, self.selected, self.target)
+        return _State(self.terms, self.modifier, self.selected, self.target, self.label)
 
     def _step(self, step: Step) -> _State:
         op, value = step.op, step.value

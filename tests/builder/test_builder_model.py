@@ -129,6 +129,35 @@ def test_clear_can_be_undone() -> None:
     assert cleared.undo().notation == build.notation
 
 
+def test_the_label_follows_the_dice_and_lasts_until_cleared() -> None:
+    build = Build((Term(20),), 7, selected=0, label="to hit")
+    assert build.notation == "1d20 + 7"
+    assert build.text == "1d20 + 7 to hit"
+    more = steps(build, Step(Op.MODIFIER, 1), Step(Op.ADVANTAGE))
+    assert more.text == "2d20kh1 + 8 to hit"
+    assert dice.parse(more.text).comment == "to hit"
+    cleared = more.apply(Step(Op.CLEAR))
+    assert (cleared.text, cleared.label) == ("", "")
+    assert cleared.undo().text == more.text
+    assert Build(label="to hit").text == ""
+
+
+def test_starting_from_another_build_is_one_step_undo_comes_back() -> None:
+    before = steps(Build(), Step(Op.DIE, 6), Step(Op.TARGET, 12))
+    start = Build((Term(8, 2), Term(4)), 3, label="smite")
+    started = before.start_from(start)
+    assert started.text == "2d8 + 1d4 + 3 smite"
+    assert started.term == Term(8, 2)
+    assert started.target == 12
+    assert started.undo() == before
+    assert Build().start_from(Build(modifier=4, target=9)).target == 9
+    assert Build().start_from(Build(modifier=4)).selected is None
+    with pytest.raises(StepRefused, match="nothing to start from"):
+        before.start_from(Build(label="smite"))
+    with pytest.raises(StepRefused, match="1,000 dice"):
+        before.start_from(Build((Term(6, 600), Term(8, 600))))
+
+
 def test_a_modifier_alone_is_a_build() -> None:
     build = steps(Build(), Step(Op.MODIFIER, -5))
     assert build.notation == "-5"
