@@ -1,7 +1,8 @@
 """The dice builder: compose a roll with buttons and menus, see it in notation, roll it.
 
-``model`` holds the pure, immutable build and its steps; ``summary`` and ``render`` turn a build
-into the message text; ``view`` is the miru view; ``hub`` opens builders and tracks them.
+``model`` holds the pure, immutable build and its steps; ``saved`` starts a build from a saved
+roll; ``summary`` and ``render`` turn a build into the message text; ``view`` is the miru view;
+``hub`` opens builders and tracks them.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import lightbulb
 import miru
 
 from nazh.builder.view import BuilderView
+from nazh.commands.rolls import saved_for_completion
 from nazh.services import Services
 
 if TYPE_CHECKING:
@@ -59,12 +60,17 @@ class BuilderHub(lightbulb.Loadable):
             await view.end("closed: the builder was switched off")
 
     async def open(self, invocation: Invocation, *, ephemeral: bool) -> BuilderView:
-        """Open a builder for the caller, ending the one they had open."""
+        """Open a builder for the caller, ending the one they had open.
+
+        The caller's and the server's saved rolls are read once here, for the builder to start
+        from (none when storage cannot be read).
+        """
         if self._miru is None:
             raise RuntimeError("the builder hub is not loaded")
         user = invocation.user
+        saved = await saved_for_completion(self.services.storage, user.id, invocation.guild_id)
         previous = self.live.get(user.id)
-        view = BuilderView(self, user, invocation, timeout=self.timeout)
+        view = BuilderView(self, user, invocation, timeout=self.timeout, saved=saved)
         self.live[user.id] = view
         if previous is not None:
             previous.stop()

@@ -24,7 +24,7 @@ def _number(value: float) -> str:
 def _lines(build: Build, summary: Summary | None) -> list[str]:
     if build.empty:
         return ["Pick a die below to start."]
-    lines = [f"`{build.notation}`"]
+    lines = [f"`{build.text.replace('`', 'ˋ')}`"]
     if summary is not None:
         average = "too costly to work out" if summary.mean is None else _number(summary.mean)
         lines.append(f"Range {summary.minimum:,} to {summary.maximum:,} · average {average}")
@@ -42,10 +42,16 @@ def _lines(build: Build, summary: Summary | None) -> list[str]:
 
 
 def describe(
-    build: Build, summary: Summary | None, unavailable: Iterable[tuple[str, str]] = ()
+    build: Build,
+    summary: Summary | None,
+    unavailable: Iterable[tuple[str, str]] = (),
+    notice: str | None = None,
 ) -> str:
-    """The live builder's text; ``unavailable`` pairs a control's name with why it's disabled."""
+    """The live builder's text; ``unavailable`` pairs a control's name with why it's disabled,
+    ``notice`` is a line about the last step."""
     lines = [TITLE, *_lines(build, summary)]
+    if notice is not None:
+        lines.append(f"-# {notice}")
     by_reason: dict[str, list[str]] = {}
     for name, reason in unavailable:
         by_reason.setdefault(reason, []).append(name)

@@ -5,26 +5,40 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import hikari
 import miru
 
+from nazh import dice
 from nazh.builder.model import COMMON_DICE, Build, Op, Step, StepRefused, die_label
 from nazh.builder.render import describe, ended
+from nazh.builder.saved import load
 from nazh.builder.summary import summarize
 from nazh.commands import roll as rolling
+from nazh.commands import rolls
 from nazh.compat import forget_modal
 from nazh.dice.limits import MAX_SIDES
 from nazh.invocation import ComponentInvocation
+from nazh.saved.rules import MAX_NAME_LENGTH
+from nazh.saved.table import SavedTable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from nazh.builder.hub import BuilderHub
     from nazh.invocation import Invocation
+    from nazh.storage import SavedRoll
 
-__all__ = ("KEEP_CHOICES", "BuilderModal", "BuilderView", "SidesModal", "TargetModal")
+__all__ = (
+    "KEEP_CHOICES",
+    "MAX_SAVED_CHOICES",
+    "BuilderModal",
+    "BuilderView",
+    "SaveModal",
+    "SidesModal",
+    "TargetModal",
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,6 +47,11 @@ KEEP_CHOICES = 12
 _MAX_DIGITS = 13
 OTHER = "other"
 """The die select's value that opens the any-size modal."""
+CLEAR = "clear"
+"""The die select's value that clears the build."""
+MAX_SAVED_CHOICES = 25
+"""Saved rolls the start-from select offers (Discord's most options): the player's first."""
+_MAX_LEFT_OUT = 3
 
 
 class _StepButton(miru.Button):
@@ -44,14 +63,11 @@ class _StepButton(miru.Button):
         step: Step,
         label: str | Callable[[Build], str],
         row: int,
-        style: Literal[hikari.ButtonStyle.SECONDARY, hikari.ButtonStyle.DANGER] = (
-            hikari.ButtonStyle.SECONDARY
-        ),
     ) -> None:
         self.step = step
         self.name = label
         text = label if isinstance(label, str) else "-"
-        super().__init__(label=text, custom_id=custom_id, style=style, row=row)
+        super().__init__(label=text, custom_id=custom_id, row=row)
 
     def label_for(self, build: Build) -> str:
         return self.name if isinstance(self.name, str) else self.name(build)
@@ -84,6 +100,8 @@ class _DieSelect(miru.TextSelect):
         value = self.values[0]
         if value == OTHER:
             await self.view.ask(context, SidesModal)
+        elif value == CLEAR:
+            await self.view.take(context, Step(Op.CLEAR))
         else:
             await self.view.take(context, Step(Op.DIE, int(value)))
 
@@ -94,8 +112,14 @@ class _KeepSelect(miru.TextSelect):
         await self.view.take(context, Step(Op.KEEP, int(self.values[0])))
 
 
+class _StartSelect(miru.TextSelect):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.start_from(context, self.values[0])
+
+
 class BuilderModal(miru.Modal):
-    """A modal that asks its builder for one number; stopped, it lets go of the builder."""
+    """A modal that asks for one value for its builder; stopped, it lets go of the builder."""
 
     def __init__(self, builder: BuilderView, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
@@ -140,10 +164,33 @@ class TargetModal(BuilderModal, title="Chance to reach a total"):
             await self.builder.got_target(context, self.target.value or "")
 
 
+class SaveModal(BuilderModal, title="Save this roll"):
+    """Asks for the name to save the build under, as one of the player's saved rolls."""
+
+    name = miru.TextInput(
+        label="Name",
+        placeholder="for example attack: letters, digits, _ and -",
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        required=True,
+        custom_id="name",
+    )
+
+    async def callback(self, context: miru.ModalContext, /) -> None:
+        if self.builder is not None:
+            await self.builder.got_name(context, self.name.value or "")
+
+
 class _TargetButton(miru.Button):
     async def callback(self, context: miru.ViewContext, /) -> None:
         assert isinstance(self.view, BuilderView)
         await self.view.ask(context, TargetModal)
+
+
+class _SaveButton(miru.Button):
+    async def callback(self, context: miru.ViewContext, /) -> None:
+        assert isinstance(self.view, BuilderView)
+        await self.view.ask(context, SaveModal)
 
 
 def _keep_label(keep: int) -> str:
@@ -164,6 +211,28 @@ def _signed(delta: int) -> str:
     return f"+{delta}" if delta > 0 else f"−{-delta}"
 
 
+def _start_options(saved: Sequence[SavedRoll]) -> list[miru.SelectOption]:
+    """The saved rolls to start from, the player's first, each valued by how it is called."""
+    choices = rolls.saved_choices(list(saved), "")[:MAX_SAVED_CHOICES]
+    return [miru.SelectOption(label, call) for label, call in choices]
+
+
+def _code(text: str, limit: int = 60) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"`{shown.replace('`', 'ˋ')}`"
+
+
+async def _answer(context: miru.ViewContext | miru.ModalContext, text: str) -> None:
+    """Answer only the player, pinging no one."""
+    await context.respond(
+        text,
+        flags=hikari.MessageFlag.EPHEMERAL,
+        mentions_everyone=False,
+        user_mentions=False,
+        role_mentions=False,
+    )
+
+
 class BuilderView(miru.View):
     """One player's builder: every control steps the build and re-renders the message.
 
@@ -179,12 +248,17 @@ class BuilderView(miru.View):
         *,
         timeout: float,
         state: Build | None = None,
+        saved: Sequence[SavedRoll] = (),
     ) -> None:
         super().__init__(timeout=timeout, autodefer=False)
         self.hub = hub
         self.owner = owner
         self.opener = opener
         self.state = state or Build()
+        self.saved: Sequence[SavedRoll] = saved
+        """The player's and the server's saved rolls, read when the builder opened (or saved)."""
+        self.notice: str | None = None
+        """A line about the last step, shown until the next one."""
         self.modal: BuilderModal | None = None
         self.ended: str | None = None
         """Why the builder ended, once it has."""
@@ -207,6 +281,9 @@ class BuilderView(miru.View):
             placeholder="Keep some dice",
             row=2,
         )
+        self._start = _StartSelect(
+            options=[], custom_id="build:saved", placeholder="Start from a saved roll…", row=2
+        )
         self._buttons = [
             _StepButton("build:fewer", Step(Op.FEWER), _selected_label("−"), 1),
             _StepButton("build:more", Step(Op.MORE), _selected_label("+"), 1),
@@ -218,17 +295,24 @@ class BuilderView(miru.View):
                 for delta in (-5, -1, 1, 5)
             ),
             _StepButton("build:explode", Step(Op.EXPLODE), self._explode_label, 3),
-            _StepButton("build:clear", Step(Op.CLEAR), "Clear", 4, hikari.ButtonStyle.DANGER),
         ]
+        self._save = _SaveButton(label="Save…", custom_id="build:save", row=4)
         self._undo = _UndoButton(label="Undo", custom_id="build:undo", row=4)
         self._rolls = [
             _RollButton("build:roll", "Roll", 4, private=False),
             _RollButton("build:roll-private", "Roll privately", 4, private=True),
         ]
-        for item in (self._die, *self._buttons[:5], self._keep, *self._buttons[5:]):
-            self.add_item(item)
         self._target = _TargetButton(label="Target…", custom_id="build:target", row=4)
-        for item in (self._undo, *self._rolls, self._target):
+        for item in (
+            self._die,
+            *self._buttons[:5],
+            self._keep,
+            *self._buttons[5:],
+            self._save,
+            self._undo,
+            *self._rolls,
+            self._target,
+        ):
             self.add_item(item)
 
     @staticmethod
@@ -243,21 +327,33 @@ class BuilderView(miru.View):
         state = self.state
         unavailable: list[tuple[str, str]] = []
         self._die.options = self._die_options(unavailable)
-        self._fit_keep(unavailable)
+        if not self._fit_start():
+            self._fit_keep(unavailable)
         for button in self._buttons:
             button.label = button.label_for(state)
             reason = state.check(button.step)
             button.disabled = reason is not None
-            if reason is not None and not (button.step.op is Op.CLEAR and state.empty):
+            if reason is not None:
                 unavailable.append((button.label_for(state), reason))
         self._undo.disabled = not state.can_undo
-        for button in (*self._rolls, self._target):
+        for button in (*self._rolls, self._target, self._save):
             button.disabled = state.empty
         target = state.target
         self._target.label = "Target…" if target is None else f"Target: {target:,}"
         if state.empty:
-            unavailable.append(("Roll, Target", "nothing to roll yet"))
-        return describe(state, summarize(state), dict.fromkeys(unavailable))
+            unavailable.append(("Roll, Target, Save", "nothing to roll yet"))
+        return describe(state, summarize(state), dict.fromkeys(unavailable), self.notice)
+
+    def _fit_start(self) -> bool:
+        """Put the start-from select where the keep select goes, while the build is empty and
+        the player has saved rolls (keeping needs dice); return whether it is there."""
+        options = _start_options(self.saved) if self.state.empty else []
+        shown, hidden = (self._start, self._keep) if options else (self._keep, self._start)
+        if shown not in self.children:
+            self.remove_item(hidden)
+            self.add_item(shown)
+        self._start.options = options
+        return bool(options)
 
     def _die_options(self, unavailable: list[tuple[str, str]]) -> list[miru.SelectOption]:
         state = self.state
@@ -272,6 +368,8 @@ class BuilderView(miru.View):
             else:
                 unavailable.append((die_label(size), reason))
         options.append(miru.SelectOption("Other size…", OTHER))
+        if not state.empty:
+            options.append(miru.SelectOption("Clear: start over", CLEAR))
         return options
 
     def _fit_keep(self, unavailable: list[tuple[str, str]]) -> None:
@@ -296,14 +394,11 @@ class BuilderView(miru.View):
     async def view_check(self, context: miru.ViewContext, /) -> bool:
         if context.user.id == self.owner.id and self.ended is None:
             return True
-        await context.respond(
+        await _answer(
+            context,
             "This builder has ended; use `/build` for a new one."
             if self.ended is not None
             else f"This builder belongs to <@{self.owner.id}>; use `/build` to open your own.",
-            flags=hikari.MessageFlag.EPHEMERAL,
-            mentions_everyone=False,
-            user_mentions=False,
-            role_mentions=False,
         )
         return False
 
@@ -312,20 +407,55 @@ class BuilderView(miru.View):
         try:
             self.state = self.state.apply(step)
         except StepRefused as refused:
-            await context.respond(
-                f"I can't do that: {refused}.",
-                flags=hikari.MessageFlag.EPHEMERAL,
-                mentions_everyone=False,
-                user_mentions=False,
-                role_mentions=False,
-            )
+            await _answer(context, f"I can't do that: {refused}.")
             return
+        self.notice = None
         await self.show(context)
 
     async def undo(self, context: miru.ViewContext) -> None:
         """Take back the last step."""
         with contextlib.suppress(StepRefused):
             self.state = self.state.undo()
+        self.notice = None
+        await self.show(context)
+
+    async def start_from(self, context: miru.ViewContext, call: str) -> None:
+        """Replace the build with what it can hold of the saved roll `call` (with its defaults),
+        saying what it leaves out; or, holding none of it, say so and leave the build alone."""
+        table = SavedTable(self.saved)
+        macro = table.macro(call)
+        if macro is None:
+            await _answer(
+                context, f"I can't find {_code(call)} any more; `/build` shows your saved rolls."
+            )
+            return
+        choice = await self.hub.services.dialect_for(context.guild_id, self.owner.id)
+        try:
+            expression = dice.parse(macro.sample(), choice.dialect, resolve=table.resolve)
+        except dice.DiceError as error:
+            first = str(error).partition("\n")[0]
+            await _answer(context, f"{_code(call)} doesn't roll any more: {first}")
+            return
+        loaded = load(expression)
+        whole = f"`/roll {call}` rolls it whole"
+        if loaded.build.empty:
+            await _answer(
+                context,
+                f"The builder can't hold {_code(call)} ({_code(macro.text)}): {whole}.",
+            )
+            return
+        try:
+            self.state = self.state.start_from(loaded.build)
+        except StepRefused as refused:
+            await _answer(context, f"I can't start from {_code(call)}: {refused}.")
+            return
+        notice = f"Started from {_code(call)}" + (" with its defaults" if macro.params else "")
+        if loaded.left_out:
+            parts = [_code(part) for part in loaded.left_out[:_MAX_LEFT_OUT]]
+            if len(loaded.left_out) > _MAX_LEFT_OUT:
+                parts.append("…")
+            notice += f", without {', '.join(parts)}: the builder can't hold that; {whole}"
+        self.notice = f"{notice}."
         await self.show(context)
 
     async def show(self, context: miru.ViewContext | miru.ModalContext) -> None:
@@ -344,7 +474,7 @@ class BuilderView(miru.View):
         if self._token_running_out():
             await self.show(context)
         invocation = ComponentInvocation(self.hub.services, context)
-        await rolling.roll(invocation, self.state.notation, private=private)
+        await rolling.roll(invocation, self.state.text, private=private)
 
     def _token_running_out(self) -> bool:
         if not self.opener.answers_expire:
@@ -360,8 +490,27 @@ class BuilderView(miru.View):
         return self.modal
 
     async def ask(self, context: miru.ViewContext, kind: type[BuilderModal]) -> None:
-        """Open a modal of `kind` (any die size, target total)."""
+        """Open a modal of `kind` (any die size, target total, name to save under)."""
         await context.respond_with_modal(self.new_modal(kind))
+
+    async def got_name(self, context: miru.ModalContext, name: str) -> None:
+        """Save the build as the player's saved roll `name`, as `/rolls save` does, and read
+        the saved rolls again for the start-from select."""
+        self.modal = None
+        if self.ended is not None:
+            return
+        if rolls.split_scope(name, "me")[1] == "server":
+            await _answer(
+                context,
+                "The builder saves your own rolls; a server roll is saved with "
+                "`/rolls save` and `scope:server`.",
+            )
+            return
+        services = self.hub.services
+        await rolls.save(ComponentInvocation(services, context), name, self.state.text)
+        self.saved = await rolls.saved_for_completion(
+            services.storage, self.owner.id, context.guild_id
+        )
 
     async def got_sides(self, context: miru.ModalContext, text: str) -> None:
         """Pick the die size typed in the modal, or explain why it isn't one."""
@@ -395,12 +544,8 @@ class BuilderView(miru.View):
             or (low is not None and int(cleaned) < low)
         ):
             floor = "" if low is None else f" from {low:,}"
-            await context.respond(
-                f"`{text.strip()[:20]}` isn't {what}: type a whole number{floor}.",
-                flags=hikari.MessageFlag.EPHEMERAL,
-                mentions_everyone=False,
-                user_mentions=False,
-                role_mentions=False,
+            await _answer(
+                context, f"`{text.strip()[:20]}` isn't {what}: type a whole number{floor}."
             )
             return None
         return int(cleaned)

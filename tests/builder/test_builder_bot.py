@@ -3,68 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from nazh.builder import BuilderHub
-from nazh.loopback.protocol import ComponentType, InteractionCallbackType
+from nazh.loopback.protocol import InteractionCallbackType
+from tests.builder.builder_support import (
+    TOTAL,
+    controls,
+    enabled,
+    hub_of,
+    notation,
+    open_builder,
+)
 
 if TYPE_CHECKING:
     from nazh.app import NazhApp
-    from nazh.loopback import LoopbackDiscord, Outcome, StoredMessage
+    from nazh.loopback import LoopbackDiscord, Outcome
     from tests.bot.bot_support import StartApp
-
-Json = dict[str, Any]
-TOTAL = re.compile(r"= `(-?\d+)`")
-
-
-def hub_of(app: NazhApp) -> BuilderHub:
-    return app.miru.get_type_dependency(BuilderHub)
-
-
-def controls(components: list[Json]) -> dict[str, Json]:
-    """Every component by custom id, after checking Discord's layout limits."""
-    assert 1 <= len(components) <= 5
-    found: dict[str, Json] = {}
-    for row in components:
-        assert row["type"] == ComponentType.ACTION_ROW
-        items = row["components"]
-        selects = [c for c in items if c["type"] == ComponentType.STRING_SELECT]
-        assert (len(selects) == 1 and len(items) == 1) or (not selects and 1 <= len(items) <= 5)
-        for item in items:
-            if item["type"] == ComponentType.STRING_SELECT:
-                assert 1 <= len(item["options"]) <= 25
-                assert len({o["value"] for o in item["options"]}) == len(item["options"])
-            assert len(item.get("label") or "") <= 80
-            found[item["custom_id"]] = item
-    return found
-
-
-def enabled(message: StoredMessage | Outcome | None) -> set[str]:
-    assert message is not None
-    return {cid for cid, c in controls(message.components).items() if not c.get("disabled")}
-
-
-def notation(content: str) -> str:
-    found = re.search(r"^`([^`]*)`$", content, re.MULTILINE)
-    assert found, content
-    return found.group(1)
-
-
-async def open_builder(emu: LoopbackDiscord, app: NazhApp, **kwargs: Any) -> StoredMessage:
-    await emu.wait_commands({"build"})
-    outcome = await emu.slash("build", {}, **kwargs)
-    assert outcome.callback_type == InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE
-    assert outcome.ephemeral
-    message = outcome.message
-    assert message is not None
-    for _ in range(100):
-        if app.miru.get_bound_view(message.id) is not None:
-            break
-        await asyncio.sleep(0.01)
-    return message
 
 
 async def test_building_2d20kh1_plus_1d4_plus_5_by_clicks(
@@ -73,7 +29,7 @@ async def test_building_2d20kh1_plus_1d4_plus_5_by_clicks(
     message = await open_builder(emu, app)
     assert "Pick a die below to start." in message.content
     assert enabled(message) == {"build:die"} | {f"build:mod{d:+d}" for d in (-5, -1, 1, 5)}
-    assert "Roll, Target: nothing to roll yet" in message.content
+    assert "Roll, Target, Save: nothing to roll yet" in message.content
 
     picked = await emu.select(message, "build:die", ["20"])
     assert picked.callback_type == InteractionCallbackType.UPDATE_MESSAGE
@@ -206,9 +162,10 @@ async def test_undo_and_clear(emu: LoopbackDiscord, app: NazhApp) -> None:
     assert labels["build:explode"] == "Exploding: on"
     await emu.click(message, "build:undo")
     assert notation(message.content) == "2d8"
-    await emu.click(message, "build:clear")
+    await emu.select(message, "build:die", ["clear"])
     assert "Pick a die below to start." in message.content
-    assert "build:clear" not in enabled(message)
+    die = controls(message.components)["build:die"]
+    assert "clear" not in [option["value"] for option in die["options"]]
     await emu.click(message, "build:undo")
     assert notation(message.content) == "2d8"
     await emu.click(message, "build:undo")

@@ -19,7 +19,7 @@ def test_the_console_builds_and_rolls_with_clicks_and_selects(tmp_path: Path) ->
     try:
         runner.call(sandbox.start())
         # Components are numbered in order: [1] die menu, [2-6] count and advantage,
-        # [7] keep menu, [8-12] modifiers (+5 is 11) and exploding, [13-17] clear, undo, the
+        # [7] keep menu, [8-12] modifiers (+5 is 11) and exploding, [13-17] save, undo, the
         # two rolls and target.
         script = "/build\nselect 1 d20\nclick 4\nselect 1 other\n4\nclick 11\nclick 15\nquit\n"
         out = io.StringIO()
