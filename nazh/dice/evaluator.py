@@ -51,7 +51,8 @@ from nazh.dice.limits import MAX_CHAIN, MAX_DICE, MAX_SIDES, MAX_VALUE
 from nazh.dice.operators import TOO_LARGE, operation
 from nazh.dice.parser import check_pool
 from nazh.dice.readings import NAZH_READINGS
-from nazh.dice.results import RollResult, RollSet
+from nazh.dice.results import RollResult, RollSet, SystemResult
+from nazh.dice.systems import Source
 from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
@@ -133,6 +134,9 @@ def evaluate(expression: Expression, rng: random.Random | None) -> RollResult | 
 
 
 def _run(program: Program, expression: Expression, context: Context) -> RollResult:
+    if expression.system is not None:
+        source = Source(context.faces, context.face)
+        return SystemResult(expression, expression.system.roll(source))
     context.trace = []
     context.computed = {}
     total = whole(program(context))

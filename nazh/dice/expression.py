@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from nazh.dice.evaluator import Program
     from nazh.dice.functions import Resolver
     from nazh.dice.readings import Readings
+    from nazh.dice.systems import SystemCall
 
 __all__ = ("Expression",)
 
@@ -44,7 +45,8 @@ class Expression:
     `readings` is the dialect it was read in; `notes` say how dialect-dependent forms and
     notation-like comments were read.
     An input of several rolls separated by `;` has one `Expression` per roll in `parts`; its
-    own `root` and the facts about it are those of the first roll.
+    own `root` and the facts about it are those of the first roll. A game system's roll has
+    its `system` call (and `root` 0).
     """
 
     __slots__ = (
@@ -65,6 +67,7 @@ class Expression:
         "repeat",
         "root",
         "spare",
+        "system",
         "text",
     )
 
@@ -76,14 +79,21 @@ class Expression:
         *,
         readings: Readings = NAZH_READINGS,
         notes: tuple[str, ...] = (),
+        system: SystemCall | None = None,
     ) -> None:
         self.root = root
+        self.system = system
+        """A game system's call (`fitd(3)`), which is then the whole roll (`root` is 0)."""
         self.repeat = repeat
         self.comment = comment
         self.readings = readings
         self.notes = notes
         self.parts: tuple[Expression, ...] = ()
-        self.body = node_text(root, bang="!" if readings.bang == "explode" else "x")
+        self.body = (
+            system.text
+            if system is not None
+            else node_text(root, bang="!" if readings.bang == "explode" else "x")
+        )
         times = "#" if readings.hash_sign == "repeat" else "x "
         self.text = f"{repeat}{times}{self.body}" if repeat > 1 else self.body
         low, high = bounds(root, readings)
@@ -178,7 +188,10 @@ class Expression:
             if resolve is None
             else parse_inputs(text, readings, resolve)
         )
-        parts = [cls(p.root, p.repeat, p.comment, readings=readings, notes=p.notes) for p in parsed]
+        parts = [
+            cls(p.root, p.repeat, p.comment, readings=readings, notes=p.notes, system=p.system)
+            for p in parsed
+        ]
         if len(parts) == 1:
             return parts[0]
         first = parts[0]

@@ -118,6 +118,7 @@ from nazh.dice.notes import (
 )
 from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.rewrite import map_dice
+from nazh.dice.systems import SystemCall, get_system, split_call
 
 if TYPE_CHECKING:
     from nazh.dice.ast import (
@@ -151,17 +152,39 @@ _DICE_AFTER_SPACE = re.compile(r"\s+\d*[dD](?:\d|%|F\b|\[|\()")
 _MIN_SETS = 2
 
 
+def _whole_kind(parts: list[ParsedInput]) -> str:
+    if len(parts) > 1:
+        return "several rolls"
+    return "a game system's roll" if parts[0].system is not None else "a repeated roll"
+
+
+def _closing(text: str, opening: int, end: int) -> int:
+    """The index of the `)` closing the `(` at `opening`, or -1."""
+    depth = 0
+    for index in range(opening, end):
+        char = text[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
 def _joined(first: dict[str, None], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
 
 
 class ParsedInput(NamedTuple):
-    """What the parser found in one roll of an input."""
+    """What the parser found in one roll of an input; a game-system roll (`fitd(3)`) has its
+    `system` call and a placeholder `root`."""
 
     root: Node
     repeat: int
     comment: str | None
     notes: tuple[str, ...] = ()
+    system: SystemCall | None = None
 
 
 def parse_input(
@@ -395,12 +418,19 @@ class _Parser:
             raise self.fail("dice like `1d20`")
         repeat = self.repeat()
         self.expression_start = self.i
+        system = self.system_call()
+        if system is not None:
+            if self.i < self.n and not self.text[self.i].isspace() and not self.comment_starts():
+                raise self.fail("a space before a comment: a system's roll is a whole roll")
+            self.skip_space()
+            comment = self.comment()
+            return [ParsedInput(Literal(0), repeat, comment, tuple(self.notes), system)]
         root = self.expression()
         if self.readings.spaced_modifiers:
             root = self.spaced(root)
         whole = self.whole
-        if whole is not None and (whole[0] is not root or repeat > 1):
-            kind = "a repeated roll" if len(whole[2]) == 1 else "several rolls"
+        if whole is not None and (whole[0] is not root or (repeat > 1 and whole[2][0].repeat > 1)):
+            kind = _whole_kind(whole[2])
             raise whole[1].error(f"`{whole[1].label}` is {kind}: roll it on its own")
         if self.i < self.n and not self.text[self.i].isspace() and not self.comment_starts():
             raise self.fail("an operator, or a space before a comment")
@@ -429,7 +459,11 @@ class _Parser:
         comment = self.comment()
         if whole is not None:
             return [
-                p._replace(comment=p.comment or comment, notes=_joined(self.notes, p.notes))
+                p._replace(
+                    comment=p.comment or comment,
+                    notes=_joined(self.notes, p.notes),
+                    repeat=p.repeat * repeat,
+                )
                 for p in whole[2]
             ]
         wrapped = self.wrappers.get(id(root))
@@ -643,6 +677,13 @@ class _Parser:
         found = self.macro_name(start, end)
         if found is not None:
             return self.macro(*found, start)
+        system = get_system(word.lower())
+        if system is not None:
+            raise self.error(
+                f"`{word[:30]}` is a game system's roll: roll it on its own, like "
+                f"`{system.typical}`",
+                start,
+            )
         if end >= self.n or text[end] != "(":
             raise UnknownNameError(word[:30], self.text, start + 1, call=False)
         name = word.lower()
@@ -697,6 +738,27 @@ class _Parser:
         self.depth -= 1
         return args, keywords, texts, named
 
+    def system_call(self) -> SystemCall | None:
+        """A game system's call at the start of a roll (`fitd(3)`, `dndstats`), its arguments
+        taken as written and checked by the system; None if no system is named here."""
+        text, start = self.text, self.i
+        end = start
+        while end < self.n and text[end] in _NAME_CHARS:
+            end += 1
+        system = get_system(text[start:end].lower()) if end > start else None
+        if system is None:
+            return None
+        if end < self.n and text[end] == "(":
+            close = _closing(text, end, self.n)
+            if close < 0:
+                raise self.fail("`)` to close the call", self.n)
+            _, positional, named = split_call(text[start : close + 1])
+            self.i = close + 1
+        else:
+            positional, named = [], {}
+            self.i = end
+        return SystemCall(system, system.bind(positional, named))
+
     def macro_name(self, start: int, end: int) -> tuple[Macro, int] | None:
         """The macro named at `start` (its first word ending at `end`) and where its name ends:
         `server:attack` is qualified, and the longest name with `-` in it wins."""
@@ -750,9 +812,9 @@ class _Parser:
         first = parts[0]
         root = first.root
         wrapper = Labelled(Group(root) if isinstance(root, Binary | Unary) else root, macro.name)
-        if len(parts) > 1 or first.repeat > 1:
+        if len(parts) > 1 or first.repeat > 1 or first.system is not None:
             if self.whole is not None:
-                kind = "a repeated roll" if len(parts) == 1 else "several rolls"
+                kind = _whole_kind(parts)
                 raise macro.error(f"`{macro.label}` is {kind}: roll it on its own")
             self.whole = (wrapper, macro, parts)
             return wrapper

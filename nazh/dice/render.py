@@ -384,12 +384,22 @@ def _shorter(
 # -- repetitions ---------------------------------------------------------------------------
 
 
+def _render_systems(rolls: RollSet, max_length: int) -> str:
+    """A set with game-system rolls: each result renders itself, comment first, on its own
+    line, sharing the room equally."""
+    results = rolls.results
+    room = max(0, max_length - len(results)) // max(1, len(results))
+    return "\n".join(result.render(room) for result in results)[:max_length]
+
+
 def render_set(rolls: RollSet, max_length: int) -> str:
     """One line per result, at most `max_length` chars: under an optional comment line for a
     repetition, each after its own comment for several rolls separated by `;`."""
     max_length = max(0, max_length)
     several = bool(rolls.source.parts)
     comment = rolls.comment
+    if any(result.source.system is not None for result in rolls.results):
+        return _render_systems(rolls, max_length)
     notation = f"{rolls.source.repeat}#{_notation(rolls.source.root)}"
     header = f"**{escape_markdown(comment)}:** {notation}\n" if comment and not several else ""
     prefixes = [

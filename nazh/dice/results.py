@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from nazh.dice.render import render_result, render_set
+from nazh.dice.render import escape_markdown, render_result, render_set
 from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from nazh.dice.ast import Dice
     from nazh.dice.expression import Expression
     from nazh.dice.functions import Value
+    from nazh.dice.systems import Outcome, SystemRoll
     from nazh.dice.trace import (
         Entry,
         PoolInfo,
     )
 
-__all__ = ("Die", "DieFlag", "RollResult", "RollSet", "Rolled")
+__all__ = ("Die", "DieFlag", "RollResult", "RollSet", "Rolled", "SystemResult")
 
 
 class Die:
@@ -249,6 +250,48 @@ class RollResult:
 
     def __repr__(self) -> str:
         return f"RollResult({self.expression!r}, total={self.total})"
+
+
+class SystemResult(RollResult):
+    """One game-system roll (`fitd(3)`): its `roll` holds the dice in the system's groups and
+    its `outcome`; `total` is the system's number, or 0 when it has none (a Blades roll)."""
+
+    __slots__ = ("roll",)
+
+    def __init__(self, source: Expression, roll: SystemRoll) -> None:
+        super().__init__(source, roll.total if roll.total is not None else 0, [])
+        self.roll = roll
+
+    @property
+    def outcome(self) -> Outcome:
+        """The outcome: its name, rank (higher is better) and reason."""
+        return self.roll.outcome
+
+    @property
+    def dice(self) -> tuple[Die, ...]:
+        if self._dice is None:
+            self._dice = tuple(
+                Die(die.sides, die.face, flags=DROPPED if die.dropped else 0)
+                for die in self.roll.dice
+            )
+        return self._dice
+
+    @property
+    def successes(self) -> int | None:
+        return None
+
+    def _crit_fumble(self) -> tuple[bool, bool]:
+        return False, False
+
+    def render(self, max_length: int = 2000) -> str:
+        """The system's line, after the comment: ``**sneak:** fitd(3) (2, 5, **6**) =
+        **success**``."""
+        comment = self.comment
+        prefix = f"**{escape_markdown(comment)}:** " if comment else ""
+        return prefix + self.roll.render(max(0, max_length - len(prefix)))
+
+    def __repr__(self) -> str:
+        return f"SystemResult({self.expression!r}, outcome={self.outcome.name!r})"
 
 
 class RollSet:

@@ -13,7 +13,7 @@ import enum
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from nazh.dice.entropy import seeded_source, system_face, system_faces
 from nazh.dice.errors import DiceError, LimitError
@@ -35,6 +35,7 @@ __all__ = (
     "Outcome",
     "Source",
     "System",
+    "SystemCall",
     "SystemDie",
     "SystemRoll",
     "UsageError",
@@ -311,6 +312,27 @@ class System(ABC, Generic[B]):
     def usage_error(self, problem: str) -> UsageError:
         """A `UsageError`: `problem`, then the usage."""
         return UsageError(f"{problem} (usage: `{self.usage}`)")
+
+
+@dataclass(frozen=True, slots=True)
+class SystemCall:
+    """A system's call as the parser read it: the system and its checked arguments."""
+
+    system: System[Any]
+    bound: Bound
+
+    @property
+    def text(self) -> str:
+        """The normalised call (`fitd(3)`)."""
+        return self.bound.call
+
+    def roll(self, source: Source) -> SystemRoll:
+        """Roll it."""
+        return self.system.roll(self.bound, source)
+
+    def outcome_odds(self) -> dict[str, Fraction]:
+        """The exact odds of its outcomes (see `System.outcome_odds`)."""
+        return self.system.outcome_odds(self.bound)
 
 
 def refuse_odds(reason: str) -> None:

@@ -1,0 +1,98 @@
+"""Game-system calls read by the parser and rolled by the engine, alone, repeated, saved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from dice_support import Scripted
+
+from nazh.dice import DiceError, Expression, ParseError, RollSet, roll
+from nazh.dice.dialects import get_dialect
+from nazh.dice.functions import builtin
+from nazh.dice.macros import Macro, MacroError
+from nazh.dice.results import SystemResult
+
+if TYPE_CHECKING:
+    from nazh.dice.functions import Function
+
+
+def system_result(text: str, faces: list[int]) -> SystemResult:
+    result = roll(text, rng=Scripted(faces))
+    assert isinstance(result, SystemResult)
+    return result
+
+
+def test_a_system_call_is_a_whole_roll_with_an_outcome() -> None:
+    result = system_result("fitd(3) sneaking past", [2, 5, 6])
+    assert result.outcome.name == "success"
+    assert result.render() == "**sneaking past:** fitd(3) (2, 5, **6**) = **success**"
+    assert [(die.sides, die.face) for die in result.dice] == [(6, 2), (6, 5), (6, 6)]
+    assert result.expression == "fitd(3)"
+    pbta = system_result("pbta(+1)", [4, 5])
+    assert (pbta.total, pbta.outcome.name) == (10, "strong hit")
+    assert pbta.outcome.rank > system_result("pbta(1)", [1, 2]).outcome.rank
+
+
+def test_a_bare_system_name_and_a_case_insensitive_one() -> None:
+    assert system_result("dndstats", [3] * 24).roll.total == 6 * 9
+    assert system_result("FITD(1)", [6]).outcome.name == "success"
+
+
+def test_repeated_and_several_system_rolls() -> None:
+    rolled = roll("3#fitd(1) go", rng=Scripted([1, 4, 6]))
+    assert isinstance(rolled, RollSet)
+    names = [r.outcome.name for r in rolled.results if isinstance(r, SystemResult)]
+    assert names == ["failure", "partial success", "success"]
+    assert rolled.render().splitlines()[0] == "**go:** fitd(1) (**1**) = **failure**"
+    mixed = roll("fitd(1); 1d6", rng=Scripted([6, 3]))
+    assert isinstance(mixed, RollSet)
+    assert mixed.render().splitlines() == ["fitd(1) (**6**) = **success**", "1d6 (3) = `3`"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("fitd(3)+1", "a system's roll is a whole roll"),
+        ("1 + fitd(2)", "`fitd` is a game system's roll: roll it on its own"),
+        ("fitd(3", "`)` to close the call"),
+        ("fitd(x)", "must be a whole number, not `x`"),
+        ("pbta(1, 2)", "arguments, not 2"),
+    ],
+)
+def test_bad_system_calls_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(DiceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        roll(text)
+
+
+def test_a_saved_roll_may_be_a_system_call_with_parameters() -> None:
+    sneak = Macro.define("sneak", "fitd({dice=2}) sneak")
+    table = {"sneak": sneak}
+
+    def resolve(name: str) -> Function | Macro | None:
+        return builtin(name) or table.get(name)
+
+    expression = Expression.from_text("sneak(3)", get_dialect("nazh"), resolve)
+    assert expression.system is not None
+    assert expression.text == "fitd(3)"
+    assert expression.comment == "sneak"
+    repeated = Expression.from_text("2#sneak", get_dialect("nazh"), resolve)
+    assert repeated.repeat == 2
+    with pytest.raises(MacroError, match="is a game system's roll: roll it on its own"):
+        Expression.from_text("sneak + 1", get_dialect("nazh"), resolve)
+
+
+def test_a_system_call_parses_in_every_dialect() -> None:
+    for dialect in ("nazh", "roll20", "avrae", "foundry", "dicemaiden", "rpg-dice-roller"):
+        assert system_result_in(dialect).outcome.name == "strong hit"
+
+
+def system_result_in(dialect: str) -> SystemResult:
+    result = roll("pbta(0)", rng=Scripted([6, 6]), dialect=dialect)
+    assert isinstance(result, SystemResult)
+    return result
+
+
+def test_an_unclosed_comment_after_a_call_is_still_a_comment() -> None:
+    with pytest.raises(ParseError):
+        roll("fitd(3)x")
