@@ -57,7 +57,7 @@ def test_repeated_and_several_system_rolls() -> None:
         ("1 + fitd(2)", "`fitd` is a game system's roll: roll it on its own"),
         ("fitd(3", "`)` to close the call"),
         ("fitd(x)", "must be a whole number, not `x`"),
-        ("pbta(1, 2)", "pbta takes 1 argument, not 2"),
+        ("pbta(1, 2)", "pbta takes 0 to 1 argument, not 2"),
     ],
 )
 def test_bad_system_calls_say_what_is_wrong(text: str, message: str) -> None:
