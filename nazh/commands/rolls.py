@@ -316,7 +316,13 @@ async def _import(
         except SavedRollError as error:
             return f"roll {number} of the file: {error}"
     try:
-        result = await services.storage.saved.import_rolls(scope, owner_id, pairs, replace=replace)
+        result = await services.storage.saved.import_rolls(
+            scope,
+            owner_id,
+            pairs,
+            replace=replace,
+            author_id=invocation.user.id if scope == "guild" else None,
+        )
     except SavedRollLimitError as error:
         return (
             f"it would make {error.resulting} saved rolls, and at most {error.limit} can be "
