@@ -159,7 +159,9 @@ class Dialect:
 
     maiden_options: bool
     """Whether Dice Maiden's letter options read as modifiers: `t` target (successes), `ie`
-    explode indefinitely, `ir` reroll indefinitely, `b` count botches."""
+    explode indefinitely, `ir` reroll indefinitely, `b` count botches; and its alias
+    shorthands as what they stand for (`4cod` → `cod(4)`, `+d20` → `2d20kh1`; see
+    `nazh.dice.systems.dicemaiden`)."""
 
 
 NAZH = Dialect(

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nazh.dice.readings import Readings
 
 __all__ = (
+    "alias_note",
     "bang_note",
     "bare_keep_note",
     "bare_point_note",
@@ -133,6 +134,13 @@ def percentile_note(readings: Readings) -> str:
     if readings.percentile == "tens":
         return '`d%` read as "a tens die: 0, 10, ..., 90"; Nazh reads "1 to 100"'
     return '`d%` read as "1 to 100"; Avrae reads a tens die (0, 10, ..., 90)'
+
+
+def alias_note(written: str, meaning: str) -> str:
+    """A Dice Maiden shorthand read as what it stands for."""
+    shown = written.strip()
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return f"Dice Maiden's `{shown}` read as `{meaning.strip()[:80]}`"
 
 
 def hash_note(readings: Readings) -> str:

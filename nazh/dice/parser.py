@@ -95,6 +95,7 @@ from nazh.dice.macros import (
     reads_as_dice,
 )
 from nazh.dice.notes import (
+    alias_note,
     bang_note,
     bare_keep_note,
     bare_point_note,
@@ -119,6 +120,7 @@ from nazh.dice.notes import (
 from nazh.dice.readings import NAZH_READINGS
 from nazh.dice.rewrite import map_dice
 from nazh.dice.systems import SystemCall, get_system, split_call
+from nazh.dice.systems.dicemaiden import dicemaiden_alias
 
 if TYPE_CHECKING:
     from nazh.dice.ast import (
@@ -150,6 +152,17 @@ _ROLL_START = re.compile(r"\s*(?:[-+(){]|\.?\d|[dD](?:\d|%|F\b|\[|\()|[A-Za-z_]\
 _MACRO_START = re.compile(r"\s*((?:[A-Za-z_]\w*:)?[A-Za-z_][\w-]*)")
 _DICE_AFTER_SPACE = re.compile(r"\s+\d*[dD](?:\d|%|F\b|\[|\()")
 _MIN_SETS = 2
+
+
+def _maiden_alias(text: str, readings: Readings, resolve: Resolver) -> str | None:
+    """Dice Maiden's shorthands written out (`4cod` → `cod(4)`) where the dialect reads them,
+    unless the roll starts with a macro's name (a saved `attack` beats `attack +5`)."""
+    if not readings.maiden_options:
+        return None
+    word = _MACRO_START.match(text)
+    if word is not None and isinstance(resolve(word.group(1).lower()), Macro):
+        return None
+    return dicemaiden_alias(text)
 
 
 def _whole_kind(parts: list[ParsedInput]) -> str:
@@ -204,7 +217,11 @@ def parse_inputs(
     `LimitError` (`MacroError` for a macro call) if it is not acceptable."""
     if len(text) > MAX_INPUT_LENGTH:
         raise LimitError(f"a roll is limited to {MAX_INPUT_LENGTH:,} characters")
-    found, _ = _parse_rolls(text, readings, resolve, (), _Budget())
+    alias = _maiden_alias(text, readings, resolve)
+    found, _ = _parse_rolls(alias or text, readings, resolve, (), _Budget())
+    if alias is not None:
+        note = alias_note(text, alias)
+        found = [(start, p._replace(notes=(note, *p.notes))) for start, p in found]
     parsed = tuple(p for _, p in found)
     if len(parsed) > 1 and any(p.repeat > 1 for p in parsed):
         at = next(start for start, p in found if p.repeat > 1)

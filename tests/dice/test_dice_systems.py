@@ -96,3 +96,27 @@ def system_result_in(dialect: str) -> SystemResult:
 def test_an_unclosed_comment_after_a_call_is_still_a_comment() -> None:
     with pytest.raises(ParseError):
         roll("fitd(3)x")
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [("4cod", "cod(4)"), ("fitd2", "fitd(2)"), ("attack +5", "dnd(5)"), ("6yz", "yz(6)")],
+)
+def test_dice_maiden_shorthands_are_system_calls_in_its_dialect(text: str, call: str) -> None:
+    expression = Expression.from_text(text, get_dialect("dicemaiden"))
+    assert expression.system is not None
+    assert expression.text == call
+    assert expression.notes[0] == f"Dice Maiden's `{text}` read as `{call}`"
+    with pytest.raises(DiceError):
+        Expression.from_text(text, get_dialect("nazh"))
+
+
+def test_a_saved_roll_beats_a_dice_maiden_shorthand() -> None:
+    attack = Macro.define("attack", "1d20+7 attack")
+
+    def resolve(name: str) -> Function | Macro | None:
+        return builtin(name) or {"attack": attack}.get(name)
+
+    expression = Expression.from_text("attack +5", get_dialect("dicemaiden"), resolve)
+    assert expression.system is None
+    assert expression.text == "(1d20 + 7)[attack] + 5"
