@@ -51,6 +51,7 @@ async def eventually(check: Any, within: float = 2.0) -> None:
 async def test_a_second_read_is_served_from_memory(storage: Storage, queries: list[str]) -> None:
     await storage.saved.save("user", 1, "attack", "1d20+7")
     await storage.saved.save("guild", 10, "init", "1d20+2")
+    await asyncio.sleep(0.2)  # the saves' own notifications (PostgreSQL) arrive meanwhile
     first = await storage.saved.for_roller(1, 10)
     before = len(queries)
     assert await storage.saved.for_roller(1, 10) == first
