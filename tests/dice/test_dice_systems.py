@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,6 +14,7 @@ from nazh.dice.dialects import get_dialect
 from nazh.dice.functions import builtin
 from nazh.dice.macros import Macro, MacroError
 from nazh.dice.results import SystemResult
+from nazh.dice.systems import SYSTEMS, split_call
 
 if TYPE_CHECKING:
     from nazh.dice.functions import Function
@@ -120,3 +123,13 @@ def test_a_saved_roll_beats_a_dice_maiden_shorthand() -> None:
     expression = Expression.from_text("attack +5", get_dialect("dicemaiden"), resolve)
     assert expression.system is None
     assert expression.text == "(1d20 + 7)[attack] + 5"
+
+
+def test_every_system_in_the_readme_table_rolls_as_that_system() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Game systems", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^\| `([^`]+)` \|", section, re.MULTILINE)
+    assert sorted(split_call(e)[0] for e in examples) == sorted(SYSTEMS)
+    for example in examples:
+        result = roll(example)
+        assert isinstance(result, SystemResult), example
