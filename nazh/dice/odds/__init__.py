@@ -16,13 +16,22 @@ from nazh.dice.odds.budget import budget_overrun
 from nazh.dice.odds.compile import total_weights
 from nazh.dice.odds.cost import check_cost
 from nazh.dice.odds.distribution import NO_MASS, Distribution
+from nazh.dice.odds.outcomes import check_outcome_odds, has_symbols, outcome_odds, symbol_odds
 from nazh.dice.odds.refusal import odds_refusal
 
 if TYPE_CHECKING:
     from nazh.dice.dialects import Dialect
     from nazh.dice.expression import Expression
 
-__all__ = ("Distribution", "check_odds", "distribution")
+__all__ = (
+    "Distribution",
+    "check_odds",
+    "check_outcome_odds",
+    "distribution",
+    "has_symbols",
+    "outcome_odds",
+    "symbol_odds",
+)
 
 
 def check_odds(source: str | Expression, dialect: Dialect | str = "nazh") -> Expression:
