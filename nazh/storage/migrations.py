@@ -108,6 +108,19 @@ def _saved_rolls(op: Operations) -> None:
     op.add_column("guild_settings", Column("roll_manager_role", BigInteger, nullable=True))
 
 
+def _game_systems(op: Operations) -> None:
+    op.create_table(
+        "outcome_counts",
+        Column("user_id", BigInteger, primary_key=True),
+        Column("guild_id", BigInteger, primary_key=True),
+        Column("system", Text, primary_key=True),
+        Column("outcome", Text, primary_key=True),
+        Column("n", BigInteger, nullable=False),
+    )
+    op.create_index("outcome_counts_guild", "outcome_counts", ["guild_id", "system"])
+    op.add_column("guild_settings", Column("system", Text, nullable=True))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -142,6 +155,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "primary-key columns NOT NULL on SQLite too", _primary_keys_not_null),
     Migration(4, "notation dialects of servers and players", _dialect_settings),
     Migration(5, "saved rolls of players and servers, and who may manage a server's", _saved_rolls),
+    Migration(6, "game-system outcomes of players, and the game system of servers", _game_systems),
 )
 
 _CREATE_VERSION_TABLE = text(

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 __all__ = ("FATE_SIDES", "MAX_FACE_TRACKED_SIDES", "PendingStats")
 
@@ -26,7 +26,7 @@ class PendingStats:
     database.
     """
 
-    __slots__ = ("dice", "dice_rolled", "faces", "rolls", "users")
+    __slots__ = ("dice", "dice_rolled", "faces", "outcomes", "rolls", "users")
 
     def __init__(self) -> None:
         self.faces: dict[tuple[int, int, int, int], int] = {}
@@ -35,14 +35,23 @@ class PendingStats:
         """(user, guild, sides) -> [count, sum of faces]."""
         self.users: dict[tuple[int, int], list[int]] = {}
         """(user, guild) -> [rolls, dice, natural 20s, natural 1s on d20s]."""
+        self.outcomes: dict[tuple[int, int, str, str], int] = {}
+        """(user, guild, game system, outcome) -> count."""
         self.rolls = 0
         self.dice_rolled = 0
 
     def __bool__(self) -> bool:
         return self.rolls > 0
 
-    def add_roll(self, guild_id: int, user_id: int, dice: Iterable[tuple[int, int]]) -> None:
-        """Count one roll of `dice`, given as (sides, face) pairs; `ValueError` if one is bogus."""
+    def add_roll(
+        self,
+        guild_id: int,
+        user_id: int,
+        dice: Iterable[tuple[int, int]],
+        outcomes: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """Count one roll of `dice`, given as (sides, face) pairs, and the `outcomes` of its game
+        system rolls as (system, outcome) names; `ValueError` if one is bogus."""
         counts = Counter(dice)
         for sides, face in counts:
             if sides == FATE_SIDES:
@@ -50,6 +59,8 @@ class PendingStats:
                     raise ValueError(f"face {face} is not on a Fate die")
             elif sides < 0 or not 1 <= face <= sides:
                 raise ValueError(f"face {face} is not on a d{sides}")
+        if outcomes:
+            self._add_outcomes(guild_id, user_id, outcomes)
         rolled = counts.total()
         user_key = (user_id, guild_id)
         user = self.users.get(user_key)
@@ -74,8 +85,20 @@ class PendingStats:
                 face_key = (user_id, guild_id, sides, face)
                 faces[face_key] = faces.get(face_key, 0) + n
 
+    def _add_outcomes(
+        self, guild_id: int, user_id: int, outcomes: Sequence[tuple[str, str]]
+    ) -> None:
+        for system, outcome in outcomes:
+            if not system or not outcome:
+                raise ValueError("a game system outcome needs a system and an outcome name")
+        counted = self.outcomes
+        for system, outcome in outcomes:
+            key = (user_id, guild_id, system, outcome)
+            counted[key] = counted.get(key, 0) + 1
+
     def discard_user(self, user_id: int) -> None:
         """Drop everything pending about `user_id` (the bot-wide totals keep their counts)."""
         self.faces = {key: n for key, n in self.faces.items() if key[0] != user_id}
         self.dice = {key: v for key, v in self.dice.items() if key[0] != user_id}
         self.users = {key: v for key, v in self.users.items() if key[0] != user_id}
+        self.outcomes = {key: n for key, n in self.outcomes.items() if key[0] != user_id}

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Float, cast, func, select
 
 from nazh.storage.pending import FATE_SIDES
-from nazh.storage.schema import bot_totals, die_totals, face_counts, user_totals
+from nazh.storage.schema import bot_totals, die_totals, face_counts, outcome_counts, user_totals
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy import ColumnElement
     from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +22,10 @@ __all__ = ("read_server_stats", "read_totals", "read_user_stats")
 
 def _faces_of(sides: int) -> range:
     return range(-1, 2) if sides == FATE_SIDES else range(1, sides + 1)
+
+
+def _most_first(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    return sorted(counts, key=lambda item: (-item[1], item[0]))
 
 
 async def read_user_stats(
@@ -70,6 +76,19 @@ async def read_user_stats(
         sides: MappingProxyType({face: counts.get(face, 0) for face in _faces_of(sides)})
         for sides, counts in sorted(seen.items())
     }
+
+    by_system: dict[str, dict[str, int]] = {}
+    per_outcome = await connection.execute(
+        select(outcome_counts.c.system, outcome_counts.c.outcome, func.sum(outcome_counts.c.n))
+        .where(*scope(outcome_counts.c.user_id, outcome_counts.c.guild_id))
+        .group_by(outcome_counts.c.system, outcome_counts.c.outcome)
+    )
+    for system, outcome, n in per_outcome:
+        by_system.setdefault(system, {})[outcome] = int(n)
+    ranked = _most_first((system, sum(counts.values())) for system, counts in by_system.items())
+    outcomes = {
+        system: MappingProxyType(dict(sorted(by_system[system].items()))) for system, _ in ranked
+    }
     return UserStats(
         user_id=user_id,
         guild_id=guild_id,
@@ -80,6 +99,7 @@ async def read_user_stats(
         dice_by_size=MappingProxyType(dict(sorted(dice_by_size.items()))),
         sum_by_size=MappingProxyType(dict(sorted(sum_by_size.items()))),
         faces=MappingProxyType(faces),
+        outcomes=MappingProxyType(outcomes),
     )
 
 
@@ -110,6 +130,13 @@ async def read_server_stats(
         die_totals.c.n >= min_d20,
     )
 
+    systems = await connection.execute(
+        select(outcome_counts.c.system, func.sum(outcome_counts.c.n))
+        .where(outcome_counts.c.guild_id == guild_id)
+        .group_by(outcome_counts.c.system)
+    )
+    system_rolls = _most_first((system, int(n)) for system, n in systems)
+
     async def ranking(*order: ColumnElement[Any]) -> tuple[D20Average, ...]:
         result = await connection.execute(eligible.order_by(*order).limit(top))
         return tuple(D20Average(user, int(n), int(total) / int(n)) for user, n, total in result)
@@ -123,6 +150,7 @@ async def read_server_stats(
         luckiest=await ranking(mean.desc(), die_totals.c.user_id),
         unluckiest=await ranking(mean.asc(), die_totals.c.user_id),
         min_d20=min_d20,
+        system_rolls=MappingProxyType(dict(system_rolls)),
     )
 
 

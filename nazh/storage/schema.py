@@ -14,6 +14,7 @@ __all__ = (
     "flush_marks",
     "guild_settings",
     "metadata",
+    "outcome_counts",
     "recent_rolls",
     "saved_rolls",
     "schema_version",
@@ -51,6 +52,17 @@ die_totals = Table(
     Index("die_totals_guild", "guild_id", "sides"),
 )
 
+outcome_counts = Table(
+    "outcome_counts",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("guild_id", BigInteger, primary_key=True),
+    Column("system", Text, primary_key=True),
+    Column("outcome", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Index("outcome_counts_guild", "guild_id", "system"),
+)
+
 user_totals = Table(
     "user_totals",
     metadata,
@@ -86,6 +98,7 @@ guild_settings = Table(
     Column("prefix", Text, nullable=True),
     Column("dialect", Text, nullable=True),
     Column("roll_manager_role", BigInteger, nullable=True),
+    Column("system", Text, nullable=True),
 )
 
 user_settings = Table(

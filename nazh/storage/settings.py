@@ -17,3 +17,5 @@ class GuildSettings:
     """The notation dialect of the server's rolls, None for the default."""
     roll_manager_role: int | None = None
     """The role allowed to manage the server's saved rolls, None when none is set."""
+    system: str | None = None
+    """The name of the server's game system (``fitd``), None when it has not chosen one."""

@@ -32,6 +32,9 @@ class UserStats:
     faces: Mapping[int, Mapping[int, int]]
     """Die size -> face -> times rolled, every face listed (zeros included), for Fate dice and
     dice up to d100 that were rolled at least once."""
+    outcomes: Mapping[str, Mapping[str, int]]
+    """Game system name -> outcome name -> times rolled, the systems rolled most first (ties by
+    name), the outcomes by name; only outcomes that happened are listed."""
 
     @property
     def d20_rolled(self) -> int:
@@ -82,6 +85,9 @@ class ServerStats:
     unluckiest: tuple[D20Average, ...]
     """Lowest average d20 first, same eligibility (may overlap `luckiest` in a small guild)."""
     min_d20: int
+    system_rolls: Mapping[str, int]
+    """Game system name -> its rolls here (each result of `3#pbta(1)` counts), most first (ties
+    by name)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from nazh.storage.schema import (
     face_counts,
     flush_marks,
     guild_settings,
+    outcome_counts,
     recent_rolls,
     user_settings,
     user_totals,
@@ -35,7 +36,7 @@ from nazh.storage.urls import resolve_url
 from nazh.storage.writes import put_rows, write_pending
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sqlalchemy import URL, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -245,16 +246,24 @@ class Storage:
             await self._engine.dispose()
 
     def record_roll(
-        self, *, guild_id: int | None, user_id: int, dice: Iterable[tuple[int, int]]
+        self,
+        *,
+        guild_id: int | None,
+        user_id: int,
+        dice: Iterable[tuple[int, int]],
+        outcomes: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """Count one roll of `dice`, (sides, face) pairs with sides 0 for Fate dice (-1/0/+1).
+        """Count one roll of `dice`, (sides, face) pairs with sides 0 for Fate dice (-1/0/+1),
+        and the `outcomes` of its game-system rolls, (system, outcome) names like
+        ``("fitd", "partial success")``, one pair per system roll.
 
         Memory only; the flusher writes it. `guild_id` None (a DM) is stored as guild 0.
-        Raises `ValueError` for a face that is not on its die, `StorageClosedError` after close.
+        Raises `ValueError` for a face that is not on its die or an empty name (and counts
+        nothing), `StorageClosedError` after close.
         """
         if self._closed:
             raise StorageClosedError("record_roll after Storage.close")
-        self._pending.add_roll(guild_id or 0, user_id, dice)
+        self._pending.add_roll(guild_id or 0, user_id, dice, outcomes)
 
     async def flush(self) -> None:
         """Write pending statistics in one transaction; on failure keep them and re-raise.
@@ -422,6 +431,7 @@ class Storage:
                         guild_settings.c.prefix,
                         guild_settings.c.dialect,
                         guild_settings.c.roll_manager_role,
+                        guild_settings.c.system,
                     ).where(guild_settings.c.guild_id == guild_id)
                 )
             ).first()
@@ -429,7 +439,10 @@ class Storage:
             GuildSettings()
             if row is None
             else GuildSettings(
-                prefix=row.prefix, dialect=row.dialect, roll_manager_role=row.roll_manager_role
+                prefix=row.prefix,
+                dialect=row.dialect,
+                roll_manager_role=row.roll_manager_role,
+                system=row.system,
             )
         )
         self._guilds[guild_id] = found
@@ -450,6 +463,13 @@ class Storage:
         """Set the notation dialect of the guild's rolls; None restores the default."""
         current = await self.guild_settings(guild_id)
         await self._put_guild(guild_id, dataclasses.replace(current, dialect=dialect))
+
+    async def set_guild_system(self, guild_id: int, system: str | None) -> None:
+        """Set the name of the guild's game system (``fitd``); None clears it."""
+        if system is not None and not system.strip():
+            raise ValueError("a game system name cannot be blank; use None for none")
+        current = await self.guild_settings(guild_id)
+        await self._put_guild(guild_id, dataclasses.replace(current, system=system))
 
     async def set_roll_manager_role(self, guild_id: int, role_id: int | None) -> None:
         """Set the role allowed to manage the guild's saved rolls; None removes it."""
@@ -525,6 +545,7 @@ class Storage:
                         user_totals,
                         die_totals,
                         face_counts,
+                        outcome_counts,
                         recent_rolls,
                         user_settings,
                     ):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from nazh.storage.schema import bot_totals, die_totals, face_counts, user_totals
+from nazh.storage.schema import bot_totals, die_totals, face_counts, outcome_counts, user_totals
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -108,5 +108,14 @@ async def write_pending(connection: AsyncConnection, batch: PendingStats) -> Non
         [
             {"user_id": user, "guild_id": guild, "sides": sides, "face": face, "n": n}
             for (user, guild, sides, face), n in sorted(batch.faces.items())
+        ],
+    )
+    await add_counts(
+        connection,
+        outcome_counts,
+        ("user_id", "guild_id", "system", "outcome"),
+        [
+            {"user_id": user, "guild_id": guild, "system": system, "outcome": outcome, "n": n}
+            for (user, guild, system, outcome), n in sorted(batch.outcomes.items())
         ],
     )
