@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from nazh import dice
 from nazh.commands.rolls import saved_choices
 from nazh.dice.dialects import split_dialect_tag
+from nazh.dice.results import SystemResult
 from nazh.notices import is_comment_note
 from nazh.saved.lookup import parse_roll
 
@@ -87,6 +88,9 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
         guild_id=invocation.guild_id,
         user_id=invocation.user.id,
         dice=[(die.sides, die.face) for die in result.dice if not die.custom],
+        outcomes=[
+            (r.roll.system, r.outcome.name) for r in result.results if isinstance(r, SystemResult)
+        ],
     )
     storage.remember_recent(invocation.user.id, text)
 
