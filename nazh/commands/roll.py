@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nazh import dice
 from nazh.commands.rolls import saved_choices
 from nazh.dice.dialects import split_dialect_tag
 from nazh.dice.results import SystemResult
+from nazh.dice.systems import SYSTEMS
 from nazh.notices import is_comment_note
 from nazh.saved.lookup import parse_roll
 
 if TYPE_CHECKING:
+    from nazh.dice.systems import System
     from nazh.invocation import Invocation
     from nazh.storage import SavedRoll
 
@@ -96,13 +98,41 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
 
 
 def suggest(
-    partial: str, recent: list[str], saved: list[SavedRoll] | None = None, *, limit: int = 25
+    partial: str,
+    recent: list[str],
+    saved: list[SavedRoll] | None = None,
+    *,
+    system: System[Any] | None = None,
+    limit: int = 25,
 ) -> list[tuple[str, str]]:
-    """Autocomplete (label, value) choices: the saved rolls whose name ``partial`` starts (see
-    `saved_choices`), then the user's matching recent rolls, then completions of ``partial``."""
+    """Autocomplete (label, value) choices, in this order: the server's game `system` (when
+    ``partial`` is empty or starts its name), the saved rolls whose name ``partial`` starts
+    (see `saved_choices`), the other game systems whose name it starts (two letters or more),
+    the user's matching recent rolls, then completions of ``partial``.
+
+    A game system is offered as its typical call, labelled with its title and usage.
+    """
     text = partial.strip()
     folded = text.casefold()
-    choices = saved_choices(saved, text) if saved else []
+
+    def offered(game: System[Any]) -> tuple[str, str]:
+        usage = "" if game.usage == game.typical else f": {game.usage}"
+        label = f"{game.typical} · {game.title}{usage}"
+        if len(label) > _MAX_CHOICE:
+            label = label[: _MAX_CHOICE - 1] + "…"
+        return label, game.typical
+
+    choices: list[tuple[str, str]] = []
+    if system is not None and system.name.startswith(folded):
+        choices.append(offered(system))
+    if saved:
+        choices.extend(saved_choices(saved, text))
+    if len(folded) >= 2:
+        choices.extend(
+            offered(game)
+            for game in SYSTEMS.values()
+            if (system is None or game.name != system.name) and game.name.startswith(folded)
+        )
     typed = [r for r in recent if r.casefold().startswith(folded)]
     if text:
         typed.extend(dice.complete(text, limit=limit))
