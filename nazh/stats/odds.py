@@ -1,4 +1,5 @@
-"""Exact odds of an expression summed up for a reply: `compute_odds` runs in a worker process."""
+"""Exact odds of an expression summed up for a reply, worked out in a worker process:
+`compute_odds` for a roll's totals, `compute_outcome_odds` for a game system's outcomes."""
 
 from __future__ import annotations
 
@@ -7,24 +8,29 @@ import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from nazh.dice import DiceError, LimitError
-from nazh.dice.odds import distribution
-from nazh.stats.chart import render_chart
+from nazh.dice import DiceError, LimitError, parse
+from nazh.dice.odds import check_outcome_odds, distribution, has_symbols, symbol_odds
+from nazh.stats.chart import render_chart, render_outcome_chart
 
 if TYPE_CHECKING:
     from nazh.dice.odds import Distribution
     from nazh.stats.chart import Bar
 
 __all__ = (
+    "MANY_OUTCOMES",
     "MAX_BARS",
     "PERCENTILES",
     "OddsError",
     "OddsReport",
+    "OutcomeReport",
     "bars_of",
     "compute_odds",
+    "compute_outcome_odds",
     "warm_up",
 )
 
+MANY_OUTCOMES = 8
+"""A system with more outcomes than this (Fate's ladder) leaves its impossible ones unsaid."""
 MAX_BARS = 60
 """Wider distributions are drawn in bins of several totals."""
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -71,6 +77,36 @@ class OddsReport:
     refused: float
     chart: bytes | None
     """PNG bar chart, if asked for."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutcomeReport:
+    """What `/odds` shows of a game system's roll: the exact chance of each outcome and, for
+    narrative dice, of net symbols, with a chart of the outcomes that can happen."""
+
+    expression: str
+    """The normalised call (`fitd(3)`)."""
+    system: str
+    """The system's title."""
+    outcomes: tuple[tuple[str, Fraction], ...]
+    """Every outcome of the system with its chance, worst first."""
+    symbols: tuple[tuple[str, Fraction], ...]
+    """Labelled chances of net symbols (see `symbol_odds`); empty without narrative dice."""
+    chart: bytes | None
+    """PNG bar chart of the `possible` outcomes, if asked for."""
+
+    @property
+    def possible(self) -> tuple[tuple[str, Fraction], ...]:
+        """The outcomes that can happen, worst first."""
+        return tuple((name, chance) for name, chance in self.outcomes if chance)
+
+    @property
+    def impossible(self) -> tuple[str, ...]:
+        """The outcomes that cannot happen, worth saying when the system has few (a roll of
+        no dice that cannot crit); none for a system of `MANY_OUTCOMES` or more."""
+        if len(self.outcomes) > MANY_OUTCOMES:
+            return ()
+        return tuple(name for name, chance in self.outcomes if not chance)
 
 
 def _shown_range(dist: Distribution) -> tuple[int, int]:
@@ -131,6 +167,32 @@ def compute_odds(
     )
 
 
+def compute_outcome_odds(text: str, dialect: str = "nazh", *, chart: bool = True) -> OutcomeReport:
+    """Work out the odds of the outcomes of the game system's roll `text` read in `dialect`;
+    raise `OddsError` (a plain roll is `compute_odds`'s)."""
+    try:
+        expression = parse(text, dialect)
+        call = check_outcome_odds(expression)
+        outcomes = call.outcome_odds()
+        symbols = symbol_odds(expression) if has_symbols(call) else {}
+    except LimitError as error:
+        raise OddsError(str(error).partition("\n")[0], "limit") from None
+    except DiceError as error:
+        raise OddsError(str(error).partition("\n")[0], "invalid") from None
+    report = OutcomeReport(
+        expression=call.text,
+        system=call.system.title,
+        outcomes=tuple(outcomes.items()),
+        symbols=tuple(symbols.items()),
+        chart=None,
+    )
+    if not chart:
+        return report
+    bars = [(name, float(chance)) for name, chance in report.possible]
+    return dataclasses.replace(report, chart=render_outcome_chart(bars, title=call.text))
+
+
 def warm_up() -> None:
     """Import the odds engine and matplotlib, so a worker's first job runs at full speed."""
     render_chart([(1, 1, 1.0)], title="warm-up")
+    render_outcome_chart([("warm-up", 1.0)], title="warm-up")
