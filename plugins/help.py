@@ -1,10 +1,12 @@
-"""The help plugin: ``/help [topic]`` and ``!help`` (also what a bare mention of the bot gets)."""
+"""The help plugin: ``/help [topic] [system]`` and ``!help`` (also what a bare mention of the
+bot gets)."""
 
 from __future__ import annotations
 
 import lightbulb
 
 from nazh.commands.help import TOPICS, show_help
+from nazh.dice.systems import SYSTEMS
 from nazh.invocation import Invocation, SlashInvocation
 from nazh.prefix import PrefixCommand
 from nazh.services import Services
@@ -16,9 +18,9 @@ loader = lightbulb.Loader()
 class Help(
     lightbulb.SlashCommand,
     name="help",
-    description="How to use Nazh: commands, dice notation, the builder, statistics",
+    description="How to use Nazh: commands, dice notation, game systems, the builder, statistics",
 ):
-    """``/help [topic]``."""
+    """``/help [topic] [system]``."""
 
     topic = lightbulb.string(
         "topic",
@@ -26,16 +28,27 @@ class Help(
         choices=[lightbulb.Choice(name, name) for name in TOPICS],
         default=None,
     )
+    system = lightbulb.string(
+        "system",
+        "A game system's card: its rule, outcomes and edition",
+        choices=[
+            lightbulb.Choice(f"{system.title} ({name})"[:100], name)
+            for name, system in SYSTEMS.items()
+        ],
+        default=None,
+    )
 
     @lightbulb.invoke
     async def invoke(
         self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
     ) -> None:
-        await show_help(SlashInvocation(services, ctx), self.topic)
+        await show_help(SlashInvocation(services, ctx), self.topic, self.system)
 
 
 async def _prefix_help(invocation: Invocation, text: str) -> None:
-    await show_help(invocation, text.split(maxsplit=1)[0] if text.strip() else None)
+    topic, *rest = text.split(maxsplit=1) or [""]
+    system = rest[0] if rest and topic.casefold() == "system" else None
+    await show_help(invocation, topic or None, system)
 
 
 loader.add(PrefixCommand("help", _prefix_help))

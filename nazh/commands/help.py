@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import hikari
 
-if TYPE_CHECKING:
-    from nazh.invocation import Invocation
+from nazh.dice.systems import SYSTEMS, get_system
 
-__all__ = ("TOPICS", "help_card", "show_help")
+if TYPE_CHECKING:
+    from nazh.dice.systems import System
+    from nazh.invocation import Invocation
+    from nazh.storage import Storage
+
+__all__ = (
+    "TOPICS",
+    "help_card",
+    "server_system",
+    "show_help",
+    "system_card",
+    "system_named",
+    "unknown_system",
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -21,6 +33,8 @@ _COMMANDS = """\
 `/roll 1d20+5 attack` or `{p}roll 1d20+5 attack` (also `{p}r`): roll, with a comment
 `/build` or `{p}build`: build a roll with buttons, no notation needed
 `/odds 4d6kh3 15` or `{p}odds 4d6kh3 15`: exact odds, with a chart
+`/roll fitd(3)`, `/roll pbta(1)`, `/roll v5(7, 2)`: game systems' rolls name their outcome \
+(`/help system` lists them)
 
 **Saved rolls**
 `/rolls save attack 1d20+7 attack`, then `/roll attack` or `{p}r attack + 2`
@@ -34,9 +48,10 @@ _COMMANDS = """\
 **Settings**
 `/prefix`: this server's prefix for message commands (now `{p}`); managers can change it
 `/settings notation`: which roller's notation your rolls follow (Roll20, Foundry, Avrae ...)
+`/settings system`: this server's game system, offered first as you type `/roll`
 Mentioning me works as a prefix everywhere: `@Nazh roll 1d20`.
 
-More: `/help notation`, `/help saved`, `/help builder`, `/help stats`."""
+More: `/help notation`, `/help saved`, `/help system`, `/help builder`, `/help stats`."""
 
 _NOTATION = """\
 **Dice** `1d20` `3d6` `d%` (1-100) `4dF` (Fate) `d[2,2,4,4,6,6]` · `(1d4)d6`
@@ -77,12 +92,15 @@ _SAVED = """\
 Save a roll once, then roll it by name anywhere a roll goes:
 `/rolls save attack 1d20+7 attack` (or `{p}rolls save attack 1d20+7 attack`)
 `/roll attack` · `attack + 1d4` · `2#attack` · `max(attack, attack)` · `attack adv`
-**Parameters** `/rolls save smite {{level=1}}d8+{{bonus=0}} radiant`, then `smite`, `smite(3)` or `smite(level=3, bonus=2)`; `{{name}}` without a default must be given
+**Parameters** `/rolls save smite {{level=1}}d8+{{bonus=0}} radiant`, then `smite`, `smite(3)` \
+or `smite(level=3, bonus=2)`; `{{name}}` without a default must be given
 **Several rolls** `/rolls save full 1d20+7 to hit; 2d6+4 damage` rolls both as `full`
-**Server rolls** `scope:server` (Manage Server, or the role set with `/settings roll-managers`); everyone can roll them. Your own roll of the same name wins; `server:attack` rolls the server's.
+**Server rolls** `scope:server` (Manage Server, or the role set with `/settings roll-managers`); \
+everyone can roll them. Your own roll of the same name wins; `server:attack` rolls the server's.
 `/rolls list` · `/rolls show smite` (what it rolls) · `/rolls rename` · `/rolls delete`
 `/rolls export` sends a file; `/rolls import file:` reads one (all of it, or nothing)
-Names: 1-32 letters, digits, `_` and `-`, not dice (`d20`), a function, a dialect or a game system. At most 200 rolls per player and 500 per server; saved rolls may use each other, 5 deep."""
+Names: 1-32 letters, digits, `_` and `-`, not dice (`d20`), a function, a dialect or a game \
+system. At most 200 rolls per player and 500 per server; saved rolls may use each other, 5 deep."""
 
 _STATS = """\
 Every roll you make is counted (rolls in DMs count under *everywhere*).
@@ -93,10 +111,27 @@ your average d20 against 10.5, and a chi-square fairness verdict once there are 
 `/odds 2d20kh1+5 15`: mean, spread, range, your chance of 15 or more, percentiles, a chart
 `/stats forget-me`: delete your statistics and saved rolls, after you confirm"""
 
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+_SYSTEMS = (
+    "A game system's roll is called by name and says its outcome: `/roll fitd(3) sneaking`, "
+    "`{p}r pbta(1)`, `3#pbta(1)`. `/odds fitd(3)` gives the exact odds of each outcome.\n"
+    "`/help system <name>` shows one system's card. A server can pick its own with "
+    "`/settings system` (Manage Server): its roll then comes first as you type `/roll`.\n\n"
+    + "\n".join(
+        _braced(f"**{system.name}** {system.title} · `{system.usage}`")
+        for system in SYSTEMS.values()
+    )
+)
+
 TOPICS: dict[str, tuple[str, str]] = {
     "commands": ("Nazh: commands", _COMMANDS),
     "notation": ("Nazh: dice notation", _NOTATION),
     "saved": ("Nazh: saved rolls", _SAVED),
+    "system": ("Nazh: game systems", _SYSTEMS),
     "builder": ("Nazh: the dice builder", _BUILDER),
     "stats": ("Nazh: statistics and odds", _STATS),
 }
@@ -111,14 +146,75 @@ def help_card(topic: str, prefix: str) -> hikari.Embed:
     return embed
 
 
-async def show_help(invocation: Invocation, topic: str | None) -> None:
-    """Answer with the help of `topic` (all commands when None), privately where possible."""
-    name = (topic or "commands").strip().casefold() or "commands"
+def system_card(system: System[Any], *, server: bool = False) -> hikari.Embed:
+    """A game system's card: its usage, its outcomes worst to best, its rule in brief and the
+    edition it follows; `server` says it is the server's own system."""
+    outcomes = ", ".join(system.outcomes)
+    description = (
+        f"**Usage** `{system.usage}`\n**Outcomes**, worst to best: {outcomes}\n\n{system.card}"
+    )
+    embed = hikari.Embed(
+        title=f"{system.title} · {system.name}", description=description, colour=COLOUR
+    )
+    mine = "This server's game system · " if server else ""
+    embed.set_footer(
+        f"{mine}Odds of each outcome: /odds {system.typical} · Every system: /help system"
+    )
+    return embed
+
+
+async def server_system(storage: Storage, guild_id: int | None) -> System[Any] | None:
+    """The server's game system; None in DMs, when none is set, when this version does not
+    know the stored name, or when storage cannot be read (logged)."""
+    if guild_id is None:
+        return None
+    try:
+        name = (await storage.guild_settings(guild_id)).system
+    except Exception as error:
+        _LOGGER.warning("cannot read the server's game system: %s", error)
+        return None
+    return None if name is None else get_system(name)
+
+
+def system_named(text: str) -> System[Any] | None:
+    """The system `text` names, by its name or a call of it (`fitd`, `FITD(3)`), or None."""
+    return get_system(text.strip().partition("(")[0].strip())
+
+
+def unknown_system(text: str) -> str:
+    """The answer to a name that is no game system, with the names that are."""
+    shown = text.strip().replace("`", "")[:32]
+    known = ", ".join(f"`{name}`" for name in SYSTEMS)
+    return f"There is no game system `{shown}`. I know {known}."
+
+
+async def show_help(
+    invocation: Invocation, topic: str | None, system_name: str | None = None
+) -> None:
+    """Answer with the help of `topic` (all commands when None), privately where possible.
+
+    The `system` topic shows the card of `system_name` (giving one implies the topic), else
+    the server's system card, else the list of every system.
+    """
+    chosen = system_name.strip() if system_name else ""
+    name = "system" if chosen else (topic or "commands").strip().casefold() or "commands"
     if name not in TOPICS:
         await invocation.respond(
             f"I have help on {', '.join(f'`{t}`' for t in TOPICS)}.", ephemeral=True
         )
         return
+    if chosen:
+        system = system_named(chosen)
+        if system is None:
+            await invocation.respond(unknown_system(chosen), ephemeral=True)
+            return
+        await invocation.respond(embeds=[system_card(system)], ephemeral=True)
+        return
+    if name == "system":
+        system = await server_system(invocation.services.storage, invocation.guild_id)
+        if system is not None:
+            await invocation.respond(embeds=[system_card(system, server=True)], ephemeral=True)
+            return
     prefix = await _prefix_of(invocation)
     await invocation.respond(embeds=[help_card(name, prefix)], ephemeral=True)
 
