@@ -1,5 +1,5 @@
-"""The settings plugin: ``/prefix``, ``/settings notation`` (``!settings notation ...``) and
-``/settings roll-managers``."""
+"""The settings plugin: ``/prefix``, ``/settings notation`` (``!settings notation ...``),
+``/settings system`` (``!settings system`` shows it) and ``/settings roll-managers``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import lightbulb
 
 from nazh.commands import settings
 from nazh.dice.dialects import DIALECTS
+from nazh.dice.systems import SYSTEMS
 from nazh.invocation import Invocation, SlashInvocation
 from nazh.prefix import PrefixCommand
 from nazh.services import Services
@@ -18,12 +19,18 @@ _MANAGE = hikari.Permissions.MANAGE_GUILD | hikari.Permissions.ADMINISTRATOR
 _NOTATION_USAGE = (
     "Usage: `settings notation` shows the notation in force; "
     "`settings notation <dialect> [me]` sets the server's (or with `me`, your own). "
-    "Dialects: " + ", ".join(DIALECTS) + ", or `default`."
+    "Dialects: " + ", ".join(DIALECTS) + ", or `default`. "
+    "`settings system` shows the server's game system."
 )
 
 _SERVER_BY_SLASH = (
     "Change the server's notation with `/settings notation` (Discord checks Manage Server "
     "there), or your own with `settings notation <dialect> me`."
+)
+
+_SYSTEM_BY_SLASH = (
+    "Choose the server's game system with `/settings system` (Discord checks Manage Server "
+    "there); `settings system` shows the current one."
 )
 
 
@@ -88,6 +95,36 @@ class Notation(
 
 
 @group.register
+class GameSystem(
+    lightbulb.SlashCommand,
+    name="system",
+    description="This server's game system: its roll comes first as you type /roll",
+):
+    """``/settings system [name]``."""
+
+    chosen = lightbulb.string(
+        "name",
+        "The game system to use (Manage Server); leave out to see the current one",
+        default=None,
+        choices=[
+            *(
+                lightbulb.Choice(f"{system.title} ({name})"[:100], name)
+                for name, system in SYSTEMS.items()
+            ),
+            lightbulb.Choice("none (clear the setting)", "default"),
+        ],
+    )
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await settings.game_system(
+            SlashInvocation(services, ctx), self.chosen, can_manage=_can_manage(ctx.member)
+        )
+
+
+@group.register
 class RollManagers(
     lightbulb.SlashCommand,
     name="roll-managers",
@@ -112,6 +149,12 @@ class RollManagers(
 
 async def _prefix_settings(invocation: Invocation, text: str) -> None:
     topic, _, rest = text.strip().partition(" ")
+    if topic.casefold() == "system":
+        if rest.strip() and invocation.guild_id is not None:
+            await invocation.respond(_SYSTEM_BY_SLASH, ephemeral=True)
+            return
+        await settings.game_system(invocation, rest.strip() or None, can_manage=False)
+        return
     parsed = settings.parse_notation_args(rest) if topic.casefold() == "notation" else None
     if parsed is None:
         await invocation.respond(_NOTATION_USAGE, ephemeral=True)

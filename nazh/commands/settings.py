@@ -1,9 +1,11 @@
-"""Server and player settings: ``/prefix``, ``/settings notation`` and ``roll-managers``."""
+"""Server and player settings: ``/prefix``, ``/settings notation``, ``system`` and
+``roll-managers``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from nazh.commands.help import system_card, system_named, unknown_system
 from nazh.config import validate_prefix
 from nazh.dice.dialects import DIALECTS, NAZH, get_dialect
 from nazh.dice.errors import DiceError
@@ -11,7 +13,15 @@ from nazh.dice.errors import DiceError
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
 
-__all__ = ("RESET_WORDS", "Scope", "notation", "parse_notation_args", "prefix", "roll_managers")
+__all__ = (
+    "RESET_WORDS",
+    "Scope",
+    "game_system",
+    "notation",
+    "parse_notation_args",
+    "prefix",
+    "roll_managers",
+)
 
 Scope = Literal["server", "me"]
 
@@ -126,6 +136,57 @@ def parse_notation_args(text: str) -> tuple[str | None, Scope] | None:
     if len(words) > 1:
         return None
     return (words[0] if words else None), scope
+
+
+async def game_system(invocation: Invocation, name: str | None, *, can_manage: bool) -> None:
+    """Show the server's game system with its card, or set it for managers (``reset`` or
+    ``default`` clears it)."""
+    guild_id = invocation.guild_id
+    if guild_id is None:
+        await invocation.respond(
+            "A game system is a server setting. Any system rolls anywhere by name, like "
+            "`/roll fitd(3)`; `/help system` lists them.",
+            ephemeral=True,
+        )
+        return
+    storage = invocation.services.storage
+    if name is None:
+        stored = (await storage.guild_settings(guild_id)).system
+        current = None if stored is None else system_named(stored)
+        if current is None:
+            await invocation.respond(
+                "This server has no game system set. A manager can choose one with "
+                "`/settings system <name>`; `/help system` lists them.",
+                ephemeral=True,
+            )
+            return
+        await invocation.respond(
+            f"This server's game system is **{current.title}**: try `/roll {current.typical}`.",
+            embeds=[system_card(current, server=True)],
+            ephemeral=True,
+        )
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="game system"), ephemeral=True)
+        return
+    if name.strip().casefold() in RESET_WORDS:
+        await storage.set_guild_system(guild_id, None)
+        await invocation.respond(
+            "This server has no game system now; every system still rolls by name.",
+            ephemeral=True,
+        )
+        return
+    chosen = system_named(name)
+    if chosen is None:
+        await invocation.respond(unknown_system(name), ephemeral=True)
+        return
+    await storage.set_guild_system(guild_id, chosen.name)
+    await invocation.respond(
+        f"This server's game system is now **{chosen.title}**: `/roll {chosen.typical}` "
+        "comes first as you type `/roll`.",
+        embeds=[system_card(chosen, server=True)],
+        ephemeral=True,
+    )
 
 
 async def roll_managers(
