@@ -1,4 +1,5 @@
-"""A real PostgreSQL server for the tests: one fresh database per test.
+"""A real PostgreSQL server for the tests (one fresh database per test), and an engine that
+loses acknowledgements.
 
 PostgreSQL comes from NAZH_TEST_DATABASE_URL (default: the local CI server). Each test gets a
 freshly created database, dropped afterwards, so repeated or parallel runs never collide. Without
@@ -9,9 +10,10 @@ Shared by the storage and stats tests: their ``conftest.py`` import the fixtures
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
@@ -20,7 +22,9 @@ from sqlalchemy import make_url
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-__all__ = ("DEFAULT_POSTGRES_URL", "postgres_server", "postgres_url")
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+__all__ = ("DEFAULT_POSTGRES_URL", "LosesAcknowledgements", "postgres_server", "postgres_url")
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -59,3 +63,22 @@ async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+class LosesAcknowledgements:
+    """An engine whose next `lost` transactions commit and then report a lost connection."""
+
+    def __init__(self, engine: AsyncEngine, lost: int) -> None:
+        self.engine = engine
+        self.lost = lost
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.begin() as connection:
+            yield connection
+        if self.lost:
+            self.lost -= 1
+            raise ConnectionResetError("connection lost before the commit was acknowledged")

@@ -30,6 +30,7 @@ TABLES = (
     "guild_settings",
     "flush_marks",
     "saved_rolls",
+    "outcome_counts",
 )
 
 
@@ -91,6 +92,37 @@ async def test_upgrading_to_saved_rolls_keeps_the_server_settings(
     finally:
         await storage.close()
     assert await db_scalar("SELECT count(*) FROM saved_rolls") == 1
+
+
+async def test_upgrading_to_game_systems_keeps_settings_and_statistics(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    engine = create_engine(resolve_url(db_url, Path()))
+    try:
+        assert await migrate(engine, MIGRATIONS[:5]) == 5
+    finally:
+        await engine.dispose()
+    await db_scalar("INSERT INTO guild_settings VALUES (5, '?', 'roll20', 77), (6, NULL, NULL, 8)")
+    await db_scalar("INSERT INTO user_totals VALUES (2, 5, 4, 9, 1, 0)")
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(5) == GuildSettings(
+            prefix="?", dialect="roll20", roll_manager_role=77
+        )
+        await storage.set_guild_system(6, "fitd")
+        assert await storage.guild_settings(6) == GuildSettings(roll_manager_role=8, system="fitd")
+        before = await storage.user_stats(2, guild_id=5)
+        assert (before.rolls, before.dice, dict(before.outcomes)) == (4, 9, {})
+        storage.record_roll(guild_id=5, user_id=2, dice=[(6, 6)], outcomes=[("fitd", "success")])
+        after = await storage.user_stats(2, guild_id=5)
+        assert after.rolls == 5
+        assert {system: dict(counts) for system, counts in after.outcomes.items()} == {
+            "fitd": {"success": 1}
+        }
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT system FROM guild_settings WHERE guild_id = 6") == "fitd"
 
 
 async def test_flush_marks_go_with_their_process(db_url: str, db_scalar: Scalar) -> None:

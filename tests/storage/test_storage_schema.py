@@ -83,6 +83,10 @@ async def test_the_comparison_names_what_is_missing(engine: AsyncEngine) -> None
     [
         "INSERT INTO guild_settings (guild_id, prefix) VALUES (NULL, '!')",
         "INSERT INTO flush_marks (writer, seq, updated_at) VALUES (NULL, 1, 0)",
+        "INSERT INTO outcome_counts (user_id, guild_id, system, outcome, n)"
+        " VALUES (1, 0, NULL, 'success', 1)",
+        "INSERT INTO outcome_counts (user_id, guild_id, system, outcome, n)"
+        " VALUES (1, 0, 'fitd', NULL, 1)",
         "INSERT INTO saved_rolls (scope, owner_id, name, expression, created_at, updated_at)"
         " VALUES ('user', 1, NULL, '1d20', 0, 0)",
         "INSERT INTO saved_rolls (scope, owner_id, name, expression, created_at, updated_at)"

@@ -151,6 +151,40 @@ async def test_roll_manager_role_keeps_the_other_settings_and_survives_a_restart
     )
 
 
+async def test_guild_system_keeps_the_other_settings_and_survives_a_restart(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        await storage.set_prefix(10, "?")
+        await storage.set_guild_system(10, "fitd")
+        await storage.set_guild_system(11, "pbta")
+        await storage.set_guild_system(11, "v5")
+        await storage.set_guild_dialect(10, "roll20")
+        assert await storage.guild_settings(10) == GuildSettings(
+            prefix="?", dialect="roll20", system="fitd"
+        )
+        with pytest.raises(ValueError, match="blank"):
+            await storage.set_guild_system(10, " ")
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == GuildSettings(
+            prefix="?", dialect="roll20", system="fitd"
+        )
+        assert await storage.guild_settings(11) == GuildSettings(system="v5")
+        await storage.set_guild_system(11, None)
+        await storage.set_guild_system(10, None)
+        assert await storage.guild_settings(10) == GuildSettings(prefix="?", dialect="roll20")
+        assert await storage.guild_settings(11) == GuildSettings()
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT count(*) FROM guild_settings WHERE guild_id = 11") == 0
+    assert await db_scalar("SELECT system FROM guild_settings WHERE guild_id = 10") is None
+
+
 async def test_user_dialect_is_shared_between_processes_within_the_cache_time(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

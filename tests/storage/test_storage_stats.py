@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy.exc import DBAPIError
 
 from nazh.storage import FATE_SIDES, MAX_FACE_TRACKED_SIDES, Storage, StorageClosedError
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from tests.storage.storage_support import LosesAcknowledgements
 
 Scalar = Callable[[str], Awaitable[Any]]
 Roll = tuple[int | None, int, list[tuple[int, int]]]
@@ -237,25 +232,6 @@ async def test_failed_flush_keeps_everything_and_writes_nothing(
     assert (await storage.totals()).rolls == 3
 
 
-class LosesAcknowledgements:
-    """An engine whose next `lost` transactions commit and then report a lost connection."""
-
-    def __init__(self, engine: AsyncEngine, lost: int) -> None:
-        self.engine = engine
-        self.lost = lost
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.engine, name)
-
-    @contextlib.asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.begin() as connection:
-            yield connection
-        if self.lost:
-            self.lost -= 1
-            raise ConnectionResetError("connection lost before the commit was acknowledged")
-
-
 async def test_a_flush_whose_commit_landed_unacknowledged_counts_once(
     storage: Storage, db_scalar: Scalar
 ) -> None:
@@ -343,7 +319,9 @@ async def test_forget_user_cannot_deadlock_with_another_process_flushing(
     storage = await Storage.open(postgres_url, flush_interval=3600)
     other = await asyncpg.connect(postgres_url)
     try:
-        storage.record_roll(guild_id=1, user_id=100, dice=[(20, 20)])
+        storage.record_roll(
+            guild_id=1, user_id=100, dice=[(20, 20)], outcomes=[("dnd", "critical")]
+        )
         await storage.flush()
         # Another process's flush: it locks rows in `write_pending`'s order, tables then keys.
         flushing = other.transaction()
@@ -363,6 +341,7 @@ async def test_forget_user_cannot_deadlock_with_another_process_flushing(
         assert waiting, "forget_user never waited for the other flush"
         await other.execute("UPDATE die_totals SET n = n + 1 WHERE user_id = 100")
         await other.execute("UPDATE face_counts SET n = n + 1 WHERE user_id = 100")
+        await other.execute("UPDATE outcome_counts SET n = n + 1 WHERE user_id = 100")
         await flushing.commit()
         await asyncio.wait_for(forgetting, timeout=10)
         assert (await storage.user_stats(100, guild_id=None)).rolls == 0
