@@ -84,7 +84,8 @@ _BUILDER = """\
 - *Advantage* / *Disadvantage* for a d20, keep the highest or lowest few, make dice explode
 - add a modifier with −5 −1 +1 +5; *Target…* shows the chance to reach a total
 - *Roll* posts to the channel, *Roll privately* shows only you; the builder stays open
-- *Undo* steps back and *Clear* starts over; a greyed-out control says why
+- *Undo* steps back and *Clear* (last in the die menu) starts over; a greyed-out control says why
+- *Save…* saves the roll as one of yours; an empty builder can start from a saved roll
 
 A builder closes after 10 idle minutes, and opening a new one closes your old one."""
 
