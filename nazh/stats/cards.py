@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 import hikari
 
+from nazh.dice.systems import get_system
+from nazh.dice.systems.core import PLAIN
 from nazh.stats.fairness import fairness_of, rolls_needed
 from nazh.storage import FATE_SIDES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from nazh.stats.odds import OddsReport
     from nazh.storage import ServerStats, UserStats
@@ -25,12 +27,18 @@ __all__ = (
     "format_chance",
     "odds_card",
     "odds_fallback",
+    "outcome_field",
     "server_card",
     "user_card",
 )
 
 COLOUR = hikari.Colour(0x5865F2)
 _FIELD = 1024
+_EMBED = 6000
+_MAX_FIELDS = 25
+_MORE_SYSTEMS = "More game systems"
+_MORE_SYSTEMS_ROOM = 200
+_PLAIN_LABEL = "other"
 _MAX_FAIRNESS_LINES = 6
 _D20_MEAN = 10.5
 
@@ -59,7 +67,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def user_card(stats: UserStats, name: str, scope: str, *, own: bool = True) -> hikari.Embed:
-    """`/stats me`: rolls, dice by size, the d20 story and a fairness verdict per die.
+    """`/stats me`: rolls, dice by size, the d20 story, the outcomes of each game system rolled
+    and a fairness verdict per die.
 
     ``own``: the reader is the player ("Your d20"), not someone else ("Their d20").
     """
@@ -80,8 +89,47 @@ def user_card(stats: UserStats, name: str, scope: str, *, own: bool = True) -> h
             f"Natural 1s: **{stats.nat1:,}** (expected {expected:,.1f})\n"
             f"Average: **{mean:.2f}** (a fair d20 averages {_D20_MEAN})",
         )
-    embed.add_field("Fairness", _fairness_lines(stats, "Your" if own else "Their"))
+    fairness = _fairness_lines(stats, "Your" if own else "Their")
+    _add_system_fields(embed, stats.outcomes, reserve=len("Fairness") + len(fairness))
+    embed.add_field("Fairness", fairness)
     return embed
+
+
+def outcome_field(system_name: str, counts: Mapping[str, int]) -> tuple[str, str]:
+    """A field of a player's outcomes in one game system: its title and call name, and the
+    counts best outcome first (``critical 3 · success 12 · partial success 20 · failure 9``).
+
+    Outcomes this version does not know (or all, for a system it does not know) come last.
+    """
+    system = get_system(system_name)
+    if system is None:
+        title, known = system_name, ()
+    else:
+        title, known = f"{system.title} ({system.name})", system.outcomes
+    order = [name for name in reversed(known) if name in counts]
+    order.extend(name for name in counts if name not in known)
+    parts = [
+        f"{_PLAIN_LABEL if name == PLAIN and name in known else name} {counts[name]:,}"
+        for name in order
+    ]
+    return title[:256], _join_within(parts, " · ")
+
+
+def _add_system_fields(
+    embed: hikari.Embed, outcomes: Mapping[str, Mapping[str, int]], *, reserve: int
+) -> None:
+    """A field per game system, most rolled first, while Discord's embed limits leave room for
+    `reserve` more characters in one more field; the systems left over are named in one field."""
+    room = _EMBED - reserve - len(_MORE_SYSTEMS) - _MORE_SYSTEMS_ROOM
+    systems = list(outcomes.items())
+    for index, (system_name, counts) in enumerate(systems):
+        title, value = outcome_field(system_name, counts)
+        full = len(embed.fields) + 3 > _MAX_FIELDS
+        if full or embed.total_length() + len(title) + len(value) > room:
+            left = [f"{name} × {sum(n.values()):,}" for name, n in systems[index:]]
+            embed.add_field(_MORE_SYSTEMS, _join_within(left, " · ", _MORE_SYSTEMS_ROOM))
+            return
+        embed.add_field(title, value)
 
 
 def _fairness_lines(stats: UserStats, whose: str) -> str:
@@ -113,7 +161,8 @@ def _p_value(p: float) -> str:
 
 
 def server_card(stats: ServerStats, name: str) -> hikari.Embed:
-    """`/stats server`: totals, the most active rollers and the luckiest and unluckiest d20s."""
+    """`/stats server`: totals, the most active rollers, the game systems rolled and the
+    luckiest and unluckiest d20s."""
     embed = hikari.Embed(title=f"Roll statistics of {name}"[:256], colour=COLOUR)
     if stats.rolls == 0:
         embed.description = "Nobody has rolled here yet. Be the first: `/roll 1d20`!"
@@ -129,6 +178,9 @@ def server_card(stats: ServerStats, name: str) -> hikari.Embed:
             for rank, row in enumerate(stats.most_active, 1)
         ),
     )
+    if stats.system_rolls:
+        systems = [f"{name} × {n:,}" for name, n in stats.system_rolls.items()]
+        embed.add_field("Game system rolls", _join_within(systems, " · "))
     if not stats.luckiest:
         embed.add_field(
             "Luck", f"Rankings start once someone has rolled {stats.min_d20} d20s here."
