@@ -1,4 +1,5 @@
-"""``/odds`` and ``!odds``: exact odds of an expression, worked out in a worker process."""
+"""``/odds`` and ``!odds``: exact odds of an expression, worked out in a worker process: the
+chance of each total, or of each outcome of a game system's roll (`fitd(3)`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import hikari
 
 from nazh import dice
 from nazh.commands.roll import error_message
-from nazh.dice.odds import check_odds
+from nazh.dice.odds import check_odds, check_outcome_odds
 from nazh.saved.lookup import expand_text
 from nazh.stats.cards import odds_card
-from nazh.stats.odds import OddsError, compute_odds
+from nazh.stats.odds import OddsError, OutcomeReport, compute_odds, compute_outcome_odds
 from nazh.stats.offload import JobTimeoutError, PoolBusyError
+from nazh.stats.outcome_card import outcome_card
 
 if TYPE_CHECKING:
     from nazh.dice.dialects import Dialect
@@ -56,7 +58,8 @@ async def odds(
     *,
     time_limit: float | None = None,
 ) -> None:
-    """Answer with the exact odds of `expression` and the chance of at least `target`.
+    """Answer with the exact odds of `expression` and the chance of at least `target`; for a
+    game system's roll, the chance of each outcome (a target is then noted as not applying).
 
     Without `target`, a whole number after the expression (``4d6kh3 15``) is the target.
 
@@ -82,7 +85,12 @@ async def odds(
         await invocation.respond(_USAGE, ephemeral=True)
         return
     try:
-        check_odds(text, dialect)
+        parsed = dice.parse(text, dialect)
+        system = parsed.system is not None
+        if system:
+            check_outcome_odds(parsed)
+        else:
+            check_odds(parsed)
     except dice.LimitError as error:
         metrics.commands.labels("odds", invocation.source, "limit").inc()
         await invocation.respond(_too_costly(str(error)), ephemeral=True)
@@ -91,9 +99,12 @@ async def odds(
         metrics.commands.labels("odds", invocation.source, "invalid").inc()
         await invocation.respond(error_message(error), ephemeral=True)
         return
-    job = asyncio.ensure_future(
-        services.offload.run(compute_odds, text, target, dialect, time_limit=time_limit)
+    work = (
+        services.offload.run(compute_outcome_odds, text, dialect, time_limit=time_limit)
+        if system
+        else services.offload.run(compute_odds, text, target, dialect, time_limit=time_limit)
     )
+    job = asyncio.ensure_future(work)
     try:
         await asyncio.wait({job}, timeout=DEFER_AFTER)
         if not job.done():
@@ -125,6 +136,11 @@ async def odds(
     finally:
         job.cancel()
     chart = hikari.Bytes(report.chart, CHART_FILENAME) if report.chart else None
-    await invocation.respond(embeds=[odds_card(report, chart=chart)])
+    card = (
+        outcome_card(report, chart=chart, target=target)
+        if isinstance(report, OutcomeReport)
+        else odds_card(report, chart=chart)
+    )
+    await invocation.respond(embeds=[card])
     metrics.commands.labels("odds", invocation.source, "ok").inc()
     metrics.latency.labels("odds").observe(invocation.elapsed)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from nazh.dice import DiceError, LimitError, parse
 from nazh.dice.odds import check_outcome_odds, distribution, has_symbols, symbol_odds
+from nazh.dice.systems.core import PLAIN
 from nazh.stats.chart import render_chart, render_outcome_chart
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from nazh.stats.chart import Bar
 
 __all__ = (
-    "MANY_OUTCOMES",
     "MAX_BARS",
     "PERCENTILES",
     "OddsError",
@@ -26,11 +26,10 @@ __all__ = (
     "bars_of",
     "compute_odds",
     "compute_outcome_odds",
+    "outcome_label",
     "warm_up",
 )
 
-MANY_OUTCOMES = 8
-"""A system with more outcomes than this (Fate's ladder) leaves its impossible ones unsaid."""
 MAX_BARS = 60
 """Wider distributions are drawn in bins of several totals."""
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -97,16 +96,10 @@ class OutcomeReport:
 
     @property
     def possible(self) -> tuple[tuple[str, Fraction], ...]:
-        """The outcomes that can happen, worst first."""
+        """The outcomes that can happen, worst first. The others are left out: a system names
+        the outcomes of every kind of call (Fate's whole ladder; a plain total, which a roll
+        against a difficulty never has), many of which one call cannot have."""
         return tuple((name, chance) for name, chance in self.outcomes if chance)
-
-    @property
-    def impossible(self) -> tuple[str, ...]:
-        """The outcomes that cannot happen, worth saying when the system has few (a roll of
-        no dice that cannot crit); none for a system of `MANY_OUTCOMES` or more."""
-        if len(self.outcomes) > MANY_OUTCOMES:
-            return ()
-        return tuple(name for name, chance in self.outcomes if not chance)
 
 
 def _shown_range(dist: Distribution) -> tuple[int, int]:
@@ -167,6 +160,11 @@ def compute_odds(
     )
 
 
+def outcome_label(name: str) -> str:
+    """An outcome's name as shown: `other` for a roll whose total is all there is to say."""
+    return "other" if name == PLAIN else name
+
+
 def compute_outcome_odds(text: str, dialect: str = "nazh", *, chart: bool = True) -> OutcomeReport:
     """Work out the odds of the outcomes of the game system's roll `text` read in `dialect`;
     raise `OddsError` (a plain roll is `compute_odds`'s)."""
@@ -188,7 +186,7 @@ def compute_outcome_odds(text: str, dialect: str = "nazh", *, chart: bool = True
     )
     if not chart:
         return report
-    bars = [(name, float(chance)) for name, chance in report.possible]
+    bars = [(outcome_label(name), float(chance)) for name, chance in report.possible]
     return dataclasses.replace(report, chart=render_outcome_chart(bars, title=call.text))
 
 
