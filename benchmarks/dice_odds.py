@@ -8,9 +8,12 @@ it to show what the first call pays once. Rows in a dialect carry a leading tag
 (`roll20: 3d6>3`). Each cell is the median of `--runs` fresh processes.
 icepool's `1000d6` needs a raised recursion limit and can take many seconds; it runs under a
 timeout and is marked if it hits it. A second table times, cold, the refusal of inputs too
-costly for exact odds.
+costly for exact odds. A third times `outcome_odds` of every game system's typical call
+(`System.typical`), cold and warm the same way, text parsing included.
+Refusals and game systems' odds must each take under `TARGET_MS` cold: those rows say whether
+they pass.
 
-    .venv/bin/python benchmarks/dice_odds.py [--timeout SECONDS]
+    .venv/bin/python benchmarks/dice_odds.py [--timeout SECONDS] [--runs N] [--only TABLE]
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import json
 import statistics
 import subprocess
 import sys
+
+from nazh.dice.systems import SYSTEMS
 
 CORPUS: list[tuple[str, str]] = [
     ("4d6kh3", "icepool.d6.highest(4, 3)"),
@@ -65,8 +70,12 @@ print(json.dumps({{"seconds": elapsed, "warm": warm[len(warm) // 2], "peak": pea
                   "totals": len(result)}}))
 """
 
+TARGET_MS = 10.0
+"""Cold milliseconds a refusal, or a game system's typical outcome odds, may take."""
+
 REFUSED = ["500d1000kh250", "1000d1000", "200d100kh100", "500d6!", "12d6ro1ra6"]
-"""Inputs too costly for exact odds: the pre-flight estimate must refuse each in under 10 ms."""
+"""Inputs too costly for exact odds: the pre-flight estimate must refuse each in under
+`TARGET_MS`."""
 
 _REFUSAL = """
 import json, time
@@ -79,6 +88,16 @@ except LimitError:
     print(json.dumps({{"seconds": time.perf_counter() - start}}))
 else:
     raise SystemExit({text!r} + " was not refused")
+"""
+
+_OUTCOMES = """
+import json, time
+from nazh.dice.odds import outcome_odds
+start = time.perf_counter()
+result = outcome_odds({text!r})
+elapsed = time.perf_counter() - start
+{warm}
+print(json.dumps({{"seconds": elapsed, "warm": warm[len(warm) // 2], "outcomes": len(result)}}))
 """
 
 _ICEPOOL = """
@@ -128,6 +147,10 @@ def _nazh(text: str) -> str:
     return _NAZH.format(text=text, warm=_WARM.format(call=f"distribution({text!r})"))
 
 
+def _outcomes(text: str) -> str:
+    return _OUTCOMES.format(text=text, warm=_WARM.format(call=f"outcome_odds({text!r})"))
+
+
 def _icepool(code: str) -> str:
     return _ICEPOOL.format(code=code, warm=_WARM.format(call=f"len({code})"))
 
@@ -137,13 +160,13 @@ def _ms(seconds: float) -> str:
     return f"{milliseconds:.3f}" if milliseconds < 10 else f"{milliseconds:.1f}"
 
 
-def main() -> None:
-    """Print the table: cold (first-call) and warm milliseconds for both, and icepool's first
-    call over Nazh's."""
-    parser = argparse.ArgumentParser(description="Cold exact-odds times, Nazh against icepool.")
-    parser.add_argument("--timeout", type=float, default=60.0, help="icepool limit per row")
-    parser.add_argument("--runs", type=int, default=5, help="fresh processes per cell")
-    args = parser.parse_args()
+def _verdict(seconds: float) -> str:
+    return "pass" if seconds * 1000 < TARGET_MS else "FAIL"
+
+
+def totals_table(timeout: float, runs: int) -> None:
+    """Print the distributions table: cold (first-call) and warm milliseconds for both, and
+    icepool's first call over Nazh's."""
     print(f"{'':<16} {'nazh ms':>17} {'icepool ms':>20}")
     print(
         f"{'expression':<16} {'first':>8} {'warm':>8} {'first':>11} {'warm':>8} {'ratio':>8}"
@@ -152,15 +175,15 @@ def main() -> None:
     ratios: list[float] = []
     peaks: list[float] = []
     for text, code in CORPUS:
-        ours = _median(_nazh(text), 120, args.runs)
+        ours = _median(_nazh(text), 120, runs)
         assert ours is not None
-        theirs = _median(_icepool(code), args.timeout, args.runs)
+        theirs = _median(_icepool(code), timeout, runs)
         nazh_ms = ours["seconds"] * 1000
         peaks.append(ours["peak"] / 2**20)
         if theirs is None:
-            ratio = args.timeout * 1000 / nazh_ms
+            ratio = timeout * 1000 / nazh_ms
             ratios.append(ratio)
-            icepool_text = f">{args.timeout * 1000:.0f} (timeout)"
+            icepool_text = f">{timeout * 1000:.0f} (timeout)"
             icepool_warm = "-"
             ratio_text = f">{ratio:.0f}x"
         else:
@@ -175,12 +198,56 @@ def main() -> None:
         )
     print(f"median ratio {statistics.median(ratios):.1f}x, smallest ratio {min(ratios):.1f}x")
     print(f"peak memory of any Nazh process {max(peaks):.0f} MB")
-    print()
-    print(f"{'refused':<14} {'nazh ms':>9}  (pre-flight estimate, target < 10 ms)")
+
+
+def refusals_table(runs: int) -> None:
+    """Print the cold time of each refusal of the pre-flight estimate, against the target."""
+    print(f"{'refused':<14} {'nazh ms':>9}  (pre-flight estimate, target < {TARGET_MS:.0f} ms)")
     for text in REFUSED:
-        refused = _median(_REFUSAL.format(text=text), 60, args.runs)
+        refused = _median(_REFUSAL.format(text=text), 60, runs)
         assert refused is not None
-        print(f"{text:<14} {refused['seconds'] * 1000:>9.2f}")
+        print(f"{text:<14} {refused['seconds'] * 1000:>9.2f}  {_verdict(refused['seconds'])}")
+
+
+def systems_table(runs: int) -> None:
+    """Print `outcome_odds` of each game system's typical call: cold and warm milliseconds,
+    how many outcomes it names, and whether the cold time meets the target."""
+    print(f"{'game system':<11} {'typical call':<24} {'cold ms':>9} {'warm ms':>9} {'outcomes':>9}")
+    slowest = 0.0
+    for name in sorted(SYSTEMS):
+        call = SYSTEMS[name].typical
+        found = _median(_outcomes(call), 60, runs)
+        assert found is not None
+        slowest = max(slowest, found["seconds"])
+        print(
+            f"{name:<11} {call:<24} {_ms(found['seconds']):>9} {_ms(found['warm']):>9}"
+            f" {found['outcomes']:>9.0f}  {_verdict(found['seconds'])}"
+        )
+    print(f"slowest cold {_ms(slowest)} ms (target < {TARGET_MS:.0f} ms): {_verdict(slowest)}")
+
+
+def main() -> None:
+    """Print the tables: distributions against icepool, refusals, and game systems' outcome
+    odds (or only the one named by `--only`)."""
+    parser = argparse.ArgumentParser(
+        description="Cold exact-odds times: Nazh against icepool, refusals, game systems."
+    )
+    parser.add_argument("--timeout", type=float, default=60.0, help="icepool limit per row")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per cell")
+    parser.add_argument(
+        "--only", choices=("totals", "refusals", "systems"), help="print this table alone"
+    )
+    args = parser.parse_args()
+    tables = (
+        ("totals", lambda: totals_table(args.timeout, args.runs)),
+        ("refusals", lambda: refusals_table(args.runs)),
+        ("systems", lambda: systems_table(args.runs)),
+    )
+    chosen = [table for name, table in tables if args.only in (None, name)]
+    for index, table in enumerate(chosen):
+        if index:
+            print()
+        table()
 
 
 if __name__ == "__main__":
