@@ -20,6 +20,7 @@ from nazh.loopback.outcome import Outcome
 from nazh.loopback.protocol import (
     SELECT_MENU_TYPES,
     ApplicationCommandType,
+    ChannelType,
     ComponentType,
     Intents,
     InteractionContextType,
@@ -30,8 +31,8 @@ from nazh.loopback.rest import API_PREFIX, RestApi
 from nazh.loopback.snowflakes import SnowflakeFactory
 from nazh.loopback.state import LiveEvent, State
 from nazh.loopback.undefined import UNDEFINED
-from nazh.loopback.wire import APPLICATION_COMMAND, integer, objects, text
-from nazh.loopback.world import World
+from nazh.loopback.wire import APPLICATION_COMMAND, as_object, integer, objects, text
+from nazh.loopback.world import Channel, Role, World
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -220,9 +221,92 @@ class LoopbackDiscord:
         """The first guild's default text channel."""
         return self.guilds[0].channel_id
 
+    @property
+    def webhook(self) -> User:
+        """The webhook `send_message(webhook=True)` posts as (its id is the `webhook_id`)."""
+        return self.world.webhook
+
     def dm_channel_id(self, user: User) -> int:
         """The DM channel between the bot and `user`."""
         return self.world.dm_channel_id(user, self._snowflakes)
+
+    def guild(self, guild_id: int | None = None) -> Guild:
+        """A guild by id (default: the first one); LoopbackError when unknown."""
+        guild = self.world.guilds.get(self.guild_id if guild_id is None else guild_id)
+        if guild is None:
+            raise LoopbackError(f"unknown guild {guild_id}")
+        return guild
+
+    # -- changing the world ------------------------------------------------------------------------
+
+    async def add_channel(
+        self, guild_id: int, name: str, *, kind: ChannelType = ChannelType.GUILD_TEXT
+    ) -> int:
+        """Create a channel (text by default, under the guild's category); return its id.
+
+        A connected bot gets CHANNEL_CREATE (GUILDS intent); a later IDENTIFY's GUILD_CREATE
+        lists it. It can be named in options as '#name' and posted in like any channel.
+        """
+        guild = self.guild(guild_id)
+        if not 1 <= len(name) <= 100:
+            raise LoopbackError(f"a channel name has 1 to 100 characters, not {len(name)}")
+        parent = None if kind == ChannelType.GUILD_CATEGORY else guild.category_id
+        channel = Channel(self._snowflakes.next(), guild.id, name, kind, 0, parent)
+        self.world.add_channel(guild, channel)
+        await self._guild_event(guild, "CHANNEL_CREATE", channel.payload(), Intents.GUILDS)
+        return channel.id
+
+    async def add_role(
+        self,
+        guild_id: int,
+        name: str,
+        *,
+        permissions: int = 0,
+        mentionable: bool = True,
+        color: int = 0,
+    ) -> int:
+        """Create a role with these permission bits; return its id (GUILD_ROLE_CREATE).
+
+        Members get it with `give_role`; their permissions are @everyone's and their roles',
+        and every permission with ADMINISTRATOR (1 << 3), as Discord computes them.
+        """
+        guild = self.guild(guild_id)
+        if not 1 <= len(name) <= 100:
+            raise LoopbackError(f"a role name has 1 to 100 characters, not {len(name)}")
+        role = Role(
+            self._snowflakes.next(), name, permissions, 0, mentionable=mentionable, color=color
+        )
+        guild.add_role(role)
+        data: JsonObject = {"guild_id": str(guild.id), "role": role.payload()}
+        await self._guild_event(guild, "GUILD_ROLE_CREATE", data, Intents.GUILDS)
+        return role.id
+
+    async def give_role(self, user: User, role_id: int) -> None:
+        """Give a member a role of its guild (GUILD_MEMBER_UPDATE, GUILD_MEMBERS intent)."""
+        await self._set_role(user, role_id, held=True)
+
+    async def take_role(self, user: User, role_id: int) -> None:
+        """Take a role from a member (GUILD_MEMBER_UPDATE, GUILD_MEMBERS intent)."""
+        await self._set_role(user, role_id, held=False)
+
+    async def _set_role(self, user: User, role_id: int, *, held: bool) -> None:
+        guild = self.world.guild_of_role(role_id)
+        if guild is None:
+            raise LoopbackError(f"unknown role {role_id}")
+        if role_id == guild.id:
+            raise LoopbackError("every member has @everyone")
+        bot_id = self.world.bot.id
+        roles = [r for r in guild.role_ids_of(user, bot_id) if r != role_id]
+        guild.set_roles(user, [*roles, role_id] if held else roles)
+        data = guild.member_payload(user, bot_id)
+        data["guild_id"] = str(guild.id)
+        await self._guild_event(guild, "GUILD_MEMBER_UPDATE", data, Intents.GUILD_MEMBERS)
+
+    async def _guild_event(
+        self, guild: Guild, name: str, data: JsonObject, intent: Intents
+    ) -> None:
+        shard = self._gateway.shard_for_guild(guild.id)
+        await self._gateway.dispatch(shard, name, data, intent=intent)
 
     # -- observation -------------------------------------------------------------------------------
 
@@ -263,6 +347,14 @@ class LoopbackDiscord:
     def message(self, message_id: int) -> StoredMessage:
         """A message by id (KeyError when unknown)."""
         return self._state.messages[message_id]
+
+    def channel_messages(self, channel_id: int) -> list[StoredMessage]:
+        """Every message in a channel (users' and the bot's, deleted ones too), oldest first."""
+        return [m for m in self._state.messages.values() if m.channel_id == channel_id]
+
+    def dm_messages(self, user: User) -> list[StoredMessage]:
+        """Every message in the DM channel between the bot and `user`, oldest first."""
+        return self.channel_messages(self.dm_channel_id(user))
 
     def file(self, attachment_id: int | str) -> StoredFile:
         """A file by attachment id, a user's or one the bot uploaded (KeyError when unknown)."""
@@ -332,6 +424,21 @@ class LoopbackDiscord:
         return integer(identifies[-1].get("intents")) if identifies else None
 
     @property
+    def shard_intents(self) -> dict[int, int]:
+        """The intents each shard's current session identified with (e.g. whether
+        `Intents.MESSAGE_CONTENT` was asked for)."""
+        return {shard: session.intents for shard, session in self._gateway.shards.items()}
+
+    @property
+    def nonce_window(self) -> float:
+        """Seconds a nonce sent with enforce_nonce dedupes message creates (default 300)."""
+        return self._rest.nonce_window
+
+    @nonce_window.setter
+    def nonce_window(self, seconds: float) -> None:
+        self._rest.nonce_window = seconds
+
+    @property
     def refused_intents(self) -> list[int]:
         """Intents of IDENTIFYs refused with close code 4014."""
         return self._gateway.refused
@@ -378,14 +485,20 @@ class LoopbackDiscord:
         status: int = 429,
         retry_after: float = 0.2,
         count: int = 1,
+        *,
+        after: bool = False,
     ) -> Fault:
         """Answer the next `count` requests matching with `status` (429 carries retry_after).
 
         route_pattern is a route template
         ('/interactions/{interaction_id}/{interaction_token}/callback')
         or a glob over the path below /api/v10 ('/interactions/*/callback'); method may be '*'.
+        after=True: carry each request out first, then answer `status` (Discord failing after
+        it acted): the callback acknowledged (a retry gets 400 code 40060, "already
+        acknowledged"), the message created (a retry with the same nonce and enforce_nonce gets
+        that message back; without, a second message).
         """
-        fault = Fault(method.upper(), route_pattern, status, retry_after, count)
+        fault = Fault(method.upper(), route_pattern, status, retry_after, count, after)
         self._rest.faults.append(fault)
         return fault
 
@@ -458,19 +571,22 @@ class LoopbackDiscord:
         user = user or self.world.users[0]
         if dm:
             return user, None, self.dm_channel_id(user)
+        world = self.world
         if channel_id is not None and guild_id is UNDEFINED:
-            guild = self.world.guild_of_channel.get(channel_id)
+            guild = world.guild_of_channel.get(channel_id)
             if guild is None:
-                if self.world.dm_user(channel_id) is None:
+                if world.dm_user(channel_id) is None:
                     raise LoopbackError(f"unknown channel {channel_id}")
                 return user, None, channel_id
-            return user, guild, channel_id
-        guild = self.world.guilds.get(self.guild_id if guild_id is UNDEFINED else guild_id)
-        if guild is None:
-            raise LoopbackError(f"unknown guild {guild_id}")
-        if channel_id is not None and self.world.guild_of_channel.get(channel_id) is not guild:
+        else:
+            guild = world.guilds.get(self.guild_id if guild_id is UNDEFINED else guild_id)
+            if guild is None:
+                raise LoopbackError(f"unknown guild {guild_id}")
+            channel_id = channel_id or guild.channel_id
+        channel = guild.channels.get(channel_id)
+        if channel is None or not channel.messageable:
             raise LoopbackError(f"channel {channel_id} is not a text channel of guild {guild.id}")
-        return user, guild, channel_id or guild.channel_id
+        return user, guild, channel_id
 
     async def _interact(
         self,
@@ -533,7 +649,7 @@ class LoopbackDiscord:
         contexts = view.get("contexts")
         if guild is None and contexts is not None and InteractionContextType.BOT_DM not in contexts:
             raise LoopbackError(f"/{root} is not available in DMs")
-        resolver = self._builder.resolver(guild)
+        resolver = self._builder.resolver(guild, user)
         built = build_command_options(view, path, options or {}, resolver, focused=focused)
         kind = (
             InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE
@@ -667,7 +783,12 @@ class LoopbackDiscord:
         if component.get("disabled"):
             raise LoopbackError(f"component {custom_id!r} is disabled")
         kind = component.get("type", 0)
-        user, guild, _ = self._place(user, UNDEFINED, target.channel_id, dm=False)
+        viewer = self._viewer(target)
+        if viewer is not None and user is not None and user.id != viewer.id:
+            raise LoopbackError(
+                f"only user {viewer.id} sees message {target.id}, not user {user.id}"
+            )
+        user, guild, _ = self._place(user or viewer, UNDEFINED, target.channel_id, dm=False)
         payload = self._builder.base(
             InteractionType.MESSAGE_COMPONENT, user, guild, target.channel_id
         )
@@ -684,7 +805,7 @@ class LoopbackDiscord:
                 raise LoopbackError(f"{custom_id!r} is not a select menu: use click()")
             data["values"] = self._select_values(component, values)
             if kind != ComponentType.STRING_SELECT:
-                resolver = self._builder.resolver(guild)
+                resolver = self._builder.resolver(guild, user)
                 converters: dict[int, Callable[[object], str]] = {
                     ComponentType.USER_SELECT: resolver.user,
                     ComponentType.ROLE_SELECT: resolver.role,
@@ -698,6 +819,18 @@ class LoopbackDiscord:
         return await self._interact(
             "component", payload, user, guild, source=target, settle=settle, max_wait=max_wait
         )
+
+    def _viewer(self, message: StoredMessage) -> User | None:
+        """The only user who sees a message: the recipient of a DM, or the user an ephemeral
+        message answers (None when everyone in the channel does)."""
+        recipient = self.world.dm_user(message.channel_id)
+        if recipient is not None:
+            return recipient
+        metadata = message.interaction_metadata
+        if message.ephemeral and metadata is not None:
+            who = as_object(metadata.get("user")) or {}
+            return self.world.user(int(text(who.get("id"), "0")))
+        return None
 
     @staticmethod
     def _select_values(component: Component, values: Sequence[object]) -> list[str]:
@@ -816,50 +949,131 @@ class LoopbackDiscord:
         dm: bool = False,
         mentions: Sequence[User] = (),
         bot: bool = False,
+        webhook: bool = False,
         reply_to: StoredMessage | None = None,
         settle: float | None = None,
         max_wait: float | None = None,
     ) -> Outcome:
         """Post a user message (MESSAGE_CREATE) and collect the bot's messages in that channel.
 
-        bot=True posts as `other_bot`. Delivery follows Discord's intents: GUILD_MESSAGES (or
-        DIRECT_MESSAGES) is needed, and without MESSAGE_CONTENT the content is blank unless the
-        message mentions the bot or is a DM. `outcome.payload` is what was dispatched.
+        bot=True posts as `other_bot`; webhook=True as `webhook` (the message has a
+        `webhook_id` and no member; guild channels only). Delivery follows Discord's intents:
+        GUILD_MESSAGES (or DIRECT_MESSAGES) is needed, and without MESSAGE_CONTENT the content,
+        embeds, attachments and components are blank unless the message mentions the bot or
+        is a DM. `outcome.payload` is what was dispatched.
         """
         if len(content) > USER_MESSAGE_LIMIT:
             raise LoopbackError(
                 f"a user message is limited to {USER_MESSAGE_LIMIT} characters (with Nitro)"
             )
-        author = self.world.other_bot if bot else user
+        if webhook and dm:
+            raise LoopbackError("webhooks post in guild channels, not in DMs")
+        world = self.world
+        author = world.webhook if webhook else world.other_bot if bot else user
         author, guild, channel = self._place(author, guild_id, channel_id, dm=dm)
-        message = self._builder.user_message(content, author, guild, channel, reply_to=reply_to)
+        if webhook and guild is None:
+            raise LoopbackError("webhooks post in guild channels, not in DMs")
+        message = self._builder.user_message(
+            content, author, guild, channel, reply_to=reply_to, webhook=webhook
+        )
         self._state.messages[message.id] = message
+        return await self._deliver(
+            "message",
+            "MESSAGE_CREATE",
+            message,
+            author,
+            guild,
+            mentions=mentions,
+            settle=settle,
+            max_wait=max_wait,
+        )
+
+    async def edit_message(
+        self,
+        message: StoredMessage | Outcome | int,
+        content: str,
+        *,
+        mentions: Sequence[User] = (),
+        settle: float | None = None,
+        max_wait: float | None = None,
+    ) -> Outcome:
+        """Edit a user's (or another bot's, or a webhook's) message: MESSAGE_UPDATE with the
+        whole message, under the same intents as `send_message`; collects what the bot does.
+
+        `message` is a StoredMessage, a message id, or the Outcome of `send_message`.
+        """
+        if isinstance(message, Outcome):
+            target = self._state.messages[int(text(message.payload.get("id"), "0"))]
+        else:
+            target = self._target(message)
+        if target.author_id == self.world.bot.id:
+            raise LoopbackError(f"message {target.id} is the bot's: edit it as the bot does")
+        if target.deleted:
+            raise LoopbackError(f"message {target.id} was deleted")
+        if len(content) > USER_MESSAGE_LIMIT:
+            raise LoopbackError(
+                f"a user message is limited to {USER_MESSAGE_LIMIT} characters (with Nitro)"
+            )
+        author = (
+            self.world.webhook
+            if target.webhook_id is not None
+            else self.world.user(target.author_id)
+        )
+        guild = self.world.guilds.get(target.guild_id) if target.guild_id else None
+        target.apply({"content": content})
+        return await self._deliver(
+            "edit",
+            "MESSAGE_UPDATE",
+            target,
+            author,
+            guild,
+            mentions=mentions,
+            settle=settle,
+            max_wait=max_wait,
+        )
+
+    async def _deliver(
+        self,
+        kind: str,
+        event: str,
+        message: StoredMessage,
+        author: User,
+        guild: Guild | None,
+        *,
+        mentions: Sequence[User],
+        settle: float | None,
+        max_wait: float | None,
+    ) -> Outcome:
+        """Dispatch a user message's MESSAGE_CREATE or MESSAGE_UPDATE and collect the answer."""
         shard = self._gateway.shard_for_guild(guild.id if guild else None)
         session = self._gateway.shards.get(shard)
         if session is None:
             raise LoopbackError(f"shard {shard} has no session: is the bot connected?")
-        mentioned_bot = self.world.bot in mentions or self.world.bot.mention in content
+        bot = self.world.bot
+        mentioned_bot = bot in mentions or bot.mention in message.content
         with_content = (
             guild is None or mentioned_bot or bool(session.intents & Intents.MESSAGE_CONTENT)
         )
-        payload = self._builder.message_create(
-            message, author, guild, mentions=list(mentions), with_content=with_content
+        build = (
+            self._builder.message_create
+            if event == "MESSAGE_CREATE"
+            else self._builder.message_update
         )
+        payload = build(message, author, guild, mentions=list(mentions), with_content=with_content)
         outcome = Outcome(
-            "message",
+            kind,
             payload,
-            channel_id=channel,
+            channel_id=message.channel_id,
             guild_id=guild.id if guild else None,
             user_id=author.id,
         )
         state = self._state
         state.watch(outcome)
-        state.publish(LiveEvent("message_sent", message=message, outcome=outcome, data=payload))
+        live = "message_sent" if event == "MESSAGE_CREATE" else "message_edited"
+        state.publish(LiveEvent(live, message=message, outcome=outcome, data=payload))
         try:
             intent = Intents.DIRECT_MESSAGES if guild is None else Intents.GUILD_MESSAGES
-            delivered = await self._gateway.dispatch(
-                shard, "MESSAGE_CREATE", payload, intent=intent
-            )
+            delivered = await self._gateway.dispatch(shard, event, payload, intent=intent)
             if delivered:
                 await outcome.settle(
                     quiet=self.settle if settle is None else settle,

@@ -17,7 +17,7 @@ from nazh.loopback.protocol import (
 )
 from nazh.loopback.snowflakes import iso_timestamp
 from nazh.loopback.wire import as_object
-from nazh.loopback.world import User
+from nazh.loopback.world import Channel, Role, User
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,26 +42,39 @@ class LoopbackError(Exception):
 
 
 def _snowflake(value: object) -> int:
-    """The id a driver argument names: a User, or an id as int or str."""
-    if isinstance(value, User):
+    """The id a driver argument names: a User, Role or Channel, or an id as int or str."""
+    if isinstance(value, User | Role | Channel):
         return value.id
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            raise LoopbackError(f"{value!r} is not an id") from None
     raise LoopbackError(f"{value!r} is not an id")
 
 
 class _Resolver:
-    """Collects the `resolved` data of user, channel, role, mentionable and attachment options."""
+    """Collects the `resolved` data of user, channel, role, mentionable and attachment options.
 
-    __slots__ = ("files", "guild", "resolved", "snowflakes", "world")
+    Users, roles and channels are given as objects, ids, or by name: '@player1', '@GM',
+    '#gm-only' (or a bare name for a role or channel option).
+    """
+
+    __slots__ = ("files", "guild", "invoker", "resolved", "snowflakes", "world")
 
     def __init__(
-        self, world: World, guild: Guild | None, snowflakes: SnowflakeFactory, files: FileStore
+        self,
+        world: World,
+        guild: Guild | None,
+        snowflakes: SnowflakeFactory,
+        files: FileStore,
+        invoker: User | None,
     ) -> None:
         self.world = world
         self.guild = guild
         self.snowflakes = snowflakes
         self.files = files
+        self.invoker = invoker
         self.resolved: JsonObject = {}
 
     def _section(self, name: str) -> JsonObject:
@@ -70,12 +83,20 @@ class _Resolver:
             section = self.resolved[name] = {}
         return section
 
-    def user(self, value: object) -> str:
+    def _find_user(self, value: object) -> User:
+        if isinstance(value, str) and value.startswith("@"):
+            found = self.world.user_named(value[1:])
+            if found is None:
+                raise LoopbackError(f"unknown user {value}")
+            return found
         user_id = _snowflake(value)
         try:
-            user = self.world.user(user_id)
+            return self.world.user(user_id)
         except KeyError:
             raise LoopbackError(f"unknown user {user_id}") from None
+
+    def user(self, value: object) -> str:
+        user = self._find_user(value)
         self._section("users")[str(user.id)] = user.payload()
         if self.guild is not None:
             member = self.guild.member_payload(user, self.world.bot.id, with_user=False)
@@ -83,31 +104,50 @@ class _Resolver:
             self._section("members")[str(user.id)] = member
         return str(user.id)
 
-    def role(self, value: object) -> str:
+    def _find_role(self, value: object) -> Role:
         if self.guild is None:
             raise LoopbackError("role options need a guild")
-        roles = {str(r["id"]): r for r in self.guild.role_payloads(self.world.bot.id)}
-        role_id = str(value)
-        role = roles.get(role_id)
-        if role is None:
-            raise LoopbackError(f"unknown role {value}")
-        self._section("roles")[role_id] = role
-        return role_id
+        if isinstance(value, str) and not value.isdigit():
+            found = self.guild.role_named(value.removeprefix("@"))
+            if found is None and value.startswith("@"):
+                found = self.guild.role_named(value)
+        else:
+            found = self.guild.roles.get(_snowflake(value))
+        if found is None:
+            raise LoopbackError(f"guild {self.guild.id} has no role {value}")
+        return found
 
-    def channel(self, value: object) -> str:
-        guild = self.world.guild_of_channel.get(_snowflake(value))
+    def role(self, value: object) -> str:
+        role = self._find_role(value)
+        guild = self.guild
+        assert guild is not None
+        tagged = self.world.bot.id if role.id == guild.bot_role_id else None
+        self._section("roles")[str(role.id)] = role.payload(bot_id=tagged)
+        return str(role.id)
+
+    def channel(self, value: object, allowed: list[int] | None = None) -> str:
+        guild = self.guild
         if guild is None:
-            raise LoopbackError(f"unknown channel {value}")
-        channel = next(c for c in guild.channel_payloads() if c["id"] == str(value))
-        channel_id = str(value)
-        self._section("channels")[channel_id] = {
-            "id": channel["id"],
-            "type": channel["type"],
-            "name": channel["name"],
-            "parent_id": channel.get("parent_id"),
-            "permissions": str(guild.permissions_of(self.world.bot, self.world.bot.id)),
+            raise LoopbackError("channel options need a guild")
+        if isinstance(value, str) and not value.isdigit():
+            found = guild.channel_named(value.removeprefix("#"))
+        else:
+            found = guild.channels.get(_snowflake(value))
+        if found is None:
+            raise LoopbackError(f"guild {guild.id} has no channel {value}")
+        if allowed and found.type not in allowed:
+            raise LoopbackError(
+                f"channel {found.name!r} has type {found.type}, the option takes {allowed}"
+            )
+        member = self.invoker or self.world.bot
+        self._section("channels")[str(found.id)] = {
+            "id": str(found.id),
+            "type": found.type,
+            "name": found.name,
+            "parent_id": None if found.parent_id is None else str(found.parent_id),
+            "permissions": str(guild.permissions_of(member, self.world.bot.id)),
         }
-        return channel_id
+        return str(found.id)
 
     def attachment(self, name: str, value: object) -> str:
         """Upload the file as the user's client does; the option's value is its id."""
@@ -125,8 +165,8 @@ class _Resolver:
         return str(attachment_id)
 
     def mentionable(self, value: object) -> str:
-        if isinstance(value, User):
-            return self.user(value)
+        if isinstance(value, Role):
+            return self.role(value)
         try:
             return self.user(value)
         except LoopbackError:
@@ -162,7 +202,7 @@ def _convert(option: CommandOption, value: object, resolver: _Resolver) -> JsonV
     elif kind == OptionType.ROLE:
         return resolver.role(value)
     elif kind == OptionType.CHANNEL:
-        return resolver.channel(value)
+        return resolver.channel(value, option.get("channel_types"))
     elif kind == OptionType.MENTIONABLE:
         return resolver.mentionable(value)
     elif kind == OptionType.ATTACHMENT:
@@ -239,9 +279,10 @@ class InteractionBuilder:
         self.snowflakes = snowflakes
         self.files = files
 
-    def resolver(self, guild: Guild | None) -> _Resolver:
-        """A collector for resolved option data (attachment options store their files)."""
-        return _Resolver(self.world, guild, self.snowflakes, self.files)
+    def resolver(self, guild: Guild | None, invoker: User | None = None) -> _Resolver:
+        """A collector for resolved option data (attachment options store their files);
+        resolved channels carry the invoker's permissions."""
+        return _Resolver(self.world, guild, self.snowflakes, self.files, invoker)
 
     def base(
         self, kind: InteractionType, user: User, guild: Guild | None, channel_id: int
@@ -271,7 +312,7 @@ class InteractionBuilder:
         bot_id = world.bot.id
         member = guild.member_payload(user, bot_id)
         member["permissions"] = str(guild.permissions_of(user, bot_id))
-        channel = next(c for c in guild.channel_payloads() if c["id"] == str(channel_id))
+        channel = guild.channels[channel_id].payload()
         payload.update(
             guild_id=str(guild.id),
             guild={"id": str(guild.id), "locale": "en-US", "features": []},
@@ -313,15 +354,21 @@ class InteractionBuilder:
         channel_id: int,
         *,
         reply_to: StoredMessage | None,
+        webhook: bool = False,
     ) -> StoredMessage:
-        """A message a user (or another bot) posts."""
+        """A message a user, another bot or (webhook=True, `user` being the webhook) a webhook
+        posts."""
+        author = user.payload()
+        if webhook:
+            author["discriminator"] = "0000"
         message = StoredMessage(
             id=self.snowflakes.next(),
             channel_id=channel_id,
             guild_id=guild.id if guild else None,
-            author=user.payload(),
+            author=author,
             content=content,
             timestamp=iso_timestamp(),
+            webhook_id=user.id if webhook else None,
         )
         if reply_to is not None:
             message.message_type = MessageType.REPLY
@@ -344,11 +391,27 @@ class InteractionBuilder:
         with_content: bool,
     ) -> JsonObject:
         """The MESSAGE_CREATE payload; content is blanked without the message content intent."""
+        payload = self.message_update(
+            message, user, guild, mentions=mentions, with_content=with_content
+        )
+        payload["nonce"] = str(message.id)
+        return payload
+
+    def message_update(
+        self,
+        message: StoredMessage,
+        user: User,
+        guild: Guild | None,
+        *,
+        mentions: list[User],
+        with_content: bool,
+    ) -> JsonObject:
+        """The MESSAGE_UPDATE payload (the whole message, as Discord sends it now); content,
+        embeds, attachments and components are blanked without the message content intent."""
         payload = message.payload()
         payload["mentions"] = [self._mention(m, guild) for m in mentions]
         payload["mention_everyone"] = "@everyone" in message.content or "@here" in message.content
-        payload["nonce"] = str(message.id)
-        if guild is not None:
+        if guild is not None and message.webhook_id is None:
             payload["member"] = guild.member_payload(user, self.world.bot.id, with_user=False)
         if not with_content:
             payload.update(content="", embeds=[], attachments=[], components=[])

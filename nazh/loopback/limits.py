@@ -17,12 +17,23 @@ if TYPE_CHECKING:
 
     from nazh.loopback.protocol import JsonObject, JsonValue
 
-__all__ = ("ATTACHMENT_SIZE_LIMIT", "check_callback", "check_message", "check_uploads")
+__all__ = (
+    "ATTACHMENT_SIZE_LIMIT",
+    "NONCE_LENGTH_LIMIT",
+    "check_callback",
+    "check_message",
+    "check_nonce",
+    "check_uploads",
+)
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 """Largest file a bot may upload (10 MiB, a guild without boosts); interactions announce it as
 `attachment_size_limit`."""
 
+NONCE_LENGTH_LIMIT = 25
+"""Longest string nonce of a message create (an integer nonce is an int64)."""
+
+_INT64 = range(-(2**63), 2**63)
 _EMBED_TEXT = (("title", 256), ("description", 4096))
 _MESSAGE_CALLBACKS = (
     InteractionCallbackType.CHANNEL_MESSAGE_WITH_SOURCE,
@@ -60,6 +71,21 @@ def check_callback(body: JsonObject) -> list[str]:
         rows = as_list(data.get("components"))
         return [f"{len(rows)} modal rows (max 5)"] if len(rows) > 5 else []
     return []
+
+
+def check_nonce(body: JsonObject) -> list[str]:
+    """Problems with a message create's nonce, as the spec states them (checked here when the
+    spec is not loaded): an int64 or a string of at most 25 characters."""
+    nonce = body.get("nonce")
+    if nonce is None or (
+        isinstance(nonce, int) and not isinstance(nonce, bool) and nonce in _INT64
+    ):
+        return []
+    if isinstance(nonce, str):
+        if len(nonce) <= NONCE_LENGTH_LIMIT:
+            return []
+        return [f"nonce is {len(nonce)} characters (max {NONCE_LENGTH_LIMIT})"]
+    return [f"nonce {nonce!r} is not an integer or a string"]
 
 
 def check_uploads(sizes: Sequence[tuple[str, int]]) -> list[str]:

@@ -134,6 +134,7 @@ class StoredMessage:
     message_reference: JsonObject | None = None
     replied_user: int | None = None
     poll: JsonValue = None
+    nonce: str | int | None = None
     tts: bool = False
     deleted: bool = False
     history: list[JsonObject] = dataclasses.field(default_factory=_no_objects)
@@ -250,6 +251,8 @@ class StoredMessage:
             data["interaction_metadata"] = self.interaction_metadata
         if self.message_reference is not None:
             data["message_reference"] = self.message_reference
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
         return data
 
 

@@ -52,6 +52,7 @@ class Outcome:
         "channel_id",
         "dispatched_at",
         "edits",
+        "elsewhere",
         "followups",
         "guild_id",
         "interaction_id",
@@ -94,6 +95,7 @@ class Outcome:
         self.original: StoredMessage | None = None
         self.followups: list[StoredMessage] = []
         self.messages: list[StoredMessage] = []
+        self.elsewhere: list[StoredMessage] = []
         self.edits: list[JsonObject] = []
         self.requests: list[RecordedRequest] = []
         self.dispatched_at = time.monotonic()

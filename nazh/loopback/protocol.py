@@ -376,6 +376,7 @@ class CommandOption(TypedDict, total=False):
     max_value: int | float | None
     min_length: int | None
     max_length: int | None
+    channel_types: list[int] | None
     options: list[CommandOption] | None
 
 

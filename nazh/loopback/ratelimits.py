@@ -13,13 +13,19 @@ __all__ = ("Fault", "RateLimiter")
 
 @dataclasses.dataclass(slots=True)
 class Fault:
-    """Answer the next `count` requests matching method and route pattern with `status`."""
+    """Answer the next `count` requests matching method and route pattern with `status`.
+
+    after: carry the request out first (its effects stay: a message is created, an interaction
+    acknowledged), then answer `status` instead of the success, as Discord does when it fails
+    after acting. Requests that fail on their own keep their answer and do not use up the fault.
+    """
 
     method: str
     pattern: str
     status: int
     retry_after: float
     count: int
+    after: bool = False
 
     def matches(self, method: str, path: str, template: str | None) -> bool:
         """Whether a request (path below /api/v10) falls under this fault."""

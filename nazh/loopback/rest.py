@@ -32,10 +32,16 @@ if TYPE_CHECKING:
     from nazh.loopback.protocol import JsonObject, JsonValue
     from nazh.loopback.ratelimits import Fault, RateLimiter
     from nazh.loopback.state import State
+    from nazh.loopback.world import Guild
 
-__all__ = ("API_PREFIX", "RestApi")
+__all__ = ("API_PREFIX", "NONCE_WINDOW", "RestApi")
 
 API_PREFIX = "/api/v10"
+NONCE_WINDOW = 300.0
+"""Seconds a message nonce sent with enforce_nonce is remembered ("a few minutes")."""
+
+_CHANNEL_MESSAGES = "/channels/{channel_id}/messages"
+_DM_CHANNELS = "/users/@me/channels"
 
 _Callback = InteractionCallbackType
 _NEW_MESSAGE = (
@@ -129,6 +135,7 @@ class RestApi:
         "faults",
         "gateway_url",
         "interaction_deadline",
+        "nonce_window",
         "rate_limiter",
         "shard_count",
         "state",
@@ -152,6 +159,7 @@ class RestApi:
         self.rate_limiter = rate_limiter
         self.interaction_deadline = interaction_deadline
         self.token_lifetime = token_lifetime
+        self.nonce_window = NONCE_WINDOW
         self.faults: list[Fault] = []
         self.gateway_url = ""
         self._routes: list[_Route] = []
@@ -179,7 +187,7 @@ class RestApi:
         add("GET", "/gateway", self._gateway, bot_auth=False)
         add("GET", "/gateway/bot", self._gateway_bot)
         add("GET", "/users/@me", self._me)
-        add("POST", "/users/@me/channels", self._create_dm)
+        add("POST", _DM_CHANNELS, self._create_dm)
         add("GET", "/oauth2/applications/@me", self._application)
         add("GET", "/applications/@me", self._application)
         for template, major in (
@@ -223,7 +231,7 @@ class RestApi:
         add("POST", hook, self._followup, bot_auth=False, major="interaction_token")
         add("GET", "/channels/{channel_id}", self._get_channel, major="channel_id")
         add("POST", "/channels/{channel_id}/typing", self._typing, major="channel_id")
-        add("POST", "/channels/{channel_id}/messages", self._create_message, major="channel_id")
+        add("POST", _CHANNEL_MESSAGES, self._create_message, major="channel_id")
         message = "/channels/{channel_id}/messages/{message_id}"
         add("GET", message, self._get_message, major="channel_id")
         add("PATCH", message, self._edit_message, major="channel_id")
@@ -231,6 +239,8 @@ class RestApi:
         for method in ("PUT", "DELETE"):
             add(method, message + "/reactions/{emoji}/@me", self._reaction, major="channel_id")
         add("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member, major="guild_id")
+        add("GET", "/guilds/{guild_id}/roles", self._get_roles, major="guild_id")
+        add("GET", "/guilds/{guild_id}/channels", self._get_channels, major="guild_id")
         self._routes.sort(key=lambda r: r.template.count("{"))
 
     def _match(self, method: str, path: str) -> tuple[_Route, dict[str, str]] | None:
@@ -272,8 +282,12 @@ class RestApi:
     async def _respond(
         self, request: web.Request, matched: tuple[_Route, dict[str, str]] | None, call: _Call
     ) -> web.Response:
+        after: Fault | None = None
         for fault in self.faults:
             if fault.matches(call.method, call.path, call.template or None):
+                if fault.after:
+                    after = after or fault
+                    continue
                 fault.count -= 1
                 return _fault_response(fault)
         if matched is None:
@@ -317,15 +331,21 @@ class RestApi:
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             self._violate(call, [f"body the emulator cannot use: {error!r}"])
             response = _error(400, "Invalid Form Body", 50035)
+        if after is not None and response.status < 400:
+            after.count -= 1
+            response = _fault_response(after)
         response.headers.update(headers)
         return response
 
     def _validate(self, call: _Call) -> list[str]:
         if call.method not in ("POST", "PUT", "PATCH") or call.body is None:
             return []
-        problems = self.state.openapi.validate(call.method, call.path, call.body)
+        openapi = self.state.openapi
+        problems = openapi.validate(call.method, call.path, call.body)
         body = as_object(call.body)
         if body is not None:
+            if call.template == _CHANNEL_MESSAGES and not openapi.loaded:
+                problems += limits.check_nonce(body)
             if call.template.endswith("/callback"):
                 problems += limits.check_callback(body)
             elif "/messages" in call.template or call.template.startswith("/webhooks"):
@@ -345,8 +365,27 @@ class RestApi:
             outcome = state.tokens.get(call.params["interaction_token"])
             return [outcome] if outcome else []
         if "channel_id" in call.params:
-            return list(state.watchers.get(_int(call.params["channel_id"]), ()))
+            channel_id = _int(call.params["channel_id"])
+            here = list(state.watchers.get(channel_id, ()))
+            if call.method == "POST" and call.template == _CHANNEL_MESSAGES and state.settling:
+                here += self._elsewhere(channel_id)
+            return here
+        if call.method == "POST" and call.template == _DM_CHANNELS and state.settling:
+            body = as_object(call.body) or {}
+            recipient = _int(body.get("recipient_id"))
+            return [o for o in state.settling if o.user_id == recipient]
         return []
+
+    def _elsewhere(self, channel_id: int) -> list[Outcome]:
+        """Settling actions a bot message in another channel than theirs belongs to: those of
+        the channel's guild, or for a DM channel, those of its user."""
+        world = self.state.world
+        guild = world.guild_of_channel.get(channel_id)
+        others = [o for o in self.state.settling if o.channel_id != channel_id]
+        if guild is not None:
+            return [o for o in others if o.guild_id == guild.id]
+        user = world.dm_user(channel_id)
+        return [o for o in others if user is not None and o.user_id == user.id]
 
     # -- gateway, users, application ---------------------------------------------------------------
 
@@ -382,11 +421,21 @@ class RestApi:
         channel_id = world.dm_channel_id(user, self.state.snowflakes)
         return _json(world.dm_channel_payload(user, channel_id))
 
-    async def _get_member(self, call: _Call) -> web.Response:
-        world = self.state.world
-        guild = world.guilds.get(_int(call.params["guild_id"]))
+    def _guild(self, call: _Call) -> Guild:
+        guild = self.state.world.guilds.get(_int(call.params["guild_id"]))
         if guild is None:
             raise _ApiError(404, "Unknown Guild", 10004)
+        return guild
+
+    async def _get_roles(self, call: _Call) -> web.Response:
+        return _json(self._guild(call).role_payloads(self.state.world.bot.id))
+
+    async def _get_channels(self, call: _Call) -> web.Response:
+        return _json(self._guild(call).channel_payloads())
+
+    async def _get_member(self, call: _Call) -> web.Response:
+        world = self.state.world
+        guild = self._guild(call)
         try:
             user = world.user(_int(call.params["user_id"]))
         except KeyError:
@@ -665,14 +714,14 @@ class RestApi:
         return message
 
     async def _get_channel(self, call: _Call) -> web.Response:
-        channel_id, guild_id = self._channel(call)
+        channel_id, _ = self._channel(call)
         world = self.state.world
-        if guild_id is None:
-            user = world.dm_user(channel_id)
-            assert user is not None
-            return _json(world.dm_channel_payload(user, channel_id))
-        channels = world.guilds[guild_id].channel_payloads()
-        return _json(next(c for c in channels if c["id"] == str(channel_id)))
+        channel = world.channel(channel_id)
+        if channel is not None:
+            return _json(channel.payload())
+        user = world.dm_user(channel_id)
+        assert user is not None
+        return _json(world.dm_channel_payload(user, channel_id))
 
     async def _typing(self, call: _Call) -> web.Response:
         self._channel(call)
@@ -680,19 +729,32 @@ class RestApi:
 
     async def _create_message(self, call: _Call) -> web.Response:
         channel_id, guild_id = self._channel(call)
+        state = self.state
+        channel = state.world.channel(channel_id)
+        if channel is not None and not channel.messageable:
+            raise _ApiError(400, "Cannot send messages in a non-text channel", 50008)
         body = as_object(call.body) or {}
+        nonce = body.get("nonce")
+        key = (state.world.bot.id, str(nonce)) if isinstance(nonce, str | int) else None
+        if key is not None and body.get("enforce_nonce"):
+            earlier = state.nonces.get(key)
+            if earlier is not None and time.monotonic() - earlier[0] <= self.nonce_window:
+                return _json(earlier[1].payload())
         message = StoredMessage(
-            id=self.state.snowflakes.next(),
+            id=state.snowflakes.next(),
             channel_id=channel_id,
             guild_id=guild_id,
-            author=self.state.world.bot.payload(),
+            author=state.world.bot.payload(),
+            nonce=nonce if isinstance(nonce, str | int) else None,
         )
+        if key is not None:
+            state.nonces[key] = (time.monotonic(), message)
         message.apply(body, initial=True)
         self._attach(message, call)
         reference = MESSAGE_REFERENCE.view(body.get("message_reference"))
         referenced_id = reference.get("message_id") if reference else None
         if reference is not None and referenced_id:
-            referenced = self.state.messages.get(_int(referenced_id))
+            referenced = state.messages.get(_int(referenced_id))
             if referenced is None and reference.get("fail_if_not_exists", True):
                 raise _ApiError(400, "Unknown message reference", 50035)
             message.message_type = MessageType.REPLY
@@ -704,10 +766,13 @@ class RestApi:
             }
             if referenced is not None:
                 message.replied_user = referenced.author_id
-        self.state.messages[message.id] = message
+        state.messages[message.id] = message
         for outcome in call.touched:
-            outcome.messages.append(message)
-        self.state.publish(LiveEvent("message_create", message=message))
+            if outcome.channel_id == channel_id:
+                outcome.messages.append(message)
+            else:
+                outcome.elsewhere.append(message)
+        state.publish(LiveEvent("message_create", message=message))
         return _json(message.payload())
 
     async def _get_message(self, call: _Call) -> web.Response:

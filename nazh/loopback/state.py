@@ -39,9 +39,11 @@ class State:
         "files",
         "interactions",
         "messages",
+        "nonces",
         "openapi",
         "reject_invalid",
         "requests",
+        "settling",
         "snowflakes",
         "subscribers",
         "tokens",
@@ -68,6 +70,8 @@ class State:
         self.interactions: dict[int, Outcome] = {}
         self.tokens: dict[str, Outcome] = {}
         self.watchers: dict[int, list[Outcome]] = {}
+        self.settling: list[Outcome] = []
+        self.nonces: dict[tuple[int, str], tuple[float, StoredMessage]] = {}
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
         self.subscribers: list[asyncio.Queue[LiveEvent]] = []
@@ -84,8 +88,10 @@ class State:
             self.changed.notify_all()
 
     def watch(self, outcome: Outcome) -> None:
-        """Attribute channel messages in the outcome's channel to it while it settles."""
+        """Attribute channel messages to the outcome while it settles: those in its channel,
+        and those in other channels of its guild (or, for DMs, its user's DM channel)."""
         self.watchers.setdefault(outcome.channel_id, []).append(outcome)
+        self.settling.append(outcome)
 
     def unwatch(self, outcome: Outcome) -> None:
         """Stop attributing channel messages to the outcome."""
@@ -94,3 +100,5 @@ class State:
             watchers.remove(outcome)
             if not watchers:
                 del self.watchers[outcome.channel_id]
+        if outcome in self.settling:
+            self.settling.remove(outcome)

@@ -210,6 +210,7 @@ COMMAND_OPTION: Shape[CommandOption] = Shape(
         "max_value": _nullable(_NUMBER),
         "min_length": _nullable(_INT),
         "max_length": _nullable(_INT),
+        "channel_types": _nullable(_list_of(_INT)),
         "options": _nullable(_list_of(_option)),
     },
     frozenset({"type", "name"}),

@@ -13,10 +13,13 @@ if TYPE_CHECKING:
     from nazh.loopback.snowflakes import SnowflakeFactory
 
 __all__ = (
+    "ADMINISTRATOR",
     "ALL_PERMISSIONS",
     "BOT_PERMISSIONS",
     "EVERYONE_PERMISSIONS",
+    "Channel",
     "Guild",
+    "Role",
     "User",
     "World",
 )
@@ -74,8 +77,113 @@ class User:
 
 
 @dataclasses.dataclass(slots=True)
+class Role:
+    """A guild role; @everyone's id is the guild's."""
+
+    id: int
+    name: str
+    permissions: int
+    position: int
+    managed: bool = False
+    mentionable: bool = False
+    color: int = 0
+    hoist: bool = False
+
+    @property
+    def mention(self) -> str:
+        """The mention markup for this role."""
+        return f"<@&{self.id}>"
+
+    def payload(self, *, bot_id: int | None = None) -> JsonObject:
+        """The role object; `bot_id` tags a bot's managed role."""
+        data: JsonObject = {
+            "id": str(self.id),
+            "name": self.name,
+            "description": None,
+            "color": self.color,
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
+            "hoist": self.hoist,
+            "icon": None,
+            "unicode_emoji": None,
+            "position": self.position,
+            "permissions": str(self.permissions),
+            "managed": self.managed,
+            "mentionable": self.mentionable,
+            "flags": 0,
+        }
+        if bot_id is not None:
+            data["tags"] = {"bot_id": str(bot_id)}
+        return data
+
+
+@dataclasses.dataclass(slots=True)
+class Channel:
+    """A guild channel: a text channel, a voice channel or a category."""
+
+    id: int
+    guild_id: int
+    name: str
+    type: ChannelType
+    position: int
+    parent_id: int | None = None
+
+    @property
+    def mention(self) -> str:
+        """The mention markup for this channel."""
+        return f"<#{self.id}>"
+
+    @property
+    def messageable(self) -> bool:
+        """Whether messages can be posted in it (text and voice channels)."""
+        return self.type in (ChannelType.GUILD_TEXT, ChannelType.GUILD_VOICE)
+
+    def payload(self) -> JsonObject:
+        """The channel object as GUILD_CREATE, CHANNEL_CREATE and GET /channels/{id} send it."""
+        data: JsonObject = {
+            "id": str(self.id),
+            "type": self.type,
+            "name": self.name,
+            "position": self.position,
+            "guild_id": str(self.guild_id),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "flags": 0,
+        }
+        if self.type == ChannelType.GUILD_CATEGORY:
+            return data
+        data["parent_id"] = None if self.parent_id is None else str(self.parent_id)
+        data["last_message_id"] = None
+        if self.type == ChannelType.GUILD_TEXT:
+            data.update(topic=None, rate_limit_per_user=0, default_auto_archive_duration=1440)
+        else:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None, video_quality_mode=1)
+        return data
+
+
+def _no_roles() -> dict[int, Role]:
+    return {}
+
+
+def _no_channels() -> dict[int, Channel]:
+    return {}
+
+
+def _no_member_roles() -> dict[int, list[int]]:
+    return {}
+
+
+@dataclasses.dataclass(slots=True)
 class Guild:
-    """A guild with an @everyone role, a member role, the bot's role and a few channels."""
+    """A guild with an @everyone role, a member role, the bot's role and a few channels.
+
+    Tests add channels and roles and give members roles through `LoopbackDiscord`; a member's
+    permissions are computed from their roles as Discord does (channel overwrites are not
+    modelled: every channel grants the guild-level permissions).
+    """
 
     id: int
     name: str
@@ -88,78 +196,90 @@ class Guild:
     voice_channel_id: int
     emoji_id: int
     joined_at: str
+    roles: dict[int, Role] = dataclasses.field(default_factory=_no_roles)
+    channels: dict[int, Channel] = dataclasses.field(default_factory=_no_channels)
+    member_roles: dict[int, list[int]] = dataclasses.field(default_factory=_no_member_roles)
+
+    def __post_init__(self) -> None:
+        for role in (
+            Role(self.id, "@everyone", EVERYONE_PERMISSIONS, 0),
+            Role(self.member_role_id, "Adventurers", EVERYONE_PERMISSIONS, 1, mentionable=True),
+            Role(self.bot_role_id, "Loopback Bot", BOT_PERMISSIONS, 2, managed=True),
+        ):
+            self.roles.setdefault(role.id, role)
+        for channel in (
+            Channel(self.category_id, self.id, "Tavern", ChannelType.GUILD_CATEGORY, 0),
+            Channel(self.channel_id, self.id, "general", ChannelType.GUILD_TEXT, 1),
+            Channel(self.second_channel_id, self.id, "dice-rolls", ChannelType.GUILD_TEXT, 2),
+            Channel(self.voice_channel_id, self.id, "Voice", ChannelType.GUILD_VOICE, 3),
+        ):
+            if channel.type != ChannelType.GUILD_CATEGORY:
+                channel.parent_id = self.category_id
+            self.channels.setdefault(channel.id, channel)
 
     @property
-    def text_channel_ids(self) -> tuple[int, int]:
+    def text_channel_ids(self) -> tuple[int, ...]:
         """The ids of the guild's text channels (the default one first)."""
-        return (self.channel_id, self.second_channel_id)
+        return tuple(c.id for c in self.channels.values() if c.type == ChannelType.GUILD_TEXT)
+
+    def add_role(self, role: Role) -> None:
+        """Add a role (placed above the others)."""
+        role.position = max(r.position for r in self.roles.values()) + 1
+        self.roles[role.id] = role
+
+    def add_channel(self, channel: Channel) -> None:
+        """Add a channel (placed after the others)."""
+        channel.position = max(c.position for c in self.channels.values()) + 1
+        self.channels[channel.id] = channel
+
+    def role_named(self, name: str) -> Role | None:
+        """The role with this name (case-insensitive; '@everyone' included), if any."""
+        folded = name.casefold()
+        return next((r for r in self.roles.values() if r.name.casefold() == folded), None)
+
+    def channel_named(self, name: str) -> Channel | None:
+        """The channel with this name (case-insensitive), if any."""
+        folded = name.casefold()
+        return next((c for c in self.channels.values() if c.name.casefold() == folded), None)
 
     def role_payloads(self, bot_id: int) -> list[JsonObject]:
-        """The roles: @everyone (id = guild id), a member role and the bot's managed role."""
+        """The roles in position order; the bot's managed role is tagged with `bot_id`."""
         return [
-            _role(self.id, "@everyone", 0, EVERYONE_PERMISSIONS),
-            _role(self.member_role_id, "Adventurers", 1, EVERYONE_PERMISSIONS, mentionable=True),
-            {
-                **_role(self.bot_role_id, "Loopback Bot", 2, BOT_PERMISSIONS, managed=True),
-                "tags": {"bot_id": str(bot_id)},
-            },
+            role.payload(bot_id=bot_id if role.id == self.bot_role_id else None)
+            for role in sorted(self.roles.values(), key=lambda r: r.position)
         ]
 
     def channel_payloads(self) -> list[JsonObject]:
-        """The guild's channels: a category, two text channels and a voice channel."""
-        common: JsonObject = {
-            "guild_id": str(self.id),
-            "permission_overwrites": [],
-            "nsfw": False,
-            "flags": 0,
-        }
-        text: JsonObject = {
-            "type": ChannelType.GUILD_TEXT,
-            "parent_id": str(self.category_id),
-            "topic": None,
-            "last_message_id": None,
-            "rate_limit_per_user": 0,
-            "default_auto_archive_duration": 1440,
-            **common,
-        }
-        return [
-            {
-                "id": str(self.category_id),
-                "type": ChannelType.GUILD_CATEGORY,
-                "name": "Tavern",
-                "position": 0,
-                **common,
-            },
-            {**text, "id": str(self.channel_id), "name": "general", "position": 1},
-            {**text, "id": str(self.second_channel_id), "name": "dice-rolls", "position": 2},
-            {
-                "id": str(self.voice_channel_id),
-                "type": ChannelType.GUILD_VOICE,
-                "name": "Voice",
-                "position": 3,
-                "parent_id": str(self.category_id),
-                "bitrate": 64000,
-                "user_limit": 0,
-                "rtc_region": None,
-                "video_quality_mode": 1,
-                "last_message_id": None,
-                **common,
-            },
-        ]
+        """The guild's channels in position order (at first a category, two text channels and
+        a voice channel)."""
+        return [c.payload() for c in sorted(self.channels.values(), key=lambda c: c.position)]
+
+    def role_ids_of(self, user: User, bot_id: int) -> list[int]:
+        """The ids of the roles (without @everyone) a member of this guild holds."""
+        held = self.member_roles.get(user.id)
+        if held is not None:
+            return held
+        return [self.bot_role_id if user.id == bot_id else self.member_role_id]
+
+    def set_roles(self, user: User, role_ids: list[int]) -> None:
+        """Replace the roles (without @everyone) a member holds."""
+        self.member_roles[user.id] = [r for r in role_ids if r != self.id]
 
     def member_role_ids(self, user: User, bot_id: int) -> list[str]:
-        """The role ids (without @everyone) a member of this guild holds."""
-        if user.id == bot_id:
-            return [str(self.bot_role_id)]
-        return [str(self.member_role_id)]
+        """The role ids (without @everyone) a member of this guild holds, as strings."""
+        return [str(role_id) for role_id in self.role_ids_of(user, bot_id)]
 
     def permissions_of(self, user: User, bot_id: int) -> int:
-        """The guild-level permissions of a member."""
+        """A member's guild-level permissions: the owner has all; otherwise @everyone's and
+        those of each of their roles, and all of them with ADMINISTRATOR."""
         if user.id == self.owner_id:
             return ALL_PERMISSIONS
-        if user.id == bot_id:
-            return BOT_PERMISSIONS
-        return EVERYONE_PERMISSIONS
+        permissions = self.roles[self.id].permissions
+        for role_id in self.role_ids_of(user, bot_id):
+            role = self.roles.get(role_id)
+            if role is not None:
+                permissions |= role.permissions
+        return ALL_PERMISSIONS if permissions & ADMINISTRATOR else permissions
 
     def member_payload(self, user: User, bot_id: int, *, with_user: bool = True) -> JsonObject:
         """The guild member object of one user."""
@@ -249,32 +369,6 @@ class Guild:
         }
 
 
-def _role(
-    role_id: int,
-    name: str,
-    position: int,
-    permissions: int,
-    *,
-    managed: bool = False,
-    mentionable: bool = False,
-) -> JsonObject:
-    return {
-        "id": str(role_id),
-        "name": name,
-        "description": None,
-        "color": 0,
-        "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
-        "hoist": False,
-        "icon": None,
-        "unicode_emoji": None,
-        "position": position,
-        "permissions": str(permissions),
-        "managed": managed,
-        "mentionable": mentionable,
-        "flags": 0,
-    }
-
-
 class World:
     """All entities of the emulated Discord: the bot, its owner, users and guilds."""
 
@@ -287,6 +381,7 @@ class World:
         "other_bot",
         "owner",
         "users",
+        "webhook",
     )
 
     def __init__(self, snowflakes: SnowflakeFactory, *, guilds: int, users: int) -> None:
@@ -297,6 +392,7 @@ class World:
         self.users: list[User] = [
             User(snowflakes.next(), f"player{n}", f"Player {n}") for n in range(1, users + 1)
         ]
+        self.webhook = User(snowflakes.next(), "Loopback Webhook", None, bot=True)
         joined_at = iso_timestamp()
         self.guilds: dict[int, Guild] = {}
         self.guild_of_channel: dict[int, Guild] = {}
@@ -316,7 +412,7 @@ class World:
                 joined_at=joined_at,
             )
             self.guilds[guild.id] = guild
-            for channel_id in guild.text_channel_ids:
+            for channel_id in guild.channels:
                 self.guild_of_channel[channel_id] = guild
         self.dm_channels: dict[int, int] = {}
 
@@ -331,6 +427,28 @@ class World:
             if user.id == user_id:
                 return user
         raise KeyError(user_id)
+
+    def user_named(self, name: str) -> User | None:
+        """The member whose username or display name is `name` (case-insensitive), if any."""
+        folded = name.casefold()
+        for user in self.members:
+            if folded in (user.username.casefold(), (user.global_name or "").casefold()):
+                return user
+        return None
+
+    def channel(self, channel_id: int) -> Channel | None:
+        """A guild channel by id, if there is one."""
+        guild = self.guild_of_channel.get(channel_id)
+        return None if guild is None else guild.channels.get(channel_id)
+
+    def add_channel(self, guild: Guild, channel: Channel) -> None:
+        """Add a channel to a guild."""
+        guild.add_channel(channel)
+        self.guild_of_channel[channel.id] = guild
+
+    def guild_of_role(self, role_id: int) -> Guild | None:
+        """The guild a role belongs to, if it is known."""
+        return next((g for g in self.guilds.values() if role_id in g.roles), None)
 
     def dm_channel_id(self, user: User, snowflakes: SnowflakeFactory) -> int:
         """The id of the DM channel between the bot and a user (created on first use)."""
