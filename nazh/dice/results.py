@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from nazh.dice.render import escape_markdown, render_result, render_set
+from nazh.dice.systems.core import FATE_KIND
 from nazh.dice.trace import (
     CLAMPED,
     COMPOUNDED,
@@ -271,7 +272,9 @@ class SystemResult(RollResult):
     def dice(self) -> tuple[Die, ...]:
         if self._dice is None:
             self._dice = tuple(
-                Die(die.sides, die.face, flags=DROPPED if die.dropped else 0)
+                Die(0, die.face - 2, flags=DROPPED if die.dropped else 0)
+                if die.kind == FATE_KIND
+                else Die(die.sides, die.face, flags=DROPPED if die.dropped else 0)
                 for die in self.roll.dice
             )
         return self._dice

@@ -133,3 +133,9 @@ def test_every_system_in_the_readme_table_rolls_as_that_system() -> None:
     for example in examples:
         result = roll(example)
         assert isinstance(result, SystemResult), example
+
+
+def test_fate_dice_count_as_fate_dice_in_statistics() -> None:
+    result = system_result("fate(+1)", [1, 2, 3, 3])
+    assert [(die.sides, die.face) for die in result.dice] == [(0, -1), (0, 0), (0, 1), (0, 1)]
+    assert result.roll.total == 2

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nazh.dice.entropy import Faces, OneFace
 
 __all__ = (
+    "FATE_KIND",
     "MAX_POOL",
     "MAX_RENDER",
     "PLAIN",
@@ -46,6 +47,9 @@ __all__ = (
     "refuse_odds",
     "split_call",
 )
+
+FATE_KIND = "fate"
+"""`SystemDie.kind` of a Fate die."""
 
 PLAIN = "total"
 """The outcome of a roll whose number is all there is to say (a D&D check that is neither a
@@ -95,7 +99,8 @@ class Outcome:
 @dataclass(frozen=True, slots=True)
 class SystemDie:
     """One die shown. `sides` is 0 for a symbol or narrative die (its `face` then indexes the
-    system's own faces); `kind` names its role ("hunger", "wild", "tens", "" by default)."""
+    system's own faces); `kind` names its role ("hunger", "wild", "tens", "" by default);
+    `FATE_KIND` marks a Fate die, drawn as a d3 whose 1, 2, 3 mean -1, 0, +1."""
 
     sides: int
     face: int

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nazh.dice.systems.core import (
+    FATE_KIND,
     Bound,
     DiceGroup,
     System,
@@ -90,7 +91,7 @@ class Fate(System[FateBound]):
 
     def roll(self, bound: FateBound, source: Source) -> SystemRoll:
         faces = source.roll(_DICE, 3)
-        dice = tuple(ShownDie(3, face, shown=_FATE_TEXT[face]) for face in faces)
+        dice = tuple(ShownDie(3, face, kind=FATE_KIND, shown=_FATE_TEXT[face]) for face in faces)
         rolled = sum(faces) - 2 * _DICE
         total = rolled + bound.skill
         return SystemRoll(
