@@ -21,7 +21,20 @@ BOT_INTENTS = (
     | hikari.Intents.DM_MESSAGES
     | hikari.Intents.MESSAGE_CONTENT
 )
-COMMANDS = {"echo", "admin", "panel", "defer", "follow", "long", "ping", "upload", "inspect"}
+COMMANDS = {
+    "echo",
+    "admin",
+    "panel",
+    "defer",
+    "follow",
+    "long",
+    "ping",
+    "upload",
+    "inspect",
+    "gm",
+    "scatter",
+    "ack",
+}
 _FRAMEWORK_LOGGERS = ("hikari", "lightbulb", "miru")
 
 
@@ -134,16 +147,95 @@ class Inspect(lightbulb.SlashCommand, name="inspect", description="Read an attac
         )
 
 
+class Gm(lightbulb.SlashCommand, name="gm", description="Where secrets go"):
+    channel = lightbulb.channel(
+        "channel", "The GM channel", channel_types=[hikari.ChannelType.GUILD_TEXT], default=None
+    )
+    role = lightbulb.role("role", "The GM role", default=None)
+    who = lightbulb.mentionable("who", "Someone or a role", default=None)
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        """Say what arrived: options as hikari parsed them and the invoker's member."""
+        parts: list[str] = []
+        if self.channel is not None:
+            channel = self.channel
+            assert isinstance(channel, hikari.InteractionChannel)
+            parts.append(
+                f"channel={channel.id}:{channel.name}:{int(channel.type)}:{int(channel.permissions)}"
+            )
+        if self.role is not None:
+            parts.append(f"role={self.role.id}:{self.role.name}:{int(self.role.permissions)}")
+        if self.who is not None:
+            resolved = ctx.interaction.resolved
+            assert resolved is not None
+            kind = "role" if self.who in resolved.roles else "user"
+            parts.append(f"who={kind}:{self.who}")
+        member = ctx.member
+        assert member is not None
+        roles = ",".join(str(r) for r in sorted(member.role_ids))
+        parts.append(f"permissions={int(member.permissions)} roles={roles}")
+        await ctx.respond(" ".join(parts))
+
+
+def _again_row(bot: hikari.GatewayBot, custom_id: str) -> hikari.api.MessageActionRowBuilder:
+    row = bot.rest.build_message_action_row()
+    return row.add_interactive_button(hikari.ButtonStyle.PRIMARY, custom_id, label="Again")
+
+
+class Scatter(lightbulb.SlashCommand, name="scatter", description="Post everywhere"):
+    channel = lightbulb.channel("channel", "Where the GM reads")
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context, bot: hikari.GatewayBot) -> None:
+        """Answer privately, post to another channel and to the user's DMs, then follow up;
+        every message but the first has a button."""
+        await ctx.respond("scattering", ephemeral=True)
+        await bot.rest.create_message(
+            self.channel.id, "for the GM", component=_again_row(bot, "again:gm")
+        )
+        dm = await bot.rest.create_dm_channel(ctx.user)
+        await bot.rest.create_message(dm, "for you", component=_again_row(bot, "again:dm"))
+        await ctx.respond(
+            "followed up", ephemeral=True, component=_again_row(bot, "again:followup")
+        )
+
+
+class Ack(lightbulb.SlashCommand, name="ack", description="Acknowledge, whatever it takes"):
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        """Respond; when the response failed yet went through, say so in a follow-up."""
+        try:
+            await ctx.respond("acknowledged")
+        except hikari.BadRequestError as error:
+            await ctx.interaction.execute(f"already acknowledged: {error.code}")
+
+
+async def _on_again(event: hikari.InteractionCreateEvent) -> None:
+    """Persistent buttons: any message's `again:*` button, registered at start-up."""
+    interaction = event.interaction
+    if isinstance(interaction, hikari.ComponentInteraction) and (
+        interaction.custom_id.startswith("again:")
+    ):
+        await interaction.create_initial_response(
+            hikari.ResponseType.MESSAGE_CREATE,
+            f"{interaction.custom_id} by {interaction.user.id} on {interaction.message.id} "
+            f"in {interaction.channel_id}",
+        )
+
+
 def build_bot(emu: LoopbackDiscord, intents: hikari.Intents = BOT_INTENTS) -> hikari.GatewayBot:
-    """The test bot: lightbulb commands (guild-scoped, /ping global), a miru panel, !ping."""
+    """The test bot: lightbulb commands (guild-scoped, /ping global), a miru panel, !ping and
+    persistent `again:*` buttons."""
     bot = hikari.GatewayBot(
         emu.token, rest_url=emu.rest_url, intents=intents, banner=None, logs=None
     )
     client = lightbulb.client_from_app(bot, default_enabled_guilds=[emu.guild_id])
     views = miru.Client(bot)
     bot.subscribe(hikari.StartedEvent, client.start)
-    for command in (Echo, admin, Defer, Follow, Long, Upload, Inspect):
+    for command in (Echo, admin, Defer, Follow, Long, Upload, Inspect, Gm, Scatter, Ack):
         client.register(command)
+    bot.subscribe(hikari.InteractionCreateEvent, _on_again)
     client.register(Ping, global_=True)
 
     @client.register

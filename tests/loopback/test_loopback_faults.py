@@ -13,11 +13,13 @@ import pytest
 
 from nazh.loopback import LoopbackDiscord
 from nazh.loopback.protocol import GatewayCloseCode, GatewayOpcode, Intents
+from nazh.loopback.wire import as_object
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 _CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+_MESSAGES = "/channels/{channel_id}/messages"
 
 
 async def test_event_sent_while_disconnected_is_replayed_after_resume(
@@ -211,3 +213,104 @@ async def test_interaction_tokens_expire(emu: LoopbackDiscord, bot: hikari.Gatew
         await asyncio.sleep(1.05)
         async with http.get(url) as stale:
             assert (stale.status, (await stale.json())["code"]) == (401, 50027)
+
+
+async def test_callback_failing_after_acting_is_already_acknowledged_on_retry(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot
+) -> None:
+    fault = emu.fail_next("POST", _CALLBACK, status=500, after=True)
+
+    outcome = await emu.slash("ack")
+    for _ in range(100):  # hikari backs off a second or two before retrying a 5xx
+        if outcome.followups:
+            break
+        await asyncio.sleep(0.05)
+
+    statuses = [r.status for r in outcome.requests]
+    assert statuses == [500, 400, 200]
+    assert outcome.content == "acknowledged"
+    assert [m.content for m in outcome.followups] == ["already acknowledged: 40060"]
+    assert fault.count == 0
+    assert len(emu.channel_messages(emu.channel_id)) == 2
+
+
+async def test_a_fault_after_acting_leaves_failing_requests_alone(emu: LoopbackDiscord) -> None:
+    fault = emu.fail_next("POST", "/channels/*/messages", status=500, after=True)
+    headers = {"Authorization": f"Bot {emu.token}"}
+    async with aiohttp.ClientSession() as http:
+        url = f"{emu.rest_url}/channels/{emu.channel_id}/messages"
+        async with http.post(url, headers=headers, json={"content": "x" * 2001}) as invalid:
+            assert invalid.status == 400
+        async with http.post(url, headers=headers, json={"content": "kept"}) as acted:
+            assert acted.status == 500
+
+    assert fault.count == 0
+    assert [m.content for m in emu.channel_messages(emu.channel_id)] == ["kept"]
+    assert [v.split(": ", 1)[1] for v in emu.violations] == [
+        "content is 2001 characters (max 2000)"
+    ]
+
+
+async def test_a_retried_message_with_a_nonce_is_created_once(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot
+) -> None:
+    emu.fail_next("POST", _MESSAGES, status=500, after=True)
+
+    sent = await bot.rest.create_message(emu.channel_id, "once", nonce="roll-1")
+
+    created = emu.channel_messages(emu.channel_id)
+    assert [(m.id, m.content, m.nonce) for m in created] == [(sent.id, "once", "roll-1")]
+    posts = emu.requests_to("POST", _MESSAGES)
+    assert [r.status for r in posts] == [500, 200]
+    assert all((as_object(r.json) or {}).get("enforce_nonce") is True for r in posts)
+    assert emu.violations == []
+
+
+async def test_a_retried_message_without_a_nonce_is_created_twice(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot
+) -> None:
+    emu.fail_next("POST", _MESSAGES, status=500, after=True)
+
+    sent = await bot.rest.create_message(emu.channel_id, "twice")
+
+    created = emu.channel_messages(emu.channel_id)
+    assert [m.content for m in created] == ["twice", "twice"]
+    assert sent.id == created[1].id
+
+
+async def _post(emu: LoopbackDiscord, body: dict[str, object]) -> tuple[int, dict[str, object]]:
+    headers = {"Authorization": f"Bot {emu.token}"}
+    url = f"{emu.rest_url}/channels/{emu.channel_id}/messages"
+    async with aiohttp.ClientSession() as http, http.post(url, headers=headers, json=body) as sent:
+        return sent.status, await sent.json()
+
+
+async def test_enforce_nonce_dedupes_within_the_window_and_only_when_asked(
+    emu: LoopbackDiscord,
+) -> None:
+    first = await _post(emu, {"content": "a", "nonce": 7, "enforce_nonce": True})
+    again = await _post(emu, {"content": "b", "nonce": "7", "enforce_nonce": True})
+    new_nonce = await _post(emu, {"content": "c", "nonce": "8", "enforce_nonce": True})
+    not_enforced = await _post(emu, {"content": "d", "nonce": "8"})
+    emu.nonce_window = 0.0
+    expired = await _post(emu, {"content": "e", "nonce": 7, "enforce_nonce": True})
+
+    assert [status for status, _ in (first, again, new_nonce, not_enforced, expired)] == [200] * 5
+    assert (again[1]["id"], again[1]["content"], again[1]["nonce"]) == (first[1]["id"], "a", 7)
+    assert not_enforced[1]["id"] != new_nonce[1]["id"]
+    assert expired[1]["id"] != first[1]["id"]
+    assert [m.content for m in emu.channel_messages(emu.channel_id)] == ["a", "c", "d", "e"]
+
+
+@pytest.mark.parametrize("openapi", [None, False])
+async def test_a_nonce_is_an_int64_or_at_most_25_characters(openapi: bool | None) -> None:
+    async with LoopbackDiscord(openapi=openapi) as emu:
+        longest = await _post(emu, {"content": "ok", "nonce": "n" * 25})
+        too_long = await _post(emu, {"content": "no", "nonce": "n" * 26})
+        fraction = await _post(emu, {"content": "no", "nonce": 1.5})
+
+    assert longest[0] == 200
+    assert (too_long[0], too_long[1]["code"]) == (400, 50035)
+    assert fraction[0] == 400
+    assert len(emu.violations) == 2
+    assert all("nonce" in violation for violation in emu.violations)
