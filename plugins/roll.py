@@ -5,6 +5,7 @@ from __future__ import annotations
 import lightbulb
 
 from nazh.commands import roll as rolling
+from nazh.commands.help import server_system
 from nazh.commands.rolls import saved_for_completion
 from nazh.invocation import Invocation, SlashInvocation
 from nazh.prefix import PrefixCommand
@@ -18,9 +19,11 @@ async def _complete_expression(
 ) -> None:
     partial = str(ctx.focused.value or "")
     user_id = ctx.interaction.user.id
+    guild_id = ctx.interaction.guild_id
     recent = await services.storage.recent(user_id)
-    saved = await saved_for_completion(services.storage, user_id, ctx.interaction.guild_id)
-    await ctx.respond(rolling.suggest(partial, recent, saved))
+    saved = await saved_for_completion(services.storage, user_id, guild_id)
+    system = await server_system(services.storage, guild_id)
+    await ctx.respond(rolling.suggest(partial, recent, saved, system=system))
 
 
 @loader.command

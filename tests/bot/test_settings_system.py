@@ -144,3 +144,25 @@ def test_every_system_suggestion_fits_discord_and_rolls() -> None:
         assert len(label) <= 100
         assert label.startswith(f"{system.typical} · {system.title}")
         assert dice.parse(value).system is not None, value
+
+
+async def test_suggestions_start_with_the_server_system(emu: LoopbackDiscord, app: NazhApp) -> None:
+    user = emu.users[1]
+    await emu.slash("rolls save", {"name": "fireball", "expression": "8d6 fire"}, user=user)
+    await emu.slash("roll", {"expression": "2d8+3 longsword"}, user=user)
+    await emu.slash("settings system", {"name": "fitd"}, user=emu.owner)
+
+    start = await emu.autocomplete("roll", {"expression": ""}, focused="expression", user=user)
+    assert [choice["value"] for choice in start[:3]] == ["fitd(3)", "fireball", "2d8+3 longsword"]
+    assert start[0]["name"] == "fitd(3) · Blades in the Dark / Forged in the Dark: fitd(n)"
+    typed = await emu.autocomplete("roll", {"expression": "fi"}, focused="expression", user=user)
+    assert [choice["value"] for choice in typed] == ["fitd(3)", "fireball"]
+    dice_first = await emu.autocomplete(
+        "roll", {"expression": "2d"}, focused="expression", user=user
+    )
+    assert dice_first[0]["value"] == "2d8+3 longsword"
+    assert "fitd(3)" not in [choice["value"] for choice in dice_first]
+    elsewhere = await emu.autocomplete(
+        "roll", {"expression": ""}, focused="expression", user=user, guild_id=emu.guild_ids[1]
+    )
+    assert elsewhere[0]["value"] == "fireball"
