@@ -17,6 +17,13 @@ An aiohttp server on 127.0.0.1 speaks Discord's REST API (under /api/v10) and ga
     clicked = await emu.click(outcome, "reroll")          # a component on the bot's message
     sent = await emu.submit_modal(opened, {"field": "value"})
     reply = await emu.send_message("!roll 1d20")          # MESSAGE_CREATE in the default channel
+    await emu.edit_message(reply, "!roll 1d20+1")         # MESSAGE_UPDATE of that user message
+    gm_only = await emu.add_channel(emu.guild_id, "gm-only")
+    gm = await emu.add_role(emu.guild_id, "GM", permissions=1 << 5)
+    await emu.give_role(emu.users[1], gm)
+    await emu.slash("settings gm", {"channel": "#gm-only", "role": "@GM"})
+    secret = emu.channel_messages(gm_only)[-1]            # the bot posted there with REST
+    await emu.click(secret, "reveal:42", user=emu.users[1])   # buttons on any message
     imported = await emu.slash("rolls import", {"file": emu.upload("rolls.json", data)})
     exported = outcome.message.file("rolls.json").data   # bytes of a file the bot uploaded
     assert emu.violations == []                           # OpenAPI + Discord limits
@@ -26,9 +33,31 @@ An aiohttp server on 127.0.0.1 speaks Discord's REST API (under /api/v10) and ga
 
 Each driver call returns an `Outcome` once the bot answered and stayed quiet for `settle`
 seconds (default 0.05), or after `timeout`: callback type/data, `content`, `embeds`,
-`components`, `ephemeral`, `message` (latest state), `messages`, `followups`, `edits`,
-`requests`, `choices`, `modal`, `latency`. Messages keep their edit history and `pings`
-(who they notify under allowed_mentions).
+`components`, `ephemeral`, `message` (latest state), `messages` (in the action's channel),
+`elsewhere` (bot messages in other channels of its guild, or in its user's DMs, posted while it
+settled), `followups`, `edits`, `requests`, `choices`, `modal`, `latency`. Messages keep their
+edit history and `pings` (who they notify under allowed_mentions). `channel_messages(id)` and
+`dm_messages(user)` list a channel's messages, whoever posted them and whenever.
+
+The world: users, the owner, `other_bot`, `webhook`, and guilds (`Guild`) with roles (`Role`)
+and channels (`Channel`). `add_channel`, `add_role`, `give_role` and `take_role` change a guild
+and tell a connected bot (CHANNEL_CREATE, GUILD_ROLE_CREATE, GUILD_MEMBER_UPDATE); the next
+GUILD_CREATE has them too. Member permissions are computed as Discord does: @everyone's and those
+of the member's roles, every one with ADMINISTRATOR, every one for the owner. Channel permission
+overwrites are not modelled: a member has the same permissions in every channel.
+
+Options: user, role, channel and mentionable values are objects, ids or names ('@player2', '@GM',
+'#gm-only'); they arrive with `data.resolved` (users and members with permissions, roles, channels
+with the invoker's permissions) and the option's `channel_types` are enforced. `click` and
+`select` work on any message with components: an answer, a follow-up, a message the bot posted
+with REST in any channel or DM, also one posted before the bot restarted; ephemeral messages and
+DMs only by the user who sees them (the default user there). `send_message(bot=True)` posts as
+another bot, `webhook=True` as a webhook; `edit_message` sends MESSAGE_UPDATE. Without the
+MESSAGE_CONTENT intent (see `shard_intents`), content, embeds, attachments and components are
+blank in both, unless the bot is mentioned or the message is a DM.
+
+Message creates honour `nonce` with `enforce_nonce`: the same nonce from the bot within
+`nonce_window` seconds (default 300) returns the first message instead of creating another.
 
 Files: an attachment option takes an `Upload` (name, bytes, content type); the interaction
 carries its id and `data.resolved.attachments`. Files the bot uploads are `StoredMessage.files`.
@@ -40,9 +69,13 @@ library's), validated readers in `nazh.loopback.wire`. Driver arguments left out
 
 Faults: `disconnect()`, `send_reconnect()`, `send_invalid_session(resumable)`,
 `close_gateway(code)`, `refuse_privileged_intents = True` (close 4014),
-`fail_next(method, route_pattern, status=429, retry_after=0.2, count=1)`.
+`fail_next(method, route_pattern, status=429, retry_after=0.2, count=1, after=False)`; with
+after=True the request is carried out first and then answered `status` (a callback is then
+acknowledged, so a retry gets 40060; a message is created, so only a nonce keeps a retry from
+posting it twice).
 State: `connected_shards`, `session_ids`, `identify_count`, `resume_count`, `identifies`,
-`gateway_connections`, `requests`, `unknown_requests`, `commands`, `subscribe()`.
+`intents`, `shard_intents`, `gateway_connections`, `requests`, `unknown_requests`, `commands`,
+`subscribe()`.
 
 Request bodies are validated against Discord's OpenAPI spec ($NAZH_DISCORD_OPENAPI, else
 ../shared/discord-api/openapi.json next to the repository; `openapi_loaded` tells) plus limits
@@ -61,11 +94,12 @@ from nazh.loopback.protocol import JsonObject, JsonRecord, JsonValue
 from nazh.loopback.ratelimits import Fault
 from nazh.loopback.state import LiveEvent
 from nazh.loopback.undefined import UNDEFINED, UndefinedOr, UndefinedType
-from nazh.loopback.world import Guild, User
+from nazh.loopback.world import Channel, Guild, Role, User
 
 __all__ = (
     "PRIVILEGED_INTENTS",
     "UNDEFINED",
+    "Channel",
     "ConnectionInfo",
     "Fault",
     "Guild",
@@ -78,6 +112,7 @@ __all__ = (
     "Outcome",
     "Pings",
     "RecordedRequest",
+    "Role",
     "StoredFile",
     "StoredMessage",
     "UndefinedOr",

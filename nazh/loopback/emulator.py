@@ -58,7 +58,8 @@ class LoopbackDiscord:
     """A Discord stand-in on 127.0.0.1 that a real hikari GatewayBot connects to.
 
     Point the bot at `rest_url` with `token`; drive it with `slash`, `autocomplete`, `click`,
-    `select`, `submit_modal` and `send_message`, each returning an `Outcome`.
+    `select`, `submit_modal`, `send_message` and `edit_message`, each returning an `Outcome`;
+    shape the world with `add_channel`, `add_role`, `give_role` and `take_role`.
     """
 
     def __init__(
@@ -375,7 +376,7 @@ class LoopbackDiscord:
 
     def subscribe(self) -> asyncio.Queue[LiveEvent]:
         """A queue of live events: message_create/update/delete, interaction_response, and the
-        driver's own interaction_create and message_sent."""
+        driver's own interaction_create, message_sent and message_edited."""
         queue: asyncio.Queue[LiveEvent] = asyncio.Queue()
         self._state.subscribers.append(queue)
         return queue
@@ -859,7 +860,13 @@ class LoopbackDiscord:
         settle: float | None = None,
         max_wait: float | None = None,
     ) -> Outcome:
-        """Click a button on a bot message (a StoredMessage, an Outcome or a message id)."""
+        """Click a button on a bot message (a StoredMessage, an Outcome or a message id).
+
+        Any message with components will do: an interaction's answer, a follow-up, a message
+        the bot posted with REST in any channel or DM, one posted before the bot restarted.
+        The default user is the only one who sees an ephemeral message or a DM, else the first
+        user; anyone else raises LoopbackError, as Discord shows them nothing to click.
+        """
         return await self._component(
             message, custom_id, None, user=user, settle=settle, max_wait=max_wait
         )

@@ -43,6 +43,8 @@ class Outcome:
     """One driver action (interaction or channel message) and everything the bot answered.
 
     The object stays live: requests the bot makes later for the same interaction still land here.
+    `messages` are the bot's messages in the action's channel; `elsewhere` those it posted
+    while the action settled in another channel of the guild, or in the user's DM channel.
     """
 
     __slots__ = (
