@@ -114,7 +114,7 @@ class _Resolver:
         else:
             found = self.guild.roles.get(_snowflake(value))
         if found is None:
-            raise LoopbackError(f"guild {self.guild.id} has no role {value}")
+            raise LoopbackError(f"{self.guild.name} has no role {value}")
         return found
 
     def role(self, value: object) -> str:
@@ -134,7 +134,7 @@ class _Resolver:
         else:
             found = guild.channels.get(_snowflake(value))
         if found is None:
-            raise LoopbackError(f"guild {guild.id} has no channel {value}")
+            raise LoopbackError(f"{guild.name} has no channel {value}")
         if allowed and found.type not in allowed:
             raise LoopbackError(
                 f"channel {found.name!r} has type {found.type}, the option takes {allowed}"

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Generator
     from concurrent.futures import Future
 
-    from nazh.loopback import JsonObject, LiveEvent, Outcome
+    from nazh.loopback import JsonObject, LiveEvent, Outcome, StoredMessage
     from nazh.sandbox.parsing import (
         Action,
     )
@@ -56,6 +56,8 @@ Type what you would type in Discord:
   !roll 1d20+5 attack              a prefix command (any other text is a plain message)
   /admin plugins                   you are the bot's owner here
   /CMD file:@path/to/file          a file option takes a local file, marked with @
+  /CMD channel:#general role:@Adventurers user:@player1
+                                   channels, roles and users by name (or id or <@id>)
 Then:
   click N                          press button N of the last message shown with buttons
   select N VALUE...                choose in menu N (`select N` lists its options)
@@ -238,7 +240,23 @@ class Console:
                     self.error(f"could not save {file.filename}: {error.strerror or error}")
         text = self.view.event(event)
         if text is not None:
+            where = self._where(message)
+            if where is not None:
+                text = f"{paint(f'→ {where}', Style.DIM, color=self.color)}\n{text}"
             self.write(text)
+
+    def _where(self, message: StoredMessage | None) -> str | None:
+        """Where a message landed when that is not the console's channel: another channel
+        (`in #gm-only`) or a DM."""
+        emulator = self.sandbox.emulator
+        if message is None or message.channel_id == emulator.channel_id:
+            return None
+        if message.guild_id is not None:
+            return f"in #{self.sandbox.channel_name(message.channel_id) or message.channel_id}"
+        recipient = emulator.world.dm_user(message.channel_id)
+        if recipient is None or recipient.id == self.sandbox.user.id:
+            return "in your DMs"
+        return f"in a DM to {self.sandbox.user_name(recipient.id)}"
 
     async def _pump_events(self) -> None:
         events = self.sandbox.events

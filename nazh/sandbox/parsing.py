@@ -34,8 +34,15 @@ _SUBCOMMANDS = (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP)
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 _SNOWFLAKE_KINDS = {OptionType.USER, OptionType.CHANNEL, OptionType.ROLE, OptionType.MENTIONABLE}
-"""User, channel, role and mentionable options: an id, or a mention such as ``<@2>``."""
+"""User, channel, role and mentionable options: an id, a mention such as ``<@2>``, or a name
+such as ``@player1``, ``@GM`` or ``#general`` (the emulator finds who or what it names)."""
 _SNOWFLAKE = re.compile(r"<(?:@!?|@&|#)(\d+)>|(\d+)")
+_SNOWFLAKE_FORMS = {
+    OptionType.USER: "@name, an id or <@id>",
+    OptionType.CHANNEL: "#name, an id or <#id>",
+    OptionType.ROLE: "@name, an id or <@&id>",
+    OptionType.MENTIONABLE: "@name, an id, <@id> or <@&id>",
+}
 _QUOTES = ("'", '"')
 
 
@@ -182,11 +189,13 @@ def _convert(option: CommandOption, value: str) -> object:
     except ValueError:
         raise ConsoleError(f"option {name} takes a number, not {value[:40]!r}") from None
     if kind in _SNOWFLAKE_KINDS:
+        sigil = "#" if kind == OptionType.CHANNEL else "@"
+        if value.startswith(sigil) and len(value) > 1:
+            return value
         found = _SNOWFLAKE.fullmatch(value)
         if found is None:
-            raise ConsoleError(
-                f"option {name} takes an id or a mention like <@2>, not {value[:40]!r}"
-            )
+            forms = _SNOWFLAKE_FORMS[OptionType(kind)]
+            raise ConsoleError(f"option {name} takes {forms}, not {value[:40]!r}")
         return int(found[1] or found[2])
     if kind == OptionType.BOOLEAN:
         folded = value.casefold()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 WIDGETS = '''
-"""Buttons, a select menu, an embed and a modal, for the sandbox tests."""
+"""Buttons, a select menu, an embed, a modal, and posts elsewhere, for the sandbox tests."""
 
 import hikari
 import lightbulb
@@ -31,6 +31,21 @@ class Widgets(lightbulb.SlashCommand, name="widgets", description="A panel of co
         embed.add_field("Die", "d20")
         embed.set_footer("made for tests")
         await ctx.respond("Pick one", embed=embed, components=[buttons, menu])
+
+
+@loader.command
+class Where(lightbulb.SlashCommand, name="where", description="Post in another channel"):
+    channel = lightbulb.channel("channel", "Where to post")
+    role = lightbulb.role("role", "Whom it is for", default=None)
+
+    @lightbulb.invoke
+    async def invoke(self, ctx: lightbulb.Context) -> None:
+        rest = ctx.interaction.app.rest
+        named = f"For <@&{self.role.id}>" if self.role is not None else "For nobody"
+        await rest.create_message(self.channel.id, named, role_mentions=False)
+        dm = await rest.create_dm_channel(ctx.user)
+        await rest.create_message(dm, f"Sent to <#{self.channel.id}>")
+        await ctx.respond(f"Posted in <#{self.channel.id}>")
 
 
 @loader.listener(hikari.InteractionCreateEvent)

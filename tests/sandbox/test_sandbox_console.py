@@ -138,10 +138,45 @@ def test_slash_forms_prefix_and_errors(running: tuple[Sandbox, LoopThread]) -> N
         "  Reloaded roll and synced the commands.",
     ]
     assert _after(lines, "/nope") == [
-        "error: there is no command /nope; the bot has /admin, /roll, /widgets"
+        "error: there is no command /nope; the bot has /admin, /roll, /where, /widgets"
     ]
     assert _after(lines, "click") == ["error: usage: click N (the number shown next to a button)"]
     assert _after(lines, "just chatting") == []
+
+
+def test_options_by_name_and_messages_in_other_channels_and_dms(
+    running: tuple[Sandbox, LoopThread],
+) -> None:
+    sandbox, runner = running
+    script = (
+        "/where channel:#dice-rolls role:@Adventurers\n"
+        "/where channel:#nowhere\n"
+        "/where channel:@dice-rolls\n"
+        "quit\n"
+    )
+
+    lines = _transcript(sandbox, runner, script)
+
+    assert _after(lines, "/where channel:#dice-rolls role:@Adventurers") == [
+        "→ in #dice-rolls",
+        "Nazh",
+        "  For @Adventurers",
+        "→ in your DMs",
+        "Nazh",
+        "  Sent to #dice-rolls",
+        "Nazh",
+        "  Posted in #dice-rolls",
+    ]
+    assert _after(lines, "/where channel:#nowhere") == [
+        "error: Loopback Guild 1 has no channel #nowhere"
+    ]
+    assert _after(lines, "/where channel:@dice-rolls") == [
+        "error: option channel takes #name, an id or <#id>, not '@dice-rolls'"
+    ]
+    second = sandbox.emulator.guilds[0].second_channel_id
+    assert [m.content for m in sandbox.emulator.channel_messages(second)] == [
+        f"For <@&{sandbox.emulator.guilds[0].member_role_id}>"
+    ]
 
 
 def test_colour_marks_styles(running: tuple[Sandbox, LoopThread]) -> None:

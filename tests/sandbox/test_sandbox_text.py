@@ -50,6 +50,7 @@ _STATS: JsonObject = {
     "options": [
         {"name": "user", "type": OptionType.USER},
         {"name": "channel", "type": OptionType.CHANNEL},
+        {"name": "role", "type": OptionType.ROLE},
     ],
 }
 _COMMANDS = [_ROLL, _ADMIN, _STATS]
@@ -114,6 +115,11 @@ def test_an_unclosed_marker_stays_literal() -> None:
         ("/stats user:2", Slash("stats", {"user": 2})),
         ("/stats user:<@2>", Slash("stats", {"user": 2})),
         ("/stats user:<@!2> channel:<#7>", Slash("stats", {"user": 2, "channel": 7})),
+        (
+            "/stats channel:#gm-only role:@GM user:@The Owner",
+            Slash("stats", {"channel": "#gm-only", "role": "@GM", "user": "@The Owner"}),
+        ),
+        ("/stats role:<@&3>", Slash("stats", {"role": 3})),
     ],
 )
 def test_lines_become_actions(line: str, action: object) -> None:
@@ -128,8 +134,10 @@ def test_lines_become_actions(line: str, action: object) -> None:
         ("/admin plugins extra", "/admin plugins takes no options"),
         ("/roll 1d20 private:maybe", "option private takes true or false, not 'maybe'"),
         ("/roll 1d20 times:lots", "option times takes a number, not 'lots'"),
-        ("/stats user:Bob", "option user takes an id or a mention like <@2>, not 'Bob'"),
-        ("/stats user:<@2", "option user takes an id or a mention like <@2>, not '<@2'"),
+        ("/stats user:Bob", "option user takes @name, an id or <@id>, not 'Bob'"),
+        ("/stats user:<@2", "option user takes @name, an id or <@id>, not '<@2'"),
+        ("/stats channel:@general", "option channel takes #name, an id or <#id>, not '@general'"),
+        ("/stats role:@", "option role takes @name, an id or <@&id>, not '@'"),
         ("click", "usage: click N (the number shown next to a button)"),
         ("click 0", "usage: click N (the number shown next to a button)"),
         ("select x d8", "usage: select N VALUE (the number shown next to a menu)"),
