@@ -180,7 +180,7 @@ class SlashInvocation(Invocation):
 class MessageInvocation(Invocation):
     """A prefix command, answered with a reply in the same channel."""
 
-    __slots__ = ("message", "sent")
+    __slots__ = ("message", "replies", "sent")
 
     source: Source = "prefix"
     answers_expire = False
@@ -190,6 +190,15 @@ class MessageInvocation(Invocation):
         self.message = message
         self.sent: hikari.Snowflake | None = None
         """The id of the first reply sent."""
+        self.replies = 0
+        """Messages sent so far, numbering each one's nonce."""
+
+    def nonce(self) -> str:
+        """The nonce of the next message this command sends: the command message's id and the
+        message's number, so a retried request (or a command delivered twice) is never posted
+        twice: Discord keeps the first message of a nonce (`enforce_nonce`)."""
+        self.replies += 1
+        return f"{self.message.id}-{self.replies}"
 
     @property
     def role_ids(self) -> Sequence[hikari.Snowflake]:
@@ -208,7 +217,11 @@ class MessageInvocation(Invocation):
         try:
             channel = await rest.create_dm_channel(self.user.id)
             await rest.create_message(
-                channel, content, attachments=list(attachments) or hikari.UNDEFINED, **_NO_MENTIONS
+                channel,
+                content,
+                attachments=list(attachments) or hikari.UNDEFINED,
+                nonce=self.nonce(),
+                **_NO_MENTIONS,
             )
         except hikari.ForbiddenError:
             await self.respond(
@@ -230,6 +243,7 @@ class MessageInvocation(Invocation):
         sent = await self.services.bot.rest.create_message(
             self.channel_id,
             content if content is not None else hikari.UNDEFINED,
+            nonce=self.nonce(),
             reply=self.message,
             reply_must_exist=False,
             mentions_reply=False,
