@@ -1,4 +1,4 @@
-"""Async storage for Nazh: roll statistics, recent rolls, saved rolls and settings.
+"""Async storage for Nazh: roll statistics, recent rolls, saved rolls, kept results, settings.
 
 Use `Storage.open` with a ``sqlite:///...`` or ``postgresql://...`` URL (None: a SQLite file in
 the data directory); it applies schema migrations and starts the background flusher.
@@ -9,6 +9,15 @@ from __future__ import annotations
 from nazh.storage.errors import SchemaTooNewError, StorageClosedError
 from nazh.storage.migrations import MIGRATIONS
 from nazh.storage.pending import FATE_SIDES, MAX_FACE_TRACKED_SIDES
+from nazh.storage.results import (
+    DEFAULT_RESULT_TTL,
+    REVEAL_CLAIM_TIMEOUT,
+    VISIBILITIES,
+    Results,
+    Reveal,
+    StoredResult,
+    Visibility,
+)
 from nazh.storage.saved import (
     MAX_GUILD_ROLLS,
     MAX_USER_ROLLS,
@@ -23,12 +32,13 @@ from nazh.storage.saved import (
     normalise_name,
     roll_limit,
 )
-from nazh.storage.settings import GuildSettings
+from nazh.storage.settings import GuildSettings, GuildSettingsChanges
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
 from nazh.storage.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage
 from nazh.storage.urls import resolve_url
 
 __all__ = (
+    "DEFAULT_RESULT_TTL",
     "FATE_SIDES",
     "MAX_EXPRESSION_LENGTH",
     "MAX_FACE_TRACKED_SIDES",
@@ -36,12 +46,17 @@ __all__ = (
     "MAX_USER_ROLLS",
     "MIGRATIONS",
     "RECENT_LIMIT",
+    "REVEAL_CLAIM_TIMEOUT",
+    "VISIBILITIES",
     "D20Average",
     "GlobalTotals",
     "GuildSettings",
+    "GuildSettingsChanges",
     "ImportResult",
     "RenameOutcome",
     "RenameResult",
+    "Results",
+    "Reveal",
     "RollerCount",
     "SaveResult",
     "SavedRoll",
@@ -52,7 +67,9 @@ __all__ = (
     "ServerStats",
     "Storage",
     "StorageClosedError",
+    "StoredResult",
     "UserStats",
+    "Visibility",
     "normalise_name",
     "resolve_url",
     "roll_limit",

@@ -33,7 +33,17 @@ from typing import TYPE_CHECKING
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import BigInteger, CheckConstraint, Column, Text, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Text,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from nazh.storage.errors import SchemaTooNewError
 from nazh.storage.schema import schema_version
@@ -121,6 +131,32 @@ def _game_systems(op: Operations) -> None:
     op.add_column("guild_settings", Column("system", Text, nullable=True))
 
 
+def _roll_results(op: Operations) -> None:
+    op.create_table(
+        "roll_results",
+        Column("id", Text, primary_key=True),
+        Column("user_id", BigInteger, nullable=False),
+        Column("guild_id", BigInteger, nullable=False),
+        Column("channel_id", BigInteger, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("dialect", Text, nullable=False),
+        Column("content", Text, nullable=False),
+        Column("visibility", Text, nullable=False),
+        Column("created_at", BigInteger, nullable=False),
+        Column("revealed_message_id", BigInteger, nullable=True),
+        Column("revealed_channel_id", BigInteger, nullable=True),
+        Column("revealed_at", BigInteger, nullable=True),
+        CheckConstraint(
+            "visibility IN ('public', 'private', 'secret')", name="roll_results_visibility"
+        ),
+    )
+    op.create_index("roll_results_created", "roll_results", ["created_at"])
+    for name in ("gm_channel_id", "gm_role_id"):
+        op.add_column("guild_settings", Column(name, BigInteger, nullable=True))
+    for name in ("secret_notice", "buttons", "reroll_anyone", "inline_rolls"):
+        op.add_column("guild_settings", Column(name, Boolean, nullable=True))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -156,6 +192,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "notation dialects of servers and players", _dialect_settings),
     Migration(5, "saved rolls of players and servers, and who may manage a server's", _saved_rolls),
     Migration(6, "game-system outcomes of players, and the game system of servers", _game_systems),
+    Migration(
+        7,
+        "roll results kept for their buttons, and servers' secret-roll, button and inline settings",
+        _roll_results,
+    ),
 )
 
 _CREATE_VERSION_TABLE = text(

@@ -5,7 +5,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
 
 __all__ = (
     "bot_totals",
@@ -16,6 +26,7 @@ __all__ = (
     "metadata",
     "outcome_counts",
     "recent_rolls",
+    "roll_results",
     "saved_rolls",
     "schema_version",
     "user_settings",
@@ -99,6 +110,12 @@ guild_settings = Table(
     Column("dialect", Text, nullable=True),
     Column("roll_manager_role", BigInteger, nullable=True),
     Column("system", Text, nullable=True),
+    Column("gm_channel_id", BigInteger, nullable=True),
+    Column("gm_role_id", BigInteger, nullable=True),
+    Column("secret_notice", Boolean, nullable=True),
+    Column("buttons", Boolean, nullable=True),
+    Column("reroll_anyone", Boolean, nullable=True),
+    Column("inline_rolls", Boolean, nullable=True),
 )
 
 user_settings = Table(
@@ -128,4 +145,25 @@ saved_rolls = Table(
     Column("updated_at", BigInteger, nullable=False),
     CheckConstraint("scope IN ('user', 'guild')", name="saved_rolls_scope"),
     Index("saved_rolls_author", "author_id"),
+)
+
+roll_results = Table(
+    "roll_results",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("dialect", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("visibility", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revealed_message_id", BigInteger, nullable=True),
+    Column("revealed_channel_id", BigInteger, nullable=True),
+    Column("revealed_at", BigInteger, nullable=True),
+    CheckConstraint(
+        "visibility IN ('public', 'private', 'secret')", name="roll_results_visibility"
+    ),
+    Index("roll_results_created", "created_at"),
 )

@@ -10,7 +10,7 @@ import logging
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, Unpack
 
 from sqlalchemy import delete, select, text
 
@@ -19,6 +19,7 @@ from nazh.storage.errors import StorageClosedError
 from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
 from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
+from nazh.storage.results import DEFAULT_RESULT_TTL, Results, forget_user_results
 from nazh.storage.saved import SavedRolls, forget_user_rolls
 from nazh.storage.saved_cache import SavedRollListener, SqliteChanges
 from nazh.storage.schema import (
@@ -41,9 +42,10 @@ if TYPE_CHECKING:
     from sqlalchemy import URL, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+    from nazh.storage.settings import GuildSettingsChanges
     from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
 
-__all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "RECENT_LIMIT", "Storage")
+__all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "PRUNE_INTERVAL", "RECENT_LIMIT", "Storage")
 
 RECENT_LIMIT = 25
 """Distinct recent expressions kept per user."""
@@ -64,6 +66,12 @@ _CLOSE_RETRY_DELAY = 0.2
 
 FLUSH_MARK_TTL = 7 * 24 * 3600
 """Seconds after which start-up deletes the flush mark of a process that never closed."""
+
+PRUNE_INTERVAL = 3600.0
+"""Seconds between prunings of the roll results older than their TTL (one runs at start-up)."""
+
+_GUILD_DEFAULTS = GuildSettings()
+_GUILD_FIELDS = tuple(field.name for field in dataclasses.fields(GuildSettings))
 
 _log = logging.getLogger("nazh.storage")
 
@@ -96,17 +104,26 @@ class Storage:
         "_last_recent_stamp",
         "_pending",
         "_pending_recent",
+        "_pruner",
         "_recent_cache",
         "_schema_version",
         "_sequence",
         "_unsure",
         "_user_dialects",
         "_writer",
+        "results",
         "saved",
         "saved_listener",
     )
 
-    def __init__(self, engine: AsyncEngine, *, schema_version: int, flush_interval: float) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        schema_version: int,
+        flush_interval: float,
+        result_ttl: float = DEFAULT_RESULT_TTL,
+    ) -> None:
         """Wrap an engine whose database is already migrated; prefer `Storage.open`."""
         if flush_interval <= 0:
             raise ValueError("flush_interval must be positive")
@@ -118,6 +135,7 @@ class Storage:
         self._closing = asyncio.Event()
         self._closed = False
         self._flusher: asyncio.Task[None] | None = None
+        self._pruner: asyncio.Task[None] | None = None
         self._flushes: set[asyncio.Future[None]] = set()
         self._flushed_rolls = 0
         self._flushed_dice = 0
@@ -137,6 +155,9 @@ class Storage:
         and invalidated, see `nazh.storage.saved_cache`)."""
         self.saved_listener: SavedRollListener | None = None
         """On PostgreSQL, what keeps the saved-roll cache true across processes."""
+        self.results = Results(engine, ttl=result_ttl, check_open=self._check_open)
+        """Roll results kept for their buttons (written with the statistics, pruned after
+        `result_ttl` seconds, see `nazh.storage.results`)."""
 
     @classmethod
     async def open(
@@ -145,11 +166,14 @@ class Storage:
         *,
         data_dir: Path = Path("data"),
         flush_interval: float = 1.0,
+        result_ttl: float = DEFAULT_RESULT_TTL,
     ) -> Self:
-        """Connect, apply pending migrations and start the background flusher.
+        """Connect, apply pending migrations, prune old roll results and start the background
+        flusher and pruner.
 
         `url` is a ``sqlite:///path`` or ``postgresql://user@host:port/db`` URL (plain URLs use the
         aiosqlite and asyncpg drivers); None means the SQLite file ``nazh.sqlite3`` in `data_dir`.
+        `result_ttl` is how many seconds roll results stay usable and kept.
         Raises `SchemaTooNewError` if a newer Nazh migrated the database.
         """
         engine = create_engine(resolve_url(url, data_dir))
@@ -161,7 +185,13 @@ class Storage:
                 await connection.execute(
                     delete(flush_marks).where(flush_marks.c.updated_at < cutoff)
                 )
-            storage = cls(engine, schema_version=version, flush_interval=flush_interval)
+            storage = cls(
+                engine,
+                schema_version=version,
+                flush_interval=flush_interval,
+                result_ttl=result_ttl,
+            )
+            await storage.results.prune()
         except BaseException:
             await engine.dispose()
             raise
@@ -173,6 +203,9 @@ class Storage:
             storage.saved.cache.changes = SqliteChanges(str(engine.url.database))
         storage._flusher = asyncio.create_task(
             storage._flush_periodically(), name="nazh-storage-flusher"
+        )
+        storage._pruner = asyncio.create_task(
+            storage._prune_periodically(), name="nazh-storage-pruner"
         )
         return storage
 
@@ -221,6 +254,10 @@ class Storage:
             return
         self._closed = True
         self._closing.set()
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
         if self.saved_listener is not None:
             await self.saved_listener.close()
         if self._flusher is not None:
@@ -286,14 +323,17 @@ class Storage:
             await self._flush_pending()
 
     async def _flush_pending(self) -> None:
-        if self._unsure is not None:
-            await self._flush_batch(self._unsure)
-        if self._pending or self._pending_recent:
-            self._sequence += 1
-            batch = _Batch(self._sequence, self._pending, self._pending_recent)
-            self._pending, self._pending_recent = PendingStats(), {}
-            self._unsure = batch
-            await self._flush_batch(batch)
+        try:
+            await self.results.flush()
+        finally:
+            if self._unsure is not None:
+                await self._flush_batch(self._unsure)
+            if self._pending or self._pending_recent:
+                self._sequence += 1
+                batch = _Batch(self._sequence, self._pending, self._pending_recent)
+                self._pending, self._pending_recent = PendingStats(), {}
+                self._unsure = batch
+                await self._flush_batch(batch)
 
     async def _flush_batch(self, batch: _Batch) -> None:
         """Write `batch` (the unsure one) once: skipped if an earlier attempt landed."""
@@ -345,6 +385,16 @@ class Storage:
             if failing:
                 _log.info("flushed roll statistics again after %d failed attempts", failing)
                 failing = 0
+
+    async def _prune_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(PRUNE_INTERVAL)
+            try:
+                pruned = await self.results.prune()
+            except Exception:
+                _log.exception("pruning old roll results failed; trying again later")
+            else:
+                _log.debug("pruned %d roll results older than their TTL", pruned)
 
     async def user_stats(self, user_id: int, *, guild_id: int | None) -> UserStats:
         """Statistics of `user_id` in guild `guild_id` (0 for DMs), or everywhere if None."""
@@ -427,22 +477,19 @@ class Storage:
         async with self._engine.connect() as connection:
             row = (
                 await connection.execute(
-                    select(
-                        guild_settings.c.prefix,
-                        guild_settings.c.dialect,
-                        guild_settings.c.roll_manager_role,
-                        guild_settings.c.system,
-                    ).where(guild_settings.c.guild_id == guild_id)
+                    select(*(guild_settings.c[name] for name in _GUILD_FIELDS)).where(
+                        guild_settings.c.guild_id == guild_id
+                    )
                 )
             ).first()
         found = (
-            GuildSettings()
+            _GUILD_DEFAULTS
             if row is None
             else GuildSettings(
-                prefix=row.prefix,
-                dialect=row.dialect,
-                roll_manager_role=row.roll_manager_role,
-                system=row.system,
+                **{
+                    name: getattr(_GUILD_DEFAULTS, name) if value is None else value
+                    for name, value in zip(_GUILD_FIELDS, row, strict=True)
+                }
             )
         )
         self._guilds[guild_id] = found
@@ -454,32 +501,38 @@ class Storage:
 
     async def set_prefix(self, guild_id: int, prefix: str | None) -> None:
         """Set the guild's command prefix; None restores the default."""
-        if prefix is not None and not prefix.strip():
-            raise ValueError("a prefix cannot be blank; use None for the default")
-        current = await self.guild_settings(guild_id)
-        await self._put_guild(guild_id, dataclasses.replace(current, prefix=prefix))
+        await self.set_guild_settings(guild_id, prefix=prefix)
 
     async def set_guild_dialect(self, guild_id: int, dialect: str | None) -> None:
         """Set the notation dialect of the guild's rolls; None restores the default."""
-        current = await self.guild_settings(guild_id)
-        await self._put_guild(guild_id, dataclasses.replace(current, dialect=dialect))
+        await self.set_guild_settings(guild_id, dialect=dialect)
 
     async def set_guild_system(self, guild_id: int, system: str | None) -> None:
         """Set the name of the guild's game system (``fitd``); None clears it."""
-        if system is not None and not system.strip():
-            raise ValueError("a game system name cannot be blank; use None for none")
-        current = await self.guild_settings(guild_id)
-        await self._put_guild(guild_id, dataclasses.replace(current, system=system))
+        await self.set_guild_settings(guild_id, system=system)
 
     async def set_roll_manager_role(self, guild_id: int, role_id: int | None) -> None:
         """Set the role allowed to manage the guild's saved rolls; None removes it."""
-        current = await self.guild_settings(guild_id)
-        await self._put_guild(guild_id, dataclasses.replace(current, roll_manager_role=role_id))
+        await self.set_guild_settings(guild_id, roll_manager_role=role_id)
 
-    async def _put_guild(self, guild_id: int, settings: GuildSettings) -> None:
-        values = None if settings == GuildSettings() else dataclasses.asdict(settings)
-        await self._put_settings(guild_settings, "guild_id", guild_id, values)
+    async def set_guild_settings(
+        self, guild_id: int, **changes: Unpack[GuildSettingsChanges]
+    ) -> GuildSettings:
+        """Change some of the guild's settings, keep the others, and return them all.
+
+        A field set to its default (None, or the default of a switch) is stored as NULL; a
+        guild whose settings are all defaults has no row. Raises `TypeError` for an unknown
+        field and `ValueError` for a blank prefix or game system name.
+        """
+        current = await self.guild_settings(guild_id)
+        settings = dataclasses.replace(current, **changes)
+        if settings.prefix is not None and not settings.prefix.strip():
+            raise ValueError("a prefix cannot be blank; use None for the default")
+        if settings.system is not None and not settings.system.strip():
+            raise ValueError("a game system name cannot be blank; use None for none")
+        await self._put_settings(guild_settings, "guild_id", guild_id, _guild_row(settings))
         self._guilds[guild_id] = settings
+        return settings
 
     async def _put_settings(
         self, table: Table, key: str, owner: int, values: Mapping[str, object] | None
@@ -523,7 +576,7 @@ class Storage:
             self._user_dialects.popitem(last=False)
 
     async def forget_user(self, user_id: int) -> None:
-        """Delete every statistic, recent roll, saved roll and setting of `user_id`.
+        """Delete every statistic, recent roll, saved roll, kept result and setting of `user_id`.
 
         Pending statistics and recent rolls go too. The server saved rolls they wrote stay, as
         the servers' own, without their author.
@@ -538,7 +591,7 @@ class Storage:
             self._recent_cache.pop(user_id, None)
             self._user_dialects.pop(user_id, None)
             try:
-                async with self._engine.begin() as connection:
+                async with self.results.forgetting(user_id), self._engine.begin() as connection:
                     # The order `write_pending` locks rows in, so a flush elsewhere cannot
                     # deadlock us.
                     for table in (
@@ -551,6 +604,7 @@ class Storage:
                     ):
                         await connection.execute(delete(table).where(table.c.user_id == user_id))
                     await forget_user_rolls(connection, user_id)
+                    await forget_user_results(connection, user_id)
             finally:
                 self.saved.forgotten()
 
@@ -569,6 +623,17 @@ class Storage:
     def _check_open(self) -> None:
         if self._closed:
             raise StorageClosedError("Storage is closed")
+
+
+def _guild_row(settings: GuildSettings) -> dict[str, object] | None:
+    """The guild_settings columns of `settings`, each default as NULL; None when all are."""
+    if settings == _GUILD_DEFAULTS:
+        return None
+    values = {name: getattr(settings, name) for name in _GUILD_FIELDS}
+    return {
+        name: None if value == getattr(_GUILD_DEFAULTS, name) else value
+        for name, value in values.items()
+    }
 
 
 async def _write_recent(connection: AsyncConnection, user_id: int, stamps: dict[str, int]) -> None:
