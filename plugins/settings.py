@@ -1,5 +1,6 @@
 """The settings plugin: ``/prefix``, ``/settings notation`` (``!settings notation ...``),
-``/settings system`` (``!settings system`` shows it) and ``/settings roll-managers``."""
+``/settings system`` (``!settings system`` shows it), ``/settings roll-managers`` and
+``/settings inline``."""
 
 from __future__ import annotations
 
@@ -143,6 +144,32 @@ class RollManagers(
             SlashInvocation(services, ctx),
             None if self.role is None else int(self.role.id),
             reset=self.reset,
+            can_manage=_can_manage(ctx.member),
+        )
+
+
+@group.register
+class InlineRolls(
+    lightbulb.SlashCommand,
+    name="inline",
+    description="Roll [[1d20+5]] written inside ordinary messages on this server",
+):
+    """``/settings inline [state]``."""
+
+    state = lightbulb.string(
+        "state",
+        "Turn inline rolls on or off (Manage Server); leave out to see the current setting",
+        default=None,
+        choices=[lightbulb.Choice("on", "on"), lightbulb.Choice("off", "off")],
+    )
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await settings.inline_rolls(
+            SlashInvocation(services, ctx),
+            None if self.state is None else self.state == "on",
             can_manage=_can_manage(ctx.member),
         )
 

@@ -9,6 +9,7 @@ from nazh.commands.help import system_card, system_named, unknown_system
 from nazh.config import validate_prefix
 from nazh.dice.dialects import DIALECTS, NAZH, get_dialect
 from nazh.dice.errors import DiceError
+from nazh.inline import MAX_INLINE, MISSING_INTENT, reads_content
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
@@ -17,6 +18,7 @@ __all__ = (
     "RESET_WORDS",
     "Scope",
     "game_system",
+    "inline_rolls",
     "notation",
     "parse_notation_args",
     "prefix",
@@ -216,3 +218,39 @@ async def roll_managers(
         else f"Members with <@&{role_id}> can now save, rename and delete the server's rolls."
     )
     await invocation.respond(answer, ephemeral=True)
+
+
+async def inline_rolls(invocation: Invocation, enabled: bool | None, *, can_manage: bool) -> None:
+    """Show whether the server rolls ``[[1d20]]`` in messages, or turn it on or off for
+    managers; both say how to enable the Message Content intent when the bot lacks it."""
+    guild_id = invocation.guild_id
+    if guild_id is None:
+        await invocation.respond(
+            "Inline rolls are a server setting; here in DMs `[[1d20+5]]` in a message always "
+            "rolls.",
+            ephemeral=True,
+        )
+        return
+    services = invocation.services
+    warning = "" if reads_content(services.bot) else f"\n{MISSING_INTENT}"
+    if enabled is None:
+        on = (await services.storage.guild_settings(guild_id)).inline_rolls
+        await invocation.respond(
+            f"Inline rolls are **{'on' if on else 'off'}** on this server: `[[1d20+5]]` in a "
+            f"message {'is' if on else 'would be'} rolled. Managers change it with "
+            f"`/settings inline`.{warning}",
+            ephemeral=True,
+        )
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="inline rolls"), ephemeral=True)
+        return
+    await services.storage.set_guild_settings(guild_id, inline_rolls=enabled)
+    answer = (
+        "Inline rolls are on: a message like `I swing [[1d20+5]] and deal [[2d6+3]]` gets one "
+        f"reply with each roll, labelled with the words before it (up to {MAX_INLINE} a "
+        "message). Edits don't roll again."
+        if enabled
+        else "Inline rolls are off: `[[...]]` in messages is left alone."
+    )
+    await invocation.respond(answer + (warning if enabled else ""), ephemeral=True)
