@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "DEFAULT_API_URL",
+    "DEFAULT_RESULT_TTL_DAYS",
     "DEFAULT_SELF_PING_INTERVAL",
     "ConfigError",
     "Settings",
@@ -36,6 +37,9 @@ _PREFIX_FORBIDDEN = "`\\*_~|<>@#:"
 _DATABASE_HINT = "expected sqlite:///path/to/file.db or postgresql://user@host:5432/db"
 DEFAULT_SELF_PING_INTERVAL = 600.0
 """Seconds between self-pings: well inside Render's 15 idle minutes."""
+DEFAULT_RESULT_TTL_DAYS = 7
+"""Days a result's buttons work and the result is kept."""
+_MAX_RESULT_TTL_DAYS = 365
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 
 _T = TypeVar("_T")
@@ -70,6 +74,13 @@ class Settings:
     """Seconds between self-pings of `public_url` (a little less, with jitter)."""
     host: Host = PLAIN_HOST
     """The platform Nazh runs on, as detected at start-up."""
+    result_ttl_days: int = DEFAULT_RESULT_TTL_DAYS
+    """Days a roll result's buttons work and the result is kept."""
+
+    @property
+    def result_ttl(self) -> float:
+        """`result_ttl_days` in seconds."""
+        return self.result_ttl_days * 24 * 3600.0
 
     @property
     def resolved_database_url(self) -> str:
@@ -143,6 +154,7 @@ def load_settings(env: Mapping[str, str], probe: Probe = SYSTEM_PROBE) -> Settin
         public_url=public_url,
         self_ping_interval=interval,
         host=host,
+        result_ttl_days=_get(env, "NAZH_RESULT_TTL_DAYS", DEFAULT_RESULT_TTL_DAYS, _days),
     )
 
 
@@ -218,6 +230,15 @@ def _interval(raw: str) -> float:
     if not math.isfinite(seconds) or seconds < 1:
         raise ValueError(f"expected seconds between pings, at least 1, like 600, got {raw[:40]!r}")
     return seconds
+
+
+def _days(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= _MAX_RESULT_TTL_DAYS:
+        raise ValueError(
+            f"expected whole days from 1 to {_MAX_RESULT_TTL_DAYS}, like"
+            f" {DEFAULT_RESULT_TTL_DAYS}, got {raw[:40]!r}"
+        )
+    return int(raw)
 
 
 def _database_url(raw: str) -> str:

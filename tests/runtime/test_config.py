@@ -25,6 +25,8 @@ def test_defaults_need_only_a_token() -> None:
     assert settings.api_url == DEFAULT_API_URL
     assert settings.guild_ids == ()
     assert settings.roll_rate == (8, 10.0)
+    assert settings.result_ttl_days == 7
+    assert settings.result_ttl == 7 * 24 * 3600
     assert settings.resolved_database_url.startswith("sqlite:///")
     assert settings.resolved_database_url.endswith("data/nazh.sqlite3")
 
@@ -44,6 +46,7 @@ def test_every_key_is_read() -> None:
             "NAZH_ROLL_RATE": "3/5",
             "NAZH_PUBLIC_URL": "https://nazh.example.com/",
             "NAZH_SELF_PING_INTERVAL": "120.5",
+            "NAZH_RESULT_TTL_DAYS": "30",
         }
     )
     assert settings.port == 9000
@@ -57,6 +60,8 @@ def test_every_key_is_read() -> None:
     assert settings.roll_rate == (3, 5.0)
     assert settings.public_url == "https://nazh.example.com"
     assert settings.self_ping_interval == 120.5
+    assert settings.result_ttl_days == 30
+    assert settings.result_ttl == 30 * 24 * 3600
 
 
 @pytest.mark.parametrize(
@@ -80,6 +85,11 @@ def test_every_key_is_read() -> None:
         ("NAZH_SELF_PING_INTERVAL", "ten minutes", "NAZH_SELF_PING_INTERVAL is invalid"),
         ("NAZH_SELF_PING_INTERVAL", "nan", "NAZH_SELF_PING_INTERVAL is invalid"),
         ("NAZH_SELF_PING_INTERVAL", "inf", "NAZH_SELF_PING_INTERVAL is invalid"),
+        ("NAZH_RESULT_TTL_DAYS", "0", "NAZH_RESULT_TTL_DAYS is invalid"),
+        ("NAZH_RESULT_TTL_DAYS", "366", "NAZH_RESULT_TTL_DAYS is invalid"),
+        ("NAZH_RESULT_TTL_DAYS", "-7", "NAZH_RESULT_TTL_DAYS is invalid"),
+        ("NAZH_RESULT_TTL_DAYS", "1.5", "NAZH_RESULT_TTL_DAYS is invalid"),
+        ("NAZH_RESULT_TTL_DAYS", "a week", "NAZH_RESULT_TTL_DAYS is invalid"),
     ],
 )
 def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> None:
@@ -89,6 +99,13 @@ def test_bad_values_are_one_clear_line(key: str, value: str, expected: str) -> N
     assert message.startswith(expected)
     assert "\n" not in message
     assert "secret" not in message
+
+
+@pytest.mark.parametrize("days", [1, 365])
+def test_result_ttl_accepts_one_day_to_a_year(days: int) -> None:
+    settings = load_settings({"DISCORD_TOKEN": TOKEN, "NAZH_RESULT_TTL_DAYS": f" {days} "})
+    assert settings.result_ttl_days == days
+    assert settings.result_ttl == days * 86400
 
 
 def test_self_ping_defaults_to_off_then_to_render_s_url() -> None:
@@ -185,6 +202,10 @@ def test_dotenv_is_read_and_the_environment_wins(
                 "NAZH_SELF_PING_INTERVAL": "900",
             },
             "nazh: error: NAZH_SELF_PING_INTERVAL is invalid: Render",
+        ),
+        (
+            {"DISCORD_TOKEN": TOKEN, "NAZH_RESULT_TTL_DAYS": "400"},
+            "nazh: error: NAZH_RESULT_TTL_DAYS is invalid: expected whole days from 1 to 365",
         ),
     ],
 )
