@@ -1,4 +1,5 @@
-"""The roll plugin: ``/roll`` with autocomplete, and ``!roll`` / ``!r``."""
+"""The roll plugin: ``/roll`` with autocomplete, ``!roll`` / ``!r``, ``!gmroll`` / ``!gr``, and
+the Roll again and Reveal buttons of every result."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from nazh.commands.help import server_system
 from nazh.commands.rolls import saved_for_completion
 from nazh.invocation import Invocation, SlashInvocation
 from nazh.prefix import PrefixCommand
+from nazh.results.buttons import ResultButtons
 from nazh.services import Services
 
 loader = lightbulb.Loader()
@@ -32,7 +34,7 @@ class Roll(
     name="roll",
     description="Roll dice: 1d20+5 attack, 4d6kh3, 2d20kh1, 8d6 fireball ...",
 ):
-    """``/roll expression [private]``."""
+    """``/roll expression [private] [secret]``."""
 
     expression = lightbulb.string(
         "expression",
@@ -41,16 +43,32 @@ class Roll(
         max_length=1000,
     )
     private = lightbulb.boolean("private", "Only you see the result", default=False)
+    secret = lightbulb.boolean(
+        "secret",
+        "Only you and the GM see the result; the table sees that you rolled",
+        default=False,
+    )
 
     @lightbulb.invoke
     async def invoke(
         self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
     ) -> None:
-        await rolling.roll(SlashInvocation(services, ctx), self.expression, private=self.private)
+        await rolling.roll(
+            SlashInvocation(services, ctx),
+            self.expression,
+            private=self.private,
+            secret=self.secret,
+        )
 
 
 async def _prefix_roll(invocation: Invocation, text: str) -> None:
     await rolling.roll(invocation, text)
 
 
+async def _prefix_gmroll(invocation: Invocation, text: str) -> None:
+    await rolling.roll(invocation, text, secret=True)
+
+
 loader.add(PrefixCommand("roll", _prefix_roll, aliases=("r",)))
+loader.add(PrefixCommand("gmroll", _prefix_gmroll, aliases=("gr",)))
+loader.add(ResultButtons())

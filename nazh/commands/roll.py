@@ -1,4 +1,5 @@
-"""``/roll`` and ``!roll``: evaluate an expression and post the rendered result."""
+"""``/roll``, ``!roll`` and ``!gmroll``: evaluate an expression and post the rendered result,
+publicly, privately or secretly (to the roller and the game master)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,17 @@ from nazh.dice.dialects import split_dialect_tag
 from nazh.dice.results import SystemResult
 from nazh.dice.systems import SYSTEMS
 from nazh.notices import is_comment_note
+from nazh.results.post import Rendered, post_result
+from nazh.results.render import REVEAL_ROOM
 from nazh.saved.lookup import parse_roll
+from nazh.services import DialectChoice
 
 if TYPE_CHECKING:
+    from nazh.dice.dialects import Dialect
+    from nazh.dice.results import Rolled
     from nazh.dice.systems import System
     from nazh.invocation import Invocation
-    from nazh.storage import SavedRoll
+    from nazh.storage import SavedRoll, Visibility
 
 __all__ = ("MAX_MESSAGE", "error_message", "roll", "suggest")
 
@@ -38,8 +44,30 @@ def error_message(error: dice.DiceError) -> str:
     return reply[:MAX_MESSAGE]
 
 
-async def roll(invocation: Invocation, expression: str, *, private: bool = False) -> None:
-    """Roll ``expression`` for the caller and answer with the result."""
+def _label(result: Rolled) -> str | None:
+    """The roll's comment, or its rolls' distinct comments."""
+    if result.comment:
+        return result.comment
+    comments = [r.comment for r in result.results if r.comment]
+    return ", ".join(dict.fromkeys(comments)) or None
+
+
+async def roll(
+    invocation: Invocation,
+    expression: str,
+    *,
+    private: bool = False,
+    secret: bool = False,
+    dialect: Dialect | None = None,
+    table_channel: int | None = None,
+) -> None:
+    """Roll ``expression`` for the caller and answer with the result (see `post_result`):
+    publicly, only to them when `private`, or to them and the GM channel when `secret`.
+
+    `dialect` reads the roll in that dialect (a Roll again: its reading notes were shown the
+    first time); else the player's or the server's. `table_channel` is the channel the roll
+    belongs to, when the caller asks from elsewhere (a button in a DM or the GM channel).
+    """
     services = invocation.services
     metrics = services.metrics
     text = expression.strip()
@@ -54,7 +82,11 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
             f"Slow down a little: you can roll again in {math.ceil(wait)} s.", ephemeral=True
         )
         return
-    choice = await services.dialect_for(invocation.guild_id, invocation.user.id)
+    choice = (
+        DialectChoice(dialect, "player")
+        if dialect is not None
+        else await services.dialect_for(invocation.guild_id, invocation.user.id)
+    )
     try:
         parsed = await parse_roll(
             services.storage,
@@ -77,11 +109,19 @@ async def roll(invocation: Invocation, expression: str, *, private: bool = False
     footer = "".join(f"\n-# {note}" for note in notes[:_MAX_NOTES])
     if notes and not is_comment_note(notes[-1]):
         footer += " · `/settings notation`"
-    room = MAX_MESSAGE - len(header) - 1
+    room = MAX_MESSAGE - len(header) - 1 - REVEAL_ROOM
     if len(footer) > room // 2:
         footer = ""
     body = result.render(max_length=room - len(footer))
-    await invocation.respond(f"{header}\n{body}{footer}", ephemeral=private)
+    visibility: Visibility = "secret" if secret else "private" if private else "public"
+    await post_result(
+        invocation,
+        Rendered(header, body, footer, _label(result)),
+        text=text,
+        dialect=choice.dialect.name,
+        visibility=visibility,
+        table_channel=table_channel,
+    )
     metrics.rolls.labels("ok").inc()
     metrics.commands.labels("roll", invocation.source, "ok").inc()
     metrics.latency.labels("roll").observe(invocation.elapsed)
