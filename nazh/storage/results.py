@@ -264,7 +264,7 @@ class Results:
         were deleted from the database."""
         self._check_open()
         age = self.ttl if older_than_seconds is None else older_than_seconds
-        cutoff = int(self._clock() - age)
+        cutoff = int(self._clock()) - age
         for held in (self._pending, self._writing):
             for stale in [key for key, result in held.items() if result.created_at < cutoff]:
                 del held[stale]
@@ -305,7 +305,7 @@ class Results:
             await self.flush()
 
     def _fresh(self, result: StoredResult) -> bool:
-        return result.created_at >= self._clock() - self.ttl
+        return result.created_at >= int(self._clock()) - self.ttl
 
 
 def _same(column: ColumnElement[Any], value: int | None) -> ColumnElement[bool]:

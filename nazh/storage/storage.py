@@ -269,7 +269,11 @@ class Storage:
                     break
                 except Exception:
                     if attempt == _CLOSE_FLUSH_ATTEMPTS:
-                        _log.error("losing %d unflushed rolls on close", self._pending.rolls)
+                        _log.error(
+                            "losing %d unflushed rolls and %d unwritten results on close",
+                            self._pending.rolls,
+                            self.results.unwritten,
+                        )
                         raise
                     await asyncio.sleep(_CLOSE_RETRY_DELAY)
             if self._sequence:
