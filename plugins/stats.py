@@ -95,7 +95,7 @@ loader.command(stats)
 class Odds(
     lightbulb.SlashCommand,
     name="odds",
-    description="Exact odds of a roll: mean, spread, chance to hit a target, and a chart",
+    description="Exact odds of a roll, or of a game system's outcomes (fitd(3)), with a chart",
 ):
     """``/odds expression [target]``."""
 

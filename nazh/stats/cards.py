@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from nazh.storage import ServerStats, UserStats
 
 __all__ = (
+    "COLOUR",
     "BotInfo",
     "bot_card",
     "die_name",

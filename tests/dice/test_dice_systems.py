@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from dice_support import Scripted
 
-from nazh.dice import DiceError, Expression, ParseError, RollSet, roll
+from nazh.dice import DiceError, Expression, ParseError, RollSet, distribution, roll
 from nazh.dice.dialects import get_dialect
 from nazh.dice.functions import builtin
 from nazh.dice.macros import Macro, MacroError
@@ -139,3 +139,8 @@ def test_fate_dice_count_as_fate_dice_in_statistics() -> None:
     result = system_result("fate(+1)", [1, 2, 3, 3])
     assert [(die.sides, die.face) for die in result.dice] == [(0, -1), (0, 0), (0, 1), (0, 1)]
     assert result.roll.total == 2
+
+
+def test_distributions_refuse_a_system_call_and_point_to_its_outcomes() -> None:
+    with pytest.raises(DiceError, match="its exact odds are those of its outcomes"):
+        distribution("fitd(3)")

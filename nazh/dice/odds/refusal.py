@@ -19,6 +19,11 @@ def odds_refusal(expression: Expression) -> str | None:
     """Why exact odds of `expression` are not available, naming the form, or None."""
     if expression.parts:
         return "exact odds take one roll at a time, not several separated by `;`"
+    if expression.system is not None:
+        return (
+            f"`{expression.system.text}` is a game system's roll: its exact odds are those of "
+            "its outcomes (`outcome_odds`, `/odds` shows them)"
+        )
     pending: list[Node] = [expression.root]
     while pending:
         node = pending.pop()
