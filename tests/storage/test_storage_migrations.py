@@ -31,6 +31,7 @@ TABLES = (
     "flush_marks",
     "saved_rolls",
     "outcome_counts",
+    "roll_results",
 )
 
 
@@ -123,6 +124,48 @@ async def test_upgrading_to_game_systems_keeps_settings_and_statistics(
     finally:
         await storage.close()
     assert await db_scalar("SELECT system FROM guild_settings WHERE guild_id = 6") == "fitd"
+
+
+async def test_upgrading_to_kept_results_keeps_settings_and_reads_the_new_defaults(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    engine = create_engine(resolve_url(db_url, Path()))
+    try:
+        assert await migrate(engine, MIGRATIONS[:6]) == 6
+    finally:
+        await engine.dispose()
+    await db_scalar(
+        "INSERT INTO guild_settings VALUES (5, '?', 'roll20', 77, 'fitd'), (6, NULL, NULL, 8, NULL)"
+    )
+    await db_scalar("INSERT INTO user_totals VALUES (2, 5, 4, 9, 1, 0)")
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert storage.schema_version == 7
+        assert await storage.guild_settings(5) == GuildSettings(
+            prefix="?", dialect="roll20", roll_manager_role=77, system="fitd"
+        )
+        await storage.set_guild_settings(6, gm_channel_id=900, buttons=False)
+        assert await storage.guild_settings(6) == GuildSettings(
+            roll_manager_role=8, gm_channel_id=900, buttons=False
+        )
+        assert (await storage.user_stats(2, guild_id=5)).rolls == 4
+        kept = await storage.results.keep(
+            user_id=2,
+            guild_id=5,
+            channel_id=100,
+            text="1d20 stealth",
+            dialect="roll20",
+            content="**12**",
+            visibility="secret",
+        )
+        await storage.flush()
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT gm_channel_id FROM guild_settings WHERE guild_id = 6") == 900
+    assert await db_scalar(f"SELECT visibility FROM roll_results WHERE id = '{kept.id}'") == (
+        "secret"
+    )
 
 
 async def test_flush_marks_go_with_their_process(db_url: str, db_scalar: Scalar) -> None:

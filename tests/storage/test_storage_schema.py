@@ -91,6 +91,12 @@ async def test_the_comparison_names_what_is_missing(engine: AsyncEngine) -> None
         " VALUES ('user', 1, NULL, '1d20', 0, 0)",
         "INSERT INTO saved_rolls (scope, owner_id, name, expression, created_at, updated_at)"
         " VALUES ('channel', 1, 'attack', '1d20', 0, 0)",
+        "INSERT INTO roll_results (id, user_id, guild_id, channel_id, text, dialect, content,"
+        " visibility, created_at) VALUES (NULL, 1, 0, 2, '1d20', 'nazh', '**3**', 'public', 0)",
+        "INSERT INTO roll_results (id, user_id, guild_id, channel_id, text, dialect, content,"
+        " visibility, created_at) VALUES ('abc', 1, 0, 2, '1d20', 'nazh', '**3**', 'everyone', 0)",
+        "INSERT INTO roll_results (id, user_id, guild_id, channel_id, text, dialect, content,"
+        " visibility, created_at) VALUES ('abc', 1, 0, 2, '1d20', 'nazh', NULL, 'public', 0)",
     ],
 )
 async def test_keys_refuse_null_and_scopes_refuse_strangers(

@@ -1,15 +1,23 @@
-"""Saved recent rolls, guild prefixes and the readiness ping."""
+"""Saved recent rolls, guild settings and the readiness ping."""
 
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from nazh.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, GuildSettings, Storage, resolve_url
+from nazh.storage import (
+    MAX_EXPRESSION_LENGTH,
+    RECENT_LIMIT,
+    GuildSettings,
+    GuildSettingsChanges,
+    Storage,
+    resolve_url,
+)
 from nazh.storage import storage as storage_module
 from nazh.storage.engine import create_engine
 
@@ -183,6 +191,119 @@ async def test_guild_system_keeps_the_other_settings_and_survives_a_restart(
         await storage.close()
     assert await db_scalar("SELECT count(*) FROM guild_settings WHERE guild_id = 11") == 0
     assert await db_scalar("SELECT system FROM guild_settings WHERE guild_id = 10") is None
+
+
+def test_guild_settings_default_to_switches_for_a_table_without_secrets() -> None:
+    defaults = GuildSettings()
+    assert (defaults.gm_channel_id, defaults.gm_role_id) == (None, None)
+    assert defaults.secret_notice
+    assert defaults.buttons
+    assert not defaults.reroll_anyone
+    assert not defaults.inline_rolls
+
+
+def test_the_changes_a_setter_takes_are_the_settings_fields() -> None:
+    fields = {field.name: field.type for field in dataclasses.fields(GuildSettings)}
+    changes = get_type_hints(GuildSettingsChanges)
+    assert set(changes) == set(fields)
+    assert changes == get_type_hints(GuildSettings)
+
+
+SECRET_TABLE = GuildSettings(
+    prefix="?",
+    gm_channel_id=1_234_567_890_123_456_789,
+    gm_role_id=77,
+    secret_notice=False,
+    buttons=False,
+    reroll_anyone=True,
+    inline_rolls=True,
+)
+
+
+async def test_every_guild_setting_round_trips_and_survives_a_restart(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        await storage.set_prefix(10, "?")
+        returned = await storage.set_guild_settings(
+            10,
+            gm_channel_id=SECRET_TABLE.gm_channel_id,
+            gm_role_id=77,
+            secret_notice=False,
+            buttons=False,
+        )
+        assert returned == dataclasses.replace(
+            SECRET_TABLE, reroll_anyone=False, inline_rolls=False
+        )
+        await storage.set_guild_settings(10, reroll_anyone=True, inline_rolls=True)
+        await storage.set_guild_settings(11, inline_rolls=True)
+        assert await storage.guild_settings(10) == SECRET_TABLE
+    finally:
+        await storage.close()
+
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == SECRET_TABLE
+        assert await storage.guild_settings(11) == GuildSettings(inline_rolls=True)
+        assert await storage.guild_settings(12) == GuildSettings()
+        await storage.set_guild_dialect(10, "roll20")
+        assert await storage.guild_settings(10) == dataclasses.replace(
+            SECRET_TABLE, dialect="roll20"
+        )
+    finally:
+        await storage.close()
+    assert await db_scalar("SELECT gm_role_id FROM guild_settings WHERE guild_id = 10") == 77
+    assert await db_scalar("SELECT inline_rolls FROM guild_settings WHERE guild_id = 11")
+
+
+async def test_settings_back_at_their_defaults_are_stored_as_null_then_as_no_row(
+    storage: Storage, db_scalar: Scalar
+) -> None:
+    await storage.set_guild_settings(10, prefix="?", buttons=False, inline_rolls=True)
+    assert await db_scalar("SELECT buttons FROM guild_settings WHERE guild_id = 10") in (False, 0)
+    assert await db_scalar("SELECT secret_notice FROM guild_settings WHERE guild_id = 10") is None
+
+    await storage.set_guild_settings(10, buttons=True, inline_rolls=False)
+    assert await db_scalar("SELECT buttons FROM guild_settings WHERE guild_id = 10") is None
+    assert await db_scalar("SELECT inline_rolls FROM guild_settings WHERE guild_id = 10") is None
+    assert await storage.guild_settings(10) == GuildSettings(prefix="?")
+
+    await storage.set_guild_settings(10, prefix=None, secret_notice=False)
+    await storage.set_guild_settings(10, secret_notice=True)
+    assert await storage.guild_settings(10) == GuildSettings()
+    assert await db_scalar("SELECT count(*) FROM guild_settings") == 0
+
+
+async def test_null_switches_written_by_an_older_nazh_read_as_their_defaults(
+    db_url: str, db_scalar: Scalar
+) -> None:
+    await (await Storage.open(db_url, flush_interval=3600)).close()
+    await db_scalar("INSERT INTO guild_settings (guild_id, prefix) VALUES (10, '$')")
+    await db_scalar(
+        "INSERT INTO guild_settings (guild_id, secret_notice, reroll_anyone, gm_channel_id)"
+        " VALUES (11, false, true, 5)"
+    )
+    storage = await Storage.open(db_url, flush_interval=3600)
+    try:
+        assert await storage.guild_settings(10) == GuildSettings(prefix="$")
+        assert await storage.guild_settings(11) == GuildSettings(
+            gm_channel_id=5, secret_notice=False, reroll_anyone=True
+        )
+    finally:
+        await storage.close()
+
+
+async def test_set_guild_settings_refuses_unknown_or_blank_values(storage: Storage) -> None:
+    await storage.set_guild_settings(10, gm_role_id=5)
+    unknown: dict[str, Any] = {"gm_channel": 5}
+    with pytest.raises(TypeError):
+        await storage.set_guild_settings(10, **unknown)
+    with pytest.raises(ValueError, match="prefix cannot be blank"):
+        await storage.set_guild_settings(10, prefix=" ", buttons=False)
+    with pytest.raises(ValueError, match="game system name cannot be blank"):
+        await storage.set_guild_settings(10, system="")
+    assert await storage.guild_settings(10) == GuildSettings(gm_role_id=5)
 
 
 async def test_user_dialect_is_shared_between_processes_within_the_cache_time(
