@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ("DialectChoice", "DialectSource", "Services", "services_of")
 
 _LOGGER = logging.getLogger(__name__)
+
+SETTINGS_WAIT = 1.0
+"""Seconds a roll waits for the player's and the server's settings before using defaults."""
 
 
 DialectSource = Literal["default", "server", "player"]
@@ -52,6 +56,8 @@ class Services:
     started_at: float = dataclasses.field(default_factory=time.time)
     notes: NoteBook = dataclasses.field(default_factory=NoteBook)
     """The reading notes each player has been shown."""
+    settings_unreadable: bool = False
+    """Whether the last read of a player's or server's settings failed (warned once)."""
 
     async def guild_prefix(self, guild_id: int | None) -> str:
         """The message-command prefix in a guild (the default in DMs); storage errors propagate."""
@@ -63,18 +69,24 @@ class Services:
     async def dialect_for(self, guild_id: int | None, user_id: int) -> DialectChoice:
         """The player's own dialect, else the server's, else the default.
 
-        A setting that cannot be read (the database is away, or names a dialect this version
-        does not know) counts as unset, so rolls keep working.
+        A setting that cannot be read within `SETTINGS_WAIT` seconds (the database is away or
+        stalled, or names a dialect this version does not know) counts as unset, so rolls keep
+        working; the first failure of an outage is one WARNING, its end one INFO.
         """
         try:
-            mine = await self.storage.user_dialect(user_id)
-            server = (await self.storage.guild_settings(guild_id)).dialect if guild_id else None
+            async with asyncio.timeout(SETTINGS_WAIT):
+                mine = await self.storage.user_dialect(user_id)
+                guild = await self.storage.guild_settings(guild_id) if guild_id else None
         except Exception as error:
-            _LOGGER.warning(
-                "cannot read the dialect settings, using the default: %s",
-                str(error).strip().partition("\n")[0],
-            )
+            if not self.settings_unreadable:
+                self.settings_unreadable = True
+                reason = str(error).strip().partition("\n")[0] or type(error).__name__
+                _LOGGER.warning("cannot read settings, using the defaults: %s", reason)
             return DialectChoice(NAZH, "default")
+        if self.settings_unreadable:
+            self.settings_unreadable = False
+            _LOGGER.info("reading settings works again")
+        server = guild.dialect if guild is not None else None
         sources: tuple[tuple[str | None, DialectSource], ...] = (
             (mine, "player"),
             (server, "server"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -379,6 +380,7 @@ async def prefix(invocation: Invocation, text: str, uploads: list[Upload]) -> No
 
 
 _MAX_CHOICE = 100
+_COMPLETION_WAIT = 1.0
 
 
 def saved_choices(rolls: list[SavedRoll], partial: str) -> list[tuple[str, str]]:
@@ -402,9 +404,11 @@ def saved_choices(rolls: list[SavedRoll], partial: str) -> list[tuple[str, str]]
 async def saved_for_completion(
     storage: Storage, user_id: int, guild_id: int | None
 ) -> list[SavedRoll]:
-    """The saved rolls to offer while typing; none when storage cannot be read."""
+    """The saved rolls to offer while typing; none when storage cannot be read at once
+    (autocomplete must answer within three seconds)."""
     try:
-        return await storage.saved.for_roller(user_id, guild_id)
+        async with asyncio.timeout(_COMPLETION_WAIT):
+            return await storage.saved.for_roller(user_id, guild_id)
     except Exception:
         return []
 

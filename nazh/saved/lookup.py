@@ -3,6 +3,7 @@ something the notation does not know, so typed rolls cost nothing more."""
 
 from __future__ import annotations
 
+import asyncio
 import collections
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "EXPANDED_CACHE_SIZE",
+    "SAVED_WAIT",
     "SavedRollsUnavailableError",
     "expand_text",
     "load_table",
@@ -25,6 +27,9 @@ __all__ = (
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+SAVED_WAIT = 2.0
+"""Seconds a roll waits for the saved rolls it names before saying they cannot be reached."""
 
 EXPANDED_CACHE_SIZE = 1024
 """Rolls read with saved rolls kept parsed, keyed by text, dialect and the saved rolls
@@ -69,7 +74,8 @@ async def parse_roll(
             if not any(";" in (part.comment or "") for part in parts):
                 return parsed
     try:
-        rolls = tuple(await storage.saved.for_roller(user_id, guild_id))
+        async with asyncio.timeout(SAVED_WAIT):
+            rolls = tuple(await storage.saved.for_roller(user_id, guild_id))
     except Exception as failure:
         raise SavedRollsUnavailableError from failure
     if not rolls:

@@ -15,9 +15,19 @@ if TYPE_CHECKING:
     from sqlalchemy import URL
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ("SQLITE_BUSY_TIMEOUT_MS", "create_engine", "use_wal")
+__all__ = (
+    "POSTGRES_COMMAND_TIMEOUT",
+    "POSTGRES_CONNECT_TIMEOUT",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "create_engine",
+    "use_wal",
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT = 3.0
+"""Seconds to open a PostgreSQL connection (or wait for a pooled one) before giving up."""
+POSTGRES_COMMAND_TIMEOUT = 5.0
+"""Seconds a PostgreSQL statement may go unanswered: a stalled database is noticed then."""
 
 
 def create_engine(url: URL) -> AsyncEngine:
@@ -25,10 +35,20 @@ def create_engine(url: URL) -> AsyncEngine:
 
     SQLite files get their directory created, a busy timeout, and transactions opened with
     ``BEGIN IMMEDIATE`` so that DDL is transactional and writers queue on the busy timeout instead
-    of failing on a lock upgrade. Call `use_wal` once before the first transaction.
+    of failing on a lock upgrade. Call `use_wal` once before the first transaction. PostgreSQL
+    connections time out on connecting and on every statement, so a database that stalls
+    (accepts, then never answers) fails calls within seconds instead of hanging them.
     """
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=POSTGRES_CONNECT_TIMEOUT,
+            connect_args={
+                "timeout": POSTGRES_CONNECT_TIMEOUT,
+                "command_timeout": POSTGRES_COMMAND_TIMEOUT,
+            },
+        )
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
