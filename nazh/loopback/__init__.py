@@ -50,11 +50,12 @@ Options: user, role, channel and mentionable values are objects, ids or names ('
 '#gm-only'); they arrive with `data.resolved` (users and members with permissions, roles, channels
 with the invoker's permissions) and the option's `channel_types` are enforced. `click` and
 `select` work on any message with components: an answer, a follow-up, a message the bot posted
-with REST in any channel or DM, also one posted before the bot restarted; ephemeral messages and
-DMs only by the user who sees them (the default user there). `send_message(bot=True)` posts as
-another bot, `webhook=True` as a webhook; `edit_message` sends MESSAGE_UPDATE. Without the
-MESSAGE_CONTENT intent (see `shard_intents`), content, embeds, attachments and components are
-blank in both, unless the bot is mentioned or the message is a DM.
+with REST in any channel or DM, also one posted before the bot restarted; a DM only by its
+recipient; the default user is the one who sees a DM or an ephemeral message.
+`send_message(bot=True)` posts as another bot, `webhook=True` as a webhook; `edit_message`
+sends MESSAGE_UPDATE. Without the MESSAGE_CONTENT intent (see `shard_intents`), content, embeds,
+attachments and components are blank in both, unless the bot is mentioned or the message is a
+DM.
 
 Message creates honour `nonce` with `enforce_nonce`: the same nonce from the bot within
 `nonce_window` seconds (default 300) returns the first message instead of creating another.

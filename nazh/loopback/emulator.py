@@ -784,11 +784,12 @@ class LoopbackDiscord:
         if component.get("disabled"):
             raise LoopbackError(f"component {custom_id!r} is disabled")
         kind = component.get("type", 0)
-        viewer = self._viewer(target)
-        if viewer is not None and user is not None and user.id != viewer.id:
+        recipient = self.world.dm_user(target.channel_id)
+        if recipient is not None and user is not None and user.id != recipient.id:
             raise LoopbackError(
-                f"only user {viewer.id} sees message {target.id}, not user {user.id}"
+                f"message {target.id} is in the DMs of user {recipient.id}, not of user {user.id}"
             )
+        viewer = recipient or self._ephemeral_viewer(target)
         user, guild, _ = self._place(user or viewer, UNDEFINED, target.channel_id, dm=False)
         payload = self._builder.base(
             InteractionType.MESSAGE_COMPONENT, user, guild, target.channel_id
@@ -821,12 +822,8 @@ class LoopbackDiscord:
             "component", payload, user, guild, source=target, settle=settle, max_wait=max_wait
         )
 
-    def _viewer(self, message: StoredMessage) -> User | None:
-        """The only user who sees a message: the recipient of a DM, or the user an ephemeral
-        message answers (None when everyone in the channel does)."""
-        recipient = self.world.dm_user(message.channel_id)
-        if recipient is not None:
-            return recipient
+    def _ephemeral_viewer(self, message: StoredMessage) -> User | None:
+        """The user an ephemeral message answers (None for a message everyone sees)."""
         metadata = message.interaction_metadata
         if message.ephemeral and metadata is not None:
             who = as_object(metadata.get("user")) or {}
@@ -864,8 +861,10 @@ class LoopbackDiscord:
 
         Any message with components will do: an interaction's answer, a follow-up, a message
         the bot posted with REST in any channel or DM, one posted before the bot restarted.
-        The default user is the only one who sees an ephemeral message or a DM, else the first
-        user; anyone else raises LoopbackError, as Discord shows them nothing to click.
+        The default user is the recipient of a DM (anyone else raises LoopbackError), the user
+        an ephemeral message answers, else the first user. Discord shows an ephemeral message
+        to its user alone; the driver still lets another user press it, so that a bot's own
+        check of who pressed can be tested.
         """
         return await self._component(
             message, custom_id, None, user=user, settle=settle, max_wait=max_wait

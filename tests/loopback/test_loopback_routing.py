@@ -91,16 +91,20 @@ async def test_buttons_on_a_followup_another_channel_and_a_dm_all_answer(
     assert emu.violations == []
 
 
-async def test_only_the_user_who_sees_a_message_can_press_its_buttons(
+async def test_dm_buttons_are_pressed_by_the_recipient_and_ephemeral_ones_by_default_too(
     emu: LoopbackDiscord, bot: hikari.GatewayBot
 ) -> None:
-    outcome, _ = await _scatter(emu)
-    dm = emu.dm_messages(emu.users[0])[0]
+    player = emu.users[1]
+    outcome, _ = await _scatter(emu, user_index=1)
+    dm = emu.dm_messages(player)[0]
 
-    with pytest.raises(LoopbackError, match="only user"):
-        await emu.click(outcome.followups[0], "again:followup", user=emu.users[1])
-    with pytest.raises(LoopbackError, match="only user"):
+    by_default = await emu.click(outcome.followups[0], "again:followup")
+    by_someone_else = await emu.click(outcome.followups[0], "again:followup", user=emu.owner)
+    with pytest.raises(LoopbackError, match="in the DMs of user"):
         await emu.click(dm, "again:dm", user=emu.owner)
+
+    assert by_default.content.startswith(f"again:followup by {player.id}")
+    assert by_someone_else.content.startswith(f"again:followup by {emu.owner.id}")
 
 
 async def test_buttons_work_after_the_bot_restarts(
