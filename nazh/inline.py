@@ -136,11 +136,27 @@ def _shown(expression: str) -> str:
     return f"`{short}`" if "`" not in short else escape_markdown(short)
 
 
-def _error_line(prefix: str, roll: InlineRoll, error: dice.DiceError) -> str:
+def _prefix(label: str, budget: int) -> str:
+    """``**label:** `` in at most `budget` characters, keeping the words nearest the roll."""
+    if not label:
+        return ""
+    shown = escape_markdown(label)
+    cut = label
+    while len(shown) + len("**:** ") > budget and cut:
+        cut = cut[1:]
+        shown = "…" + escape_markdown(cut)
+    return f"**{shown}:** "
+
+
+def _error_line(prefix: str, roll: InlineRoll, error: dice.DiceError, budget: int) -> str:
+    """A short line saying why `roll` could not be made, in at most `budget` characters."""
+    start = f"{prefix}couldn't roll {_shown(roll.expression)}: "
     reason = str(error).partition("\n")[0]
-    if len(reason) > _MAX_REASON:
-        reason = reason[: _MAX_REASON - 1] + "…"
-    return f"{prefix}couldn't roll {_shown(roll.expression)}: {reason}"
+    room = min(_MAX_REASON, budget - len(start))
+    if len(reason) > room:
+        reason = reason[: max(room - 1, 0)] + "…"
+    line = start + reason
+    return line if len(line) <= budget else line[: budget - 1] + "…"
 
 
 async def roll_inline(invocation: Invocation, rolls: Sequence[InlineRoll]) -> None:
@@ -161,7 +177,15 @@ async def roll_inline(invocation: Invocation, rolls: Sequence[InlineRoll]) -> No
         return
     choice = await services.dialect_for(invocation.guild_id, user_id)
     taken = rolls[:MAX_INLINE]
-    prefixes = [f"**{escape_markdown(roll.label)}:** " if roll.label else "" for roll in taken]
+    header = f"<@{user_id}> :game_die:"
+    note = (
+        f"\n-# Only the first {MAX_INLINE} inline rolls of a message are rolled; "
+        f"this one has {len(rolls)}."
+        if len(rolls) > MAX_INLINE
+        else ""
+    )
+    share = (_MAX_MESSAGE - len(header) - len(note) - len(taken)) // len(taken)
+    prefixes = [_prefix(roll.label, share // 2) for roll in taken]
     lines: list[str | None] = []
     results: dict[int, dice.RollResult | dice.RollSet] = {}
     for index, roll in enumerate(taken):
@@ -176,21 +200,14 @@ async def roll_inline(invocation: Invocation, rolls: Sequence[InlineRoll]) -> No
             results[index] = dice.roll(parsed)
         except dice.DiceError as error:
             metrics.rolls.labels("invalid").inc()
-            lines.append(_error_line(prefixes[index], roll, error))
+            lines.append(_error_line(prefixes[index], roll, error, share))
         else:
             lines.append(None)
-    header = f"<@{user_id}> :game_die:"
-    note = (
-        f"\n-# Only the first {MAX_INLINE} inline rolls of a message are rolled; "
-        f"this one has {len(rolls)}."
-        if len(rolls) > MAX_INLINE
-        else ""
-    )
     fixed = len(header) + len(note) + len(lines) + sum(len(line or "") for line in lines)
-    share = (_MAX_MESSAGE - fixed) // max(len(results), 1)
+    fixed += sum(len(prefixes[index]) for index in results)
+    room = (_MAX_MESSAGE - fixed) // max(len(results), 1)
     for index, result in results.items():
-        body = result.render(max_length=share - len(prefixes[index]))
-        lines[index] = prefixes[index] + body
+        lines[index] = prefixes[index] + result.render(max_length=room)
     await invocation.respond("\n".join([header, *(line or "" for line in lines)]) + note)
     outcome = "ok" if results else "invalid"
     metrics.commands.labels("inline", invocation.source, outcome).inc()

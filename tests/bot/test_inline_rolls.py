@@ -29,6 +29,7 @@ def _reply(outcome: Outcome, user: User) -> list[str]:
     """The lines of the one reply to an inline message, after its header."""
     (message,) = outcome.messages
     assert not message.pings.anyone
+    assert len(message.content) <= 2000
     header, *lines = message.content.split("\n")
     assert header == f"<@{user.id}> :game_die:"
     return lines
@@ -114,6 +115,24 @@ async def test_an_invalid_inline_roll_gets_its_own_line_and_the_others_roll(
 
     (only,) = _reply(await emu.send_message("oops [[2d]]", user=player), player)
     assert only.startswith("**oops:** couldn't roll `2d`:")
+
+
+async def test_long_results_labels_and_errors_stay_within_one_message(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    await _inline_on(emu)
+    player = emu.users[0]
+    huge = " ".join(f"{'<@&1>*' * 10} [[20#50d100 {'x' * 20}]]" for _ in range(MAX_INLINE - 1))
+    lines = _reply(await emu.send_message(huge + " [[1d4]]", user=player), player)
+    *rolled, last = lines
+    assert len(rolled) == MAX_INLINE - 1
+    assert all(line.startswith("**…") for line in rolled)
+    assert all(re.search(r":\*\* .*`\d+`", line) for line in rolled)
+    assert last.startswith("1d4 (")
+    broken = " ".join(f"{'@' * 60} [[{'q' * 200}]]" for _ in range(MAX_INLINE))
+    lines = _reply(await emu.send_message(broken, user=player), player)
+    assert len(lines) == MAX_INLINE
+    assert all("couldn't roll" in line for line in lines)
 
 
 async def test_saved_rolls_and_game_systems_roll_inline(emu: LoopbackDiscord, app: NazhApp) -> None:
