@@ -1,6 +1,6 @@
 """The settings plugin: ``/prefix``, ``/settings notation`` (``!settings notation ...``),
-``/settings system`` (``!settings system`` shows it), ``/settings roll-managers`` and
-``/settings inline``."""
+``/settings system`` (``!settings system`` shows it), ``/settings roll-managers``,
+``/settings inline``, ``/settings gm`` and ``/settings buttons``."""
 
 from __future__ import annotations
 
@@ -174,6 +174,70 @@ class InlineRolls(
         )
 
 
+@group.register
+class GameMaster(
+    lightbulb.SlashCommand,
+    name="gm",
+    description="Where secret rolls go: the GM channel, the GM role, the table's notice",
+):
+    """``/settings gm [channel] [role] [notice] [reset]``."""
+
+    channel = lightbulb.channel(
+        "channel",
+        "The channel secret rolls go to (Manage Server)",
+        default=None,
+        channel_types=[hikari.ChannelType.GUILD_TEXT],
+    )
+    role = lightbulb.role("role", "The game masters: they may reveal anyone's result", default=None)
+    notice = lightbulb.boolean(
+        "notice", "Tell the table, without the result, that someone rolled secretly", default=None
+    )
+    reset = lightbulb.boolean("reset", "Clear the GM channel and role", default=False)
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await settings.game_master(
+            SlashInvocation(services, ctx),
+            channel_id=None if self.channel is None else int(self.channel.id),
+            role_id=None if self.role is None else int(self.role.id),
+            notice=self.notice,
+            reset=self.reset,
+            can_manage=_can_manage(ctx.member),
+        )
+
+
+@group.register
+class ResultButtons(
+    lightbulb.SlashCommand,
+    name="buttons",
+    description="Roll again and Reveal buttons under results, and who may roll again",
+):
+    """``/settings buttons [state] [anyone]``."""
+
+    state = lightbulb.string(
+        "state",
+        "Turn the buttons on or off (Manage Server); leave out to see the current setting",
+        default=None,
+        choices=[lightbulb.Choice("on", "on"), lightbulb.Choice("off", "off")],
+    )
+    anyone = lightbulb.boolean(
+        "anyone", "Let anyone press Roll again, not only the roller", default=None
+    )
+
+    @lightbulb.invoke
+    async def invoke(
+        self, ctx: lightbulb.Context, services: Services = lightbulb.di.INJECTED
+    ) -> None:
+        await settings.result_buttons(
+            SlashInvocation(services, ctx),
+            None if self.state is None else self.state == "on",
+            self.anyone,
+            can_manage=_can_manage(ctx.member),
+        )
+
+
 async def _prefix_settings(invocation: Invocation, text: str) -> None:
     topic, _, rest = text.strip().partition(" ")
     if topic.casefold() == "system":
@@ -181,6 +245,26 @@ async def _prefix_settings(invocation: Invocation, text: str) -> None:
             await invocation.respond(_SYSTEM_BY_SLASH, ephemeral=True)
             return
         await settings.game_system(invocation, rest.strip() or None, can_manage=False)
+        return
+    if topic.casefold() in ("gm", "buttons"):
+        if rest.strip() and invocation.guild_id is not None:
+            await invocation.respond(
+                f"Change it with `/settings {topic.casefold()}` (Discord checks Manage Server "
+                f"there); `settings {topic.casefold()}` shows the current setting.",
+                ephemeral=True,
+            )
+            return
+        if topic.casefold() == "gm":
+            await settings.game_master(
+                invocation,
+                channel_id=None,
+                role_id=None,
+                notice=None,
+                reset=False,
+                can_manage=False,
+            )
+        else:
+            await settings.result_buttons(invocation, None, None, can_manage=False)
         return
     parsed = settings.parse_notation_args(rest) if topic.casefold() == "notation" else None
     if parsed is None:

@@ -1,5 +1,5 @@
-"""Server and player settings: ``/prefix``, ``/settings notation``, ``system`` and
-``roll-managers``."""
+"""Server and player settings: ``/prefix``, ``/settings notation``, ``system``,
+``roll-managers``, ``inline``, ``gm`` and ``buttons``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 __all__ = (
     "RESET_WORDS",
     "Scope",
+    "game_master",
     "game_system",
     "inline_rolls",
     "notation",
     "parse_notation_args",
     "prefix",
+    "result_buttons",
     "roll_managers",
 )
 
@@ -254,3 +256,112 @@ async def inline_rolls(invocation: Invocation, enabled: bool | None, *, can_mana
         else "Inline rolls are off: `[[...]]` in messages is left alone."
     )
     await invocation.respond(answer + (warning if enabled else ""), ephemeral=True)
+
+
+def _gm_summary(channel_id: int | None, role_id: int | None, notice: bool) -> str:
+    channel = (
+        f"Secret rolls go to <#{channel_id}> and to the roller alone"
+        if channel_id is not None
+        else "No GM channel is set: secret rolls answer the roller alone"
+    )
+    role = (
+        f"members with <@&{role_id}> may reveal anyone's result"
+        if role_id is not None
+        else "members with Manage Server may reveal anyone's result (no GM role is set)"
+    )
+    said = "a short notice, without the result," if notice else "no notice"
+    return f"{channel}; {role}. The table's channel gets {said} when someone rolls secretly."
+
+
+async def game_master(
+    invocation: Invocation,
+    *,
+    channel_id: int | None,
+    role_id: int | None,
+    notice: bool | None,
+    reset: bool,
+    can_manage: bool,
+) -> None:
+    """Show where secret rolls go, or for managers set the GM channel, the GM role and whether
+    the table sees a notice (`reset` clears them all)."""
+    guild_id = invocation.guild_id
+    if guild_id is None:
+        await invocation.respond(
+            "The GM channel is a server setting; here in DMs a secret roll is a private one.",
+            ephemeral=True,
+        )
+        return
+    storage = invocation.services.storage
+    if channel_id is None and role_id is None and notice is None and not reset:
+        current = await storage.guild_settings(guild_id)
+        await invocation.respond(
+            _gm_summary(current.gm_channel_id, current.gm_role_id, current.secret_notice)
+            + " Managers change it with `/settings gm`.",
+            ephemeral=True,
+        )
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="GM settings"), ephemeral=True)
+        return
+    if reset:
+        changed = await storage.set_guild_settings(
+            guild_id, gm_channel_id=None, gm_role_id=None, secret_notice=True
+        )
+    else:
+        current = await storage.guild_settings(guild_id)
+        changed = await storage.set_guild_settings(
+            guild_id,
+            gm_channel_id=current.gm_channel_id if channel_id is None else channel_id,
+            gm_role_id=current.gm_role_id if role_id is None else role_id,
+            secret_notice=current.secret_notice if notice is None else notice,
+        )
+    await invocation.respond(
+        _gm_summary(changed.gm_channel_id, changed.gm_role_id, changed.secret_notice)
+        + " Roll secretly with `/roll 1d20 secret:true` or `!gmroll 1d20`.",
+        ephemeral=True,
+    )
+
+
+def _buttons_summary(on: bool, anyone: bool) -> str:
+    if not on:
+        return "Results carry no buttons on this server."
+    who = "anyone" if anyone else "only the roller"
+    return (
+        f"Results carry buttons: **Roll again** ({who} may press it) and, on private and "
+        "secret results, **Reveal** (the roller or the GM)."
+    )
+
+
+async def result_buttons(
+    invocation: Invocation, enabled: bool | None, anyone: bool | None, *, can_manage: bool
+) -> None:
+    """Show whether results carry Roll again and Reveal buttons, or turn them on or off and
+    let anyone (or only the roller) roll again, for managers."""
+    guild_id = invocation.guild_id
+    if guild_id is None:
+        await invocation.respond(
+            "Result buttons are a server setting; in DMs your results always carry them.",
+            ephemeral=True,
+        )
+        return
+    storage = invocation.services.storage
+    if enabled is None and anyone is None:
+        current = await storage.guild_settings(guild_id)
+        await invocation.respond(
+            _buttons_summary(current.buttons, current.reroll_anyone)
+            + " Managers change it with `/settings buttons`.",
+            ephemeral=True,
+        )
+        return
+    if not can_manage:
+        await invocation.respond(_MANAGERS_ONLY.format(what="result buttons"), ephemeral=True)
+        return
+    current = await storage.guild_settings(guild_id)
+    changed = await storage.set_guild_settings(
+        guild_id,
+        buttons=current.buttons if enabled is None else enabled,
+        reroll_anyone=current.reroll_anyone if anyone is None else anyone,
+    )
+    await invocation.respond(
+        _buttons_summary(changed.buttons, changed.reroll_anyone), ephemeral=True
+    )
