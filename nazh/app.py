@@ -309,7 +309,7 @@ async def _open_storage(settings: Settings) -> Storage:
     except ValueError as error:
         raise StartupError(f"NAZH_DATABASE_URL is invalid: {error}") from None
     try:
-        return await Storage.open(url, data_dir=settings.data_dir)
+        return await Storage.open(url, data_dir=settings.data_dir, result_ttl=settings.result_ttl)
     except SchemaTooNewError as error:
         raise StartupError(str(error)) from None
     except Exception as error:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pytest
 
     from nazh.loopback import LoopbackDiscord
+    from tests.bot.bot_support import StartApp
 
 
 async def test_a_plugin_that_fails_to_load_does_not_stop_the_bot(
@@ -65,3 +66,9 @@ async def test_a_newer_database_stops_the_command_with_one_line(tmp_path: Path) 
         f"nazh: error: database schema is version 999 but this Nazh knows up to "
         f"{len(MIGRATIONS)}; upgrade Nazh"
     ]
+
+
+async def test_the_result_ttl_setting_reaches_storage(start_app: StartApp) -> None:
+    app = await start_app(result_ttl_days=3)
+    assert app.storage is not None
+    assert app.storage.results.ttl == 3 * 24 * 3600
