@@ -262,9 +262,10 @@ async def test_builder_results_carry_the_buttons_too(emu: LoopbackDiscord, app: 
     assert 6 <= int(TOTAL.findall(again.content)[-1]) <= 25
 
 
-async def test_buttons_expire_after_the_ttl(emu: LoopbackDiscord, app: NazhApp) -> None:
-    assert storage_of(app).results.ttl == 7 * 86_400
-    assert "I keep results for 7 days" in expired_message(storage_of(app).results.ttl)
+async def test_buttons_expire_after_the_ttl(emu: LoopbackDiscord, start_app: StartApp) -> None:
+    app = await start_app(result_ttl_days=3)
+    assert storage_of(app).results.ttl == 3 * 86_400
+    assert "I keep results for 3 days" in expired_message(storage_of(app).results.ttl)
     rolled = await emu.slash("roll", {"expression": "1d20", "private": True})
     assert rolled.message is not None
     storage_of(app).results.ttl = 0.5
