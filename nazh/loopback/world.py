@@ -396,10 +396,12 @@ class World:
         joined_at = iso_timestamp()
         self.guilds: dict[int, Guild] = {}
         self.guild_of_channel: dict[int, Guild] = {}
+        # A day old and created a millisecond apart, so (id >> 22) % shards spreads them over
+        # shards; computed from one reading of the clock so that no millisecond is skipped.
+        oldest = past_snowflake(86_400_000 + guilds)
         for n in range(1, guilds + 1):
             guild = Guild(
-                # Created a millisecond apart, so (id >> 22) % shards spreads them over shards.
-                id=past_snowflake(86_400_000 + guilds - n),
+                id=oldest + (n << 22),
                 name=f"Loopback Guild {n}",
                 owner_id=self.owner.id,
                 member_role_id=snowflakes.next(),
