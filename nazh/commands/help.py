@@ -35,6 +35,10 @@ _COMMANDS = """\
 `/odds 4d6kh3 15` or `{p}odds 4d6kh3 15`: exact odds, with a chart
 `/roll fitd(3)`, `/roll pbta(1)`, `/roll v5(7, 2)`: game systems' rolls name their outcome \
 (`/help system` lists them)
+`/roll 1d20+3 stealth secret:true` or `{p}gmroll 1d20+3 stealth` (also `{p}gr`): a secret roll, \
+for you and the GM channel; the table sees that you rolled
+Under each result, *Roll again* rolls it anew and *Reveal* shows a private or secret one to \
+the table (you, or the GM)
 
 **Saved rolls**
 `/rolls save attack 1d20+7 attack`, then `/roll attack` or `{p}r attack + 2`
@@ -49,6 +53,9 @@ _COMMANDS = """\
 `/prefix`: this server's prefix for message commands (now `{p}`); managers can change it
 `/settings notation`: which roller's notation your rolls follow (Roll20, Foundry, Avrae ...)
 `/settings system`: this server's game system, offered first as you type `/roll`
+`/settings gm`: where secret rolls go, the GM role, the table's notice
+`/settings buttons`: the buttons under results, and whether anyone may roll again
+`/settings inline`: roll `[[1d20+5]]` written inside messages
 Mentioning me works as a prefix everywhere: `@Nazh roll 1d20`.
 
 More: `/help notation`, `/help saved`, `/help system`, `/help builder`, `/help stats`."""
