@@ -10,6 +10,7 @@ import hikari
 import pytest
 
 from nazh.loopback import pings_of
+from nazh.loopback.protocol import ChannelType
 
 if TYPE_CHECKING:
     from nazh.loopback import LoopbackDiscord
@@ -142,3 +143,34 @@ def test_pings_follow_allowed_mentions() -> None:
     assert not nothing.anyone
     assert (listed.everyone, listed.users, listed.roles) == (False, {2, 4}, frozenset())
     assert (everything.everyone, everything.users, everything.roles) == (True, {1, 2}, {3})
+
+
+async def test_world_changes_and_user_message_events_deserialize(
+    emu: LoopbackDiscord, bot: hikari.GatewayBot, hikari_debug: pytest.LogCaptureFixture
+) -> None:
+    voice = await emu.add_channel(emu.guild_id, "table-voice", kind=ChannelType.GUILD_VOICE)
+    role = await emu.add_role(emu.guild_id, "GM", permissions=1 << 5, color=0xFF0000)
+    await emu.give_role(emu.users[0], role)
+    sent = await emu.send_message("hooked", webhook=True, max_wait=0.01)
+    await emu.edit_message(sent, "hooked, edited", max_wait=0.01)
+    events = {e["t"]: e["d"] for e in emu.dispatched()}
+    shard = bot.shards[0]
+    factory = bot.event_factory
+
+    channel = factory.deserialize_guild_channel_create_event(shard, events["CHANNEL_CREATE"])
+    made = factory.deserialize_guild_role_create_event(shard, events["GUILD_ROLE_CREATE"])
+    assert "GUILD_MEMBER_UPDATE" not in events  # the test bot lacks the GUILD_MEMBERS intent
+    update = emu.guild().member_payload(emu.users[0], emu.bot_user.id)
+    member = factory.deserialize_guild_member_update_event(
+        shard, {**update, "guild_id": str(emu.guild_id)}
+    )
+    created = factory.deserialize_message_create_event(shard, events["MESSAGE_CREATE"])
+    updated = factory.deserialize_message_update_event(shard, events["MESSAGE_UPDATE"])
+
+    assert isinstance(channel.channel, hikari.GuildVoiceChannel)
+    assert channel.channel.id == voice
+    assert (made.role.id, made.role.color) == (role, hikari.Color(0xFF0000))
+    assert role in member.member.role_ids
+    assert created.message.webhook_id == emu.webhook.id
+    assert updated.message.content == "hooked, edited"
+    assert _complaints(hikari_debug) == []
