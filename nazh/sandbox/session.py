@@ -56,8 +56,12 @@ class Sandbox:
         return [command for scope in self.emulator.commands.values() for command in scope]
 
     async def start(self) -> None:
-        """Start the emulator, then the bot; returns once its commands are synced."""
+        """Start the emulator (its guild with a `#gm-only` channel and a `GM` role for secret
+        rolls), then the bot; returns once its commands are synced."""
         await self.emulator.start()
+        guild = self.emulator.guild_id
+        await self.emulator.add_channel(guild, "gm-only")
+        await self.emulator.add_role(guild, "GM")
         self.events = self.emulator.subscribe()
         settings = Settings(
             token=self.emulator.token,
