@@ -22,6 +22,7 @@ from nazh.results.access import again_refusal, may_reveal, may_roll_again, revea
 from nazh.results.ids import PREFIX, parse
 from nazh.results.post import guild_settings
 from nazh.results.press import NO_MENTIONS, PressInvocation
+from nazh.results.recent import recent
 from nazh.results.render import message_link, revealed
 from nazh.services import Services
 
@@ -128,9 +129,12 @@ class ResultButtons(lightbulb.Loadable):
     async def press(self, interaction: hikari.ComponentInteraction, pressed: ButtonId) -> None:
         """Roll again or reveal the kept result `pressed` names, if the presser may."""
         services = self.services
-        results = services.storage.results
+        storage = services.storage
+        results = storage.results
         try:
-            stored = await results.get(pressed.result_id)
+            stored = recent.recall(storage, pressed.result_id) or await results.get(
+                pressed.result_id
+            )
         except Exception as error:
             _LOGGER.warning("cannot read a kept result: %s", str(error).partition("\n")[0])
             await _answer(interaction, "I can't reach my storage right now; try again in a moment.")
@@ -139,6 +143,7 @@ class ResultButtons(lightbulb.Loadable):
             services.metrics.commands.labels(pressed.kind, "component", "expired").inc()
             await _answer(interaction, expired_message(results.ttl))
             return
+        recent.remember(storage, stored)
         guild_id = hikari.Snowflake(stored.guild_id) if stored.guild_id else None
         invocation = PressInvocation(services, interaction, guild_id=guild_id)
         settings = await guild_settings(services.storage, guild_id)
@@ -182,7 +187,8 @@ class ResultButtons(lightbulb.Loadable):
         press links the first reveal."""
         services = self.services
         metrics = services.metrics
-        results = services.storage.results
+        storage = services.storage
+        results = storage.results
         user_id = invocation.user.id
         if not may_reveal(
             stored,
@@ -204,6 +210,7 @@ class ResultButtons(lightbulb.Loadable):
         if claim is None:
             await invocation.respond(expired_message(results.ttl), ephemeral=True)
             return
+        recent.remember(storage, claim.result)
         if not claim.won:
             metrics.commands.labels("reveal", "component", "again").inc()
             await invocation.respond(
@@ -234,6 +241,8 @@ class ResultButtons(lightbulb.Loadable):
             return
         recorded = await results.mark_revealed(stored.id, stored.channel_id, message_id)
         metrics.commands.labels("reveal", "component", "ok").inc()
+        if recorded is not None:
+            recent.remember(storage, recorded.result)
         if recorded is not None and not recorded.won:
             await services.bot.rest.delete_message(stored.channel_id, message_id)
             await invocation.respond(

@@ -16,6 +16,7 @@ import hikari
 
 from nazh.invocation import MessageInvocation
 from nazh.results.press import NO_MENTIONS
+from nazh.results.recent import recent
 from nazh.results.render import buttons, secret_notice
 from nazh.storage import GuildSettings
 
@@ -102,6 +103,7 @@ async def post_result(
         except Exception as error:
             _LOGGER.warning("cannot keep a result for its buttons: %s", _line(error))
         else:
+            recent.remember(storage, kept)
             components = buttons(kept.id, visibility)
     if visibility == "public":
         await invocation.respond(f"{rendered.content}{rendered.footer}", components=components)
