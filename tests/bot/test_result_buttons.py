@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from nazh.loopback.protocol import InteractionCallbackType
 from nazh.results.buttons import expired_message
 from nazh.results.ids import MAX_CUSTOM_ID
+from nazh.results.recent import RecentResults, recent
 
 if TYPE_CHECKING:
     from nazh.app import NazhApp
@@ -299,3 +300,38 @@ async def test_a_server_can_turn_the_buttons_off(emu: LoopbackDiscord, app: Nazh
 
     await emu.slash("settings buttons", {"state": "on"}, user=emu.owner)
     assert list(buttons_of((await emu.slash("roll", {"expression": "1d20"})).message)) == ["again"]
+
+
+async def test_a_press_reads_the_database_for_a_result_this_process_forgot(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    storage = storage_of(app)
+    rolled = await emu.slash("roll", {"expression": "3d6 remembered", "private": True})
+    message = rolled.message
+    assert message is not None
+    result_id = buttons_of(message)["reveal"].rpartition(":")[2]
+    kept = recent.recall(storage, result_id)
+    assert kept is not None
+    assert kept.content == message.content
+
+    small = RecentResults(limit=1)
+    small.remember(storage, kept)
+    assert small.recall(storage, result_id) == kept
+    other = await storage.results.keep(
+        user_id=1,
+        guild_id=None,
+        channel_id=2,
+        text="1d4",
+        dialect="nazh",
+        content="x",
+        visibility="public",
+    )
+    small.remember(storage, other)
+    assert small.recall(storage, result_id) is None
+    assert len(small) == 1
+
+    await storage.flush()
+    recent.clear()
+    revealed = answer(await emu.click(message, buttons_of(message)["reveal"]))
+    assert revealed.content.endswith(message.content)
+    assert recent.recall(storage, result_id) is not None
