@@ -165,9 +165,12 @@ class NazhApp:
             await self.health.stop()
         if self.storage is not None:
             try:
-                await self.storage.close()
+                closed = await self.storage.close()
             except Exception as error:
                 _LOGGER.error("could not save the last roll statistics: %s", _first_line(error))
+            else:
+                if not closed.saved:
+                    _LOGGER.error("%s", closed)
         _LOGGER.info("Nazh stopped")
 
     async def run(self) -> None:

@@ -1,7 +1,8 @@
 """Async storage for Nazh: roll statistics, recent rolls, saved rolls, kept results, settings.
 
 Use `Storage.open` with a ``sqlite:///...`` or ``postgresql://...`` URL (None: a SQLite file in
-the data directory); it applies schema migrations and starts the background flusher.
+the data directory); it applies schema migrations, writes the journal an earlier run left and
+starts the background flusher.
 """
 
 from __future__ import annotations
@@ -34,10 +35,17 @@ from nazh.storage.saved import (
 )
 from nazh.storage.settings import GuildSettings, GuildSettingsChanges
 from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStats, UserStats
-from nazh.storage.storage import MAX_EXPRESSION_LENGTH, RECENT_LIMIT, Storage
+from nazh.storage.storage import (
+    CLOSE_BUDGET,
+    MAX_EXPRESSION_LENGTH,
+    RECENT_LIMIT,
+    CloseOutcome,
+    Storage,
+)
 from nazh.storage.urls import resolve_url
 
 __all__ = (
+    "CLOSE_BUDGET",
     "DEFAULT_RESULT_TTL",
     "FATE_SIDES",
     "MAX_EXPRESSION_LENGTH",
@@ -48,6 +56,7 @@ __all__ = (
     "RECENT_LIMIT",
     "REVEAL_CLAIM_TIMEOUT",
     "VISIBILITIES",
+    "CloseOutcome",
     "D20Average",
     "GlobalTotals",
     "GuildSettings",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,13 +13,14 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import create_async_engine
 
 if TYPE_CHECKING:
-    from sqlalchemy import URL
+    from sqlalchemy import URL, Engine
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = (
     "POSTGRES_COMMAND_TIMEOUT",
     "POSTGRES_CONNECT_TIMEOUT",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "abort_connections",
     "create_engine",
     "use_wal",
 )
@@ -28,6 +30,9 @@ POSTGRES_CONNECT_TIMEOUT = 3.0
 """Seconds to open a PostgreSQL connection (or wait for a pooled one) before giving up."""
 POSTGRES_COMMAND_TIMEOUT = 5.0
 """Seconds a PostgreSQL statement may go unanswered: a stalled database is noticed then."""
+
+_connections: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Any]] = weakref.WeakKeyDictionary()
+"""The asyncpg connections each PostgreSQL engine opened (for `abort_connections`)."""
 
 
 def create_engine(url: URL) -> AsyncEngine:
@@ -40,7 +45,7 @@ def create_engine(url: URL) -> AsyncEngine:
     (accepts, then never answers) fails calls within seconds instead of hanging them.
     """
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(
+        engine = create_async_engine(
             url,
             pool_pre_ping=True,
             pool_timeout=POSTGRES_CONNECT_TIMEOUT,
@@ -49,6 +54,14 @@ def create_engine(url: URL) -> AsyncEngine:
                 "command_timeout": POSTGRES_COMMAND_TIMEOUT,
             },
         )
+        opened: weakref.WeakSet[Any] = weakref.WeakSet()
+        _connections[engine.sync_engine] = opened
+
+        def remember(dbapi_connection: Any, _record: object) -> None:
+            opened.add(dbapi_connection.driver_connection)
+
+        event.listen(engine.sync_engine, "connect", remember)
+        return engine
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +69,14 @@ def create_engine(url: URL) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
+
+
+def abort_connections(engine: AsyncEngine) -> None:
+    """Cut every PostgreSQL connection `engine` opened, at once and without a goodbye: calls
+    waiting on a stalled database fail now instead of after their timeouts. (SQLite has nothing
+    to cut.)"""
+    for connection in list(_connections.get(engine.sync_engine, ())):
+        connection.terminate()
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:

@@ -96,6 +96,23 @@ class PendingStats:
             key = (user_id, guild_id, system, outcome)
             counted[key] = counted.get(key, 0) + 1
 
+    def merge(self, other: PendingStats) -> None:
+        """Add every counter of `other` to these."""
+        for face_key, n in other.faces.items():
+            self.faces[face_key] = self.faces.get(face_key, 0) + n
+        for die_key, (n, total) in other.dice.items():
+            die = self.dice.setdefault(die_key, [0, 0])
+            die[0] += n
+            die[1] += total
+        for user_key, counts in other.users.items():
+            user = self.users.setdefault(user_key, [0, 0, 0, 0])
+            for index, n in enumerate(counts):
+                user[index] += n
+        for outcome_key, n in other.outcomes.items():
+            self.outcomes[outcome_key] = self.outcomes.get(outcome_key, 0) + n
+        self.rolls += other.rolls
+        self.dice_rolled += other.dice_rolled
+
     def discard_user(self, user_id: int) -> None:
         """Drop everything pending about `user_id` (the bot-wide totals keep their counts)."""
         self.faces = {key: n for key, n in self.faces.items() if key[0] != user_id}

@@ -42,6 +42,7 @@ __all__ = (
     "StoredResult",
     "Visibility",
     "forget_user_results",
+    "write_results",
 )
 
 Visibility = Literal["public", "private", "secret"]
@@ -138,6 +139,10 @@ class Results:
     def unwritten(self) -> int:
         """Results kept and not written to the database yet."""
         return len(self._pending) + len(self._writing)
+
+    def held(self) -> list[StoredResult]:
+        """The results kept and not written to the database yet (for the journal)."""
+        return [*self._writing.values(), *self._pending.values()]
 
     async def keep(
         self,
@@ -286,7 +291,7 @@ class Results:
                 return
             rows = list(self._writing.values())
             async with self._engine.begin() as connection:
-                await _insert(connection, rows)
+                await write_results(connection, rows)
             for row in rows:
                 self._writing.pop(row.id, None)
 
@@ -319,7 +324,8 @@ async def _read(connection: AsyncConnection, result_id: str) -> StoredResult | N
     return None if row is None else StoredResult(*row)
 
 
-async def _insert(connection: AsyncConnection, rows: Sequence[StoredResult]) -> None:
+async def write_results(connection: AsyncConnection, rows: Sequence[StoredResult]) -> None:
+    """Insert `rows` within the caller's transaction; a result already there is left alone."""
     dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(roll_results).on_conflict_do_nothing(
         index_elements=[roll_results.c.id]

@@ -14,11 +14,19 @@ from typing import TYPE_CHECKING, Self, Unpack
 
 from sqlalchemy import delete, select, text
 
-from nazh.storage.engine import create_engine, use_wal
+from nazh.storage.engine import abort_connections, create_engine, use_wal
 from nazh.storage.errors import StorageClosedError
+from nazh.storage.journal import (
+    JOURNAL_DIRECTORY,
+    Journal,
+    ResultsEntry,
+    StatsEntry,
+    database_identity,
+)
 from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
 from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
+from nazh.storage.replay import replay_journals
 from nazh.storage.results import DEFAULT_RESULT_TTL, Results, forget_user_results
 from nazh.storage.saved import SavedRolls, forget_user_rolls
 from nazh.storage.saved_cache import SavedRollListener, SqliteChanges
@@ -34,7 +42,13 @@ from nazh.storage.schema import (
 )
 from nazh.storage.settings import GuildSettings
 from nazh.storage.urls import resolve_url
-from nazh.storage.writes import put_rows, write_pending
+from nazh.storage.writes import (
+    RECENT_LIMIT,
+    flushed_sequence,
+    merge_recents,
+    put_rows,
+    write_batch,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -42,13 +56,20 @@ if TYPE_CHECKING:
     from sqlalchemy import URL, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+    from nazh.storage.journal import Entry
     from nazh.storage.settings import GuildSettingsChanges
     from nazh.storage.stats import GlobalTotals, ServerStats, UserStats
 
-__all__ = ("MAX_EXPRESSION_LENGTH", "PING_TIMEOUT", "PRUNE_INTERVAL", "RECENT_LIMIT", "Storage")
+__all__ = (
+    "CLOSE_BUDGET",
+    "MAX_EXPRESSION_LENGTH",
+    "PING_TIMEOUT",
+    "PRUNE_INTERVAL",
+    "RECENT_LIMIT",
+    "CloseOutcome",
+    "Storage",
+)
 
-RECENT_LIMIT = 25
-"""Distinct recent expressions kept per user."""
 RECENT_CACHE_USERS = 10_000
 """Users whose recent expressions stay cached in memory; the least recently read go first."""
 
@@ -61,8 +82,12 @@ USER_SETTINGS_TTL = 30.0
 USER_SETTINGS_CACHE_USERS = 10_000
 """Players whose settings stay cached; the least recently used go first."""
 
+CLOSE_BUDGET = 6.0
+"""Seconds `Storage.close` waits at most for the database before journaling what it did not take."""
 _CLOSE_FLUSH_ATTEMPTS = 3
 _CLOSE_RETRY_DELAY = 0.2
+_WIND_DOWN = 1.0
+"""Seconds `Storage.close` then gives the calls it cut off, and then the connections, to end."""
 
 FLUSH_MARK_TTL = 7 * 24 * 3600
 """Seconds after which start-up deletes the flush mark of a process that never closed."""
@@ -76,6 +101,55 @@ _GUILD_FIELDS = tuple(field.name for field in dataclasses.fields(GuildSettings))
 _log = logging.getLogger("nazh.storage")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CloseOutcome:
+    """What `Storage.close` could not write to the database, and where it went."""
+
+    journaled_rolls: int = 0
+    """Rolls put in the journal, which the next `Storage.open` on this database writes."""
+    journaled_results: int = 0
+    """Kept results put in the journal."""
+    lost_rolls: int = 0
+    """Rolls neither written nor journaled (there is no journal, or it could not be written)."""
+    lost_results: int = 0
+    """Kept results neither written nor journaled."""
+    journal: Path | None = None
+    """The journal file, when something went to it."""
+    error: str | None = None
+    """Why the database did not take them, in one line."""
+    journal_error: str | None = None
+    """Why the journal could not be written, in one line."""
+
+    @property
+    def saved(self) -> bool:
+        """Whether everything reached the database."""
+        return not (
+            self.journaled_rolls or self.journaled_results or self.lost_rolls or self.lost_results
+        )
+
+    def __str__(self) -> str:
+        if self.saved:
+            return "every roll statistic and result reached the database"
+        where = f"could not save the last roll statistics to the database ({self.error})"
+        if self.lost_rolls or self.lost_results:
+            why = f"the journal could not be written: {self.journal_error}"
+            if self.journal_error is None:
+                why = "no journal for this database"
+            return (
+                f"{where}: lost {_count(self.lost_rolls, 'roll')} and "
+                f"{_count(self.lost_results, 'result')} ({why})"
+            )
+        return (
+            f"{where}: journaled {_count(self.journaled_rolls, 'roll')} and "
+            f"{_count(self.journaled_results, 'result')} to {self.journal}, "
+            "written at the next start"
+        )
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
 class Storage:
     """Roll statistics, recent rolls, saved rolls and settings in SQLite or PostgreSQL.
 
@@ -87,6 +161,11 @@ class Storage:
     Each flushed batch is numbered and its number written in the same transaction: a batch
     whose commit may or may not have landed (an error, a lost connection) is retried as it was,
     before anything newer, and skipped if its number shows it landed. So it counts exactly once.
+
+    While flushes fail, what the database has not taken also goes to a journal file in the data
+    directory, once per flush interval (see `nazh.storage.journal`), so a killed process loses at
+    most one interval; `close` journals the rest when the database does not answer in time, and
+    the next `open` on the same database writes it.
     """
 
     __slots__ = (
@@ -101,11 +180,19 @@ class Storage:
         "_flusher",
         "_flushes",
         "_guilds",
+        "_held",
+        "_journal",
+        "_journal_failing",
+        "_journal_stale",
+        "_journaled_results",
+        "_journaler",
+        "_journaling",
         "_last_recent_stamp",
         "_pending",
         "_pending_recent",
         "_pruner",
         "_recent_cache",
+        "_replay_due",
         "_schema_version",
         "_sequence",
         "_unsure",
@@ -123,8 +210,12 @@ class Storage:
         schema_version: int,
         flush_interval: float,
         result_ttl: float = DEFAULT_RESULT_TTL,
+        journal_dir: Path | None = None,
     ) -> None:
-        """Wrap an engine whose database is already migrated; prefer `Storage.open`."""
+        """Wrap an engine whose database is already migrated; prefer `Storage.open`.
+
+        `journal_dir` is where the journal goes; None (or an in-memory database) means none.
+        """
         if flush_interval <= 0:
             raise ValueError("flush_interval must be positive")
         self._engine = engine
@@ -136,6 +227,7 @@ class Storage:
         self._closed = False
         self._flusher: asyncio.Task[None] | None = None
         self._pruner: asyncio.Task[None] | None = None
+        self._journaler: asyncio.Task[None] | None = None
         self._flushes: set[asyncio.Future[None]] = set()
         self._flushed_rolls = 0
         self._flushed_dice = 0
@@ -150,6 +242,18 @@ class Storage:
         self._writer = uuid.uuid4().hex
         self._sequence = 0
         self._unsure: _Batch | None = None
+        self._held: _Batch | None = None
+        database = database_identity(engine.url) if journal_dir is not None else None
+        self._journal = (
+            Journal(journal_dir, database, self._writer)
+            if journal_dir is not None and database is not None
+            else None
+        )
+        self._journaling = False
+        self._journal_stale = False
+        self._journal_failing = False
+        self._journaled_results: set[str] = set()
+        self._replay_due = False
         self.saved = SavedRolls(engine, check_open=self._check_open)
         """The saved rolls of players and servers (writes go straight through; reads are cached
         and invalidated, see `nazh.storage.saved_cache`)."""
@@ -168,29 +272,31 @@ class Storage:
         flush_interval: float = 1.0,
         result_ttl: float = DEFAULT_RESULT_TTL,
     ) -> Self:
-        """Connect, apply pending migrations, prune old roll results and start the background
-        flusher and pruner.
+        """Connect, apply pending migrations, write the journal an earlier run left, prune old
+        roll results and start the background flusher and pruner.
 
         `url` is a ``sqlite:///path`` or ``postgresql://user@host:port/db`` URL (plain URLs use the
         aiosqlite and asyncpg drivers); None means the SQLite file ``nazh.sqlite3`` in `data_dir`.
-        `result_ttl` is how many seconds roll results stay usable and kept.
-        Raises `SchemaTooNewError` if a newer Nazh migrated the database.
+        The journal lives in `data_dir` too. `result_ttl` is how many seconds roll results stay
+        usable and kept. Raises `SchemaTooNewError` if a newer Nazh migrated the database.
         """
         engine = create_engine(resolve_url(url, data_dir))
         try:
             await use_wal(engine)
             version = await migrate(engine)
-            async with engine.begin() as connection:
-                cutoff = int(time.time()) - FLUSH_MARK_TTL
-                await connection.execute(
-                    delete(flush_marks).where(flush_marks.c.updated_at < cutoff)
-                )
             storage = cls(
                 engine,
                 schema_version=version,
                 flush_interval=flush_interval,
                 result_ttl=result_ttl,
+                journal_dir=data_dir / JOURNAL_DIRECTORY,
             )
+            await storage._replay_journals()
+            async with engine.begin() as connection:
+                cutoff = int(time.time()) - FLUSH_MARK_TTL
+                await connection.execute(
+                    delete(flush_marks).where(flush_marks.c.updated_at < cutoff)
+                )
             await storage.results.prune()
         except BaseException:
             await engine.dispose()
@@ -206,6 +312,9 @@ class Storage:
         )
         storage._pruner = asyncio.create_task(
             storage._prune_periodically(), name="nazh-storage-pruner"
+        )
+        storage._journaler = asyncio.create_task(
+            storage._journal_periodically(), name="nazh-storage-journaler"
         )
         return storage
 
@@ -225,10 +334,16 @@ class Storage:
         return self._schema_version
 
     @property
+    def journal(self) -> Path | None:
+        """This process's journal file (it exists only while the database is not taking
+        statistics); None when there is no journal."""
+        return None if self._journal is None else self._journal.path
+
+    @property
     def pending_rolls(self) -> int:
-        """Rolls recorded and not flushed yet."""
-        unsure = self._unsure.stats.rolls if self._unsure is not None else 0
-        return self._pending.rolls + unsure
+        """Rolls recorded and not flushed yet (including the batch awaiting a retry)."""
+        batches = (self._unsure, self._held)
+        return self._pending.rolls + sum(b.stats.rolls for b in batches if b is not None)
 
     @property
     def flushed_rolls(self) -> int:
@@ -245,46 +360,105 @@ class Storage:
         """Flushes that failed (their counts were kept and retried)."""
         return self._failed_flushes
 
-    async def close(self) -> None:
-        """Stop the flusher, flush what is pending (retrying briefly) and release connections.
+    async def close(self) -> CloseOutcome:
+        """Stop the background tasks, flush what is pending (retrying briefly) and release the
+        connections, within about `CLOSE_BUDGET` seconds whatever the database does.
 
-        Raises the last flush error if the pending statistics could not be written.
+        What the database did not take in time (it refuses, stalls or drops connections) goes to
+        the journal, which the next `open` on this database writes. Returns what was not written
+        and where it went; closing again does nothing.
         """
         if self._closed:
-            return
+            return CloseOutcome()
         self._closed = True
         self._closing.set()
         if self._pruner is not None:
             self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
+        listener = None
         if self.saved_listener is not None:
-            await self.saved_listener.close()
-        if self._flusher is not None:
-            await self._flusher
+            listener = asyncio.ensure_future(self.saved_listener.close())
+        error: Exception | None = None
         try:
-            for attempt in range(1, _CLOSE_FLUSH_ATTEMPTS + 1):
-                try:
-                    await self.flush()
-                    break
-                except Exception:
-                    if attempt == _CLOSE_FLUSH_ATTEMPTS:
-                        _log.error(
-                            "losing %d unflushed rolls and %d unwritten results on close",
-                            self._pending.rolls,
-                            self.results.unwritten,
-                        )
-                        raise
-                    await asyncio.sleep(_CLOSE_RETRY_DELAY)
-            if self._sequence:
-                async with self._engine.begin() as connection:
-                    await connection.execute(
-                        delete(flush_marks).where(flush_marks.c.writer == self._writer)
-                    )
+            async with asyncio.timeout(CLOSE_BUDGET):
+                await self._flush_last()
+        except Exception as failure:
+            error = failure
+        try:
+            if error is not None:
+                abort_connections(self._engine)
+            await self._wind_down(listener)
+            return self._journal_last(error)
         finally:
             if self.saved.cache.changes is not None:
                 self.saved.cache.changes.close()
-            await self._engine.dispose()
+            await self._dispose()
+
+    async def _flush_last(self) -> None:
+        for task in (self._flusher, self._journaler):
+            if task is not None:
+                await task
+        for attempt in range(1, _CLOSE_FLUSH_ATTEMPTS + 1):
+            try:
+                await self.flush()
+                break
+            except Exception:
+                if attempt == _CLOSE_FLUSH_ATTEMPTS:
+                    raise
+                await asyncio.sleep(_CLOSE_RETRY_DELAY)
+        if self._sequence and not self._journaling:
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    delete(flush_marks).where(flush_marks.c.writer == self._writer)
+                )
+
+    async def _wind_down(self, listener: asyncio.Future[None] | None) -> None:
+        """Let the calls cut off by the close budget end, for at most `_WIND_DOWN` seconds."""
+        tasks = (*self._flushes, self._flusher, self._pruner, self._journaler, listener)
+        running = {task for task in tasks if task is not None and not task.done()}
+        if running:
+            await asyncio.wait(running, timeout=_WIND_DOWN)
+        for task in running:
+            task.cancel()
+
+    def _journal_last(self, error: Exception | None) -> CloseOutcome:
+        """Journal whatever the last flush left unwritten, and say so."""
+        batches = [b for b in (self._unsure, self._held) if b is not None]
+        rolls = self._pending.rolls + sum(batch.stats.rolls for batch in batches)
+        results = len(self.results.held())
+        if not (batches or self._pending or self._pending_recent or results):
+            return CloseOutcome()
+        reason = None
+        if isinstance(error, TimeoutError):
+            reason = "it did not answer in time"
+        elif error is not None:
+            reason = _first_line(error)
+        if self._journal is None:
+            return CloseOutcome(lost_rolls=rolls, lost_results=results, error=reason)
+        try:
+            self._journal.rewrite(self._unwritten_entries())
+        except OSError as failure:
+            return CloseOutcome(
+                lost_rolls=rolls,
+                lost_results=results,
+                error=reason,
+                journal_error=_first_line(failure),
+            )
+        finally:
+            self._journal.release()
+        return CloseOutcome(
+            journaled_rolls=rolls,
+            journaled_results=results,
+            journal=self._journal.path,
+            error=reason,
+        )
+
+    async def _dispose(self) -> None:
+        try:
+            async with asyncio.timeout(_WIND_DOWN):
+                await self._engine.dispose()
+        except TimeoutError:
+            abort_connections(self._engine)
+            await self._engine.dispose(close=False)
 
     def record_roll(
         self,
@@ -328,16 +502,35 @@ class Storage:
 
     async def _flush_pending(self) -> None:
         try:
-            await self.results.flush()
-        finally:
-            if self._unsure is not None:
-                await self._flush_batch(self._unsure)
-            if self._pending or self._pending_recent:
-                self._sequence += 1
-                batch = _Batch(self._sequence, self._pending, self._pending_recent)
-                self._pending, self._pending_recent = PendingStats(), {}
-                self._unsure = batch
-                await self._flush_batch(batch)
+            try:
+                await self.results.flush()
+            finally:
+                if self._unsure is not None:
+                    await self._flush_batch(self._unsure)
+                batch = self._take_batch()
+                if batch is not None:
+                    await self._flush_batch(batch)
+        except Exception:
+            self._journal_unwritten()
+            raise
+        if self._journaling:
+            self._clear_journal()
+
+    def _take_batch(self) -> _Batch | None:
+        """Make what is next to write the unsure batch: the held one (journaled), with what is
+        pending added, or else what is pending."""
+        if self._held is not None:
+            self._journal_unwritten()
+            batch, self._held = self._held, None
+            batch.journaled = not self._journal_stale
+        elif self._pending or self._pending_recent:
+            self._sequence += 1
+            batch = _Batch(self._sequence, self._pending, self._pending_recent)
+            self._pending, self._pending_recent = PendingStats(), {}
+        else:
+            return None
+        self._unsure = batch
+        return batch
 
     async def _flush_batch(self, batch: _Batch) -> None:
         """Write `batch` (the unsure one) once: skipped if an earlier attempt landed."""
@@ -346,27 +539,137 @@ class Storage:
                 if batch.attempts and await self._landed(connection, batch.sequence):
                     _log.info("a retried flush had landed; not counting it again")
                 else:
-                    await self._write(connection, batch)
+                    await write_batch(
+                        connection, self._writer, batch.sequence, batch.stats, batch.recents
+                    )
         except BaseException:
             batch.attempts += 1
             self._failed_flushes += 1
             raise
-        self._unsure = None
+        if self._unsure is batch:
+            self._unsure = None
         self._flushed_rolls += batch.stats.rolls
         self._flushed_dice += batch.stats.dice_rolled
 
     async def _landed(self, connection: AsyncConnection, sequence: int) -> bool:
-        done = await connection.scalar(
-            select(flush_marks.c.seq).where(flush_marks.c.writer == self._writer)
-        )
+        done = await flushed_sequence(connection, self._writer)
         return done is not None and done >= sequence
 
-    async def _write(self, connection: AsyncConnection, batch: _Batch) -> None:
-        await write_pending(connection, batch.stats)
-        for user_id, stamps in batch.recents.items():
-            await _write_recent(connection, user_id, stamps)
-        mark = {"writer": self._writer, "seq": batch.sequence, "updated_at": int(time.time())}
-        await put_rows(connection, flush_marks, ("writer",), [mark])
+    def _cut_pending(self) -> _Batch | None:
+        """Move what is pending into the held batch; that part, to journal, or None."""
+        if not (self._pending or self._pending_recent):
+            return None
+        if self._held is None:
+            self._sequence += 1
+            self._held = _Batch(self._sequence, PendingStats(), {})
+        chunk = _Batch(self._held.sequence, self._pending, self._pending_recent)
+        self._pending, self._pending_recent = PendingStats(), {}
+        self._held.stats.merge(chunk.stats)
+        merge_recents(self._held.recents, chunk.recents)
+        return chunk
+
+    def _journal_unwritten(self) -> None:
+        """Put in the journal what the database has not taken and the journal does not hold yet.
+
+        Blocks for a write and an fsync (a few milliseconds, once per flush interval and only
+        while flushes fail); an error is logged once and the next call rewrites the whole file.
+        """
+        journal = self._journal
+        if journal is None:
+            return
+        if not self._journaling:
+            self._journaling = True
+            _log.warning(
+                "the database is not taking roll statistics; journaling them to %s until it does",
+                journal.path,
+            )
+        unsure = self._unsure
+        chunk = self._cut_pending()
+        held = self.results.held()
+        try:
+            if self._journal_stale:
+                entries = self._unwritten_entries()
+                journal.rewrite(entries)
+            else:
+                entries: list[Entry] = []
+                if unsure is not None and not unsure.journaled:
+                    entries.append(unsure.entry(self._writer))
+                if chunk is not None:
+                    entries.append(chunk.entry(self._writer))
+                fresh = [r for r in held if r.id not in self._journaled_results]
+                if fresh:
+                    entries.append(ResultsEntry(self._writer, fresh))
+                if not entries:
+                    return
+                journal.append(entries)
+        except OSError as error:
+            self._journal_stale = True
+            if not self._journal_failing:
+                self._journal_failing = True
+                _log.error("cannot write the journal %s: %s", journal.path, _first_line(error))
+            return
+        self._journal_stale = self._journal_failing = False
+        if self._unsure is not None:
+            self._unsure.journaled = True
+        self._journaled_results.update(r.id for r in held)
+
+    def _unwritten_entries(self) -> list[Entry]:
+        """Everything the database has not taken, as journal entries."""
+        self._cut_pending()
+        entries: list[Entry] = [
+            batch.entry(self._writer) for batch in (self._unsure, self._held) if batch is not None
+        ]
+        held = self.results.held()
+        if held:
+            entries.append(ResultsEntry(self._writer, held))
+        return entries
+
+    def _clear_journal(self) -> None:
+        """Remove the journal once everything in it has landed."""
+        if self._journal is None or self._unsure or self._held or self.results.unwritten:
+            return
+        try:
+            self._journal.clear()
+        except OSError as error:
+            _log.warning("cannot remove the journal %s: %s", self._journal.path, error)
+            return
+        self._journaling = self._journal_stale = self._journal_failing = False
+        self._journaled_results.clear()
+        _log.info("the database takes roll statistics again; removed the journal")
+
+    async def _replay_journals(self) -> None:
+        """Write the journals earlier runs left for this database; on failure, retry later."""
+        journal = self._journal
+        if journal is None:
+            return
+        for database, files in journal.foreign().items():
+            _log.warning(
+                "%d journal file(s) in %s hold statistics for %s, another database: they are "
+                "written when Nazh opens that database again",
+                files,
+                journal.directory,
+                database,
+            )
+        try:
+            replayed = await replay_journals(
+                self._engine, journal, oldest_result=int(time.time() - self.results.ttl)
+            )
+        except Exception as error:
+            if not self._replay_due:
+                _log.warning(
+                    "could not write the journal an earlier run left (%s); keeping it, retrying",
+                    _first_line(error),
+                )
+            self._replay_due = True
+            return
+        self._replay_due = False
+        if replayed.files:
+            _log.info(
+                "wrote the journal an earlier run left: %s (%d more had landed before) and %s",
+                _count(replayed.rolls, "roll"),
+                replayed.landed_rolls,
+                _count(replayed.results, "result"),
+            )
 
     async def _flush_periodically(self) -> None:
         loop = asyncio.get_running_loop()
@@ -379,6 +682,8 @@ class Storage:
                     await self._closing.wait()
             if self._closing.is_set():
                 return
+            if self._replay_due:
+                await self._replay_journals()
             try:
                 await self.flush()
             except Exception:
@@ -389,6 +694,16 @@ class Storage:
             if failing:
                 _log.info("flushed roll statistics again after %d failed attempts", failing)
                 failing = 0
+
+    async def _journal_periodically(self) -> None:
+        """While flushes fail, journal what is recorded meanwhile once per flush interval, even
+        while a flush waits on a stalled database."""
+        while not self._closing.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._flush_interval):
+                    await self._closing.wait()
+            if self._journaling and not self._closing.is_set():
+                self._journal_unwritten()
 
     async def _prune_periodically(self) -> None:
         while True:
@@ -460,7 +775,8 @@ class Storage:
                 )
                 rows = list(stored)
             pending = list(reversed(self._pending_recent.get(user_id, {})))
-            unsure = list(reversed(self._unsure.recents.get(user_id, {}))) if self._unsure else []
+            batches = [b for b in (self._held, self._unsure) if b is not None]
+            unsure = [e for b in batches for e in reversed(b.recents.get(user_id, {}))]
             cached = list(dict.fromkeys([*pending, *unsure, *rows]))[:RECENT_LIMIT]
             self._recent_cache[user_id] = cached
             while len(self._recent_cache) > RECENT_CACHE_USERS:
@@ -589,9 +905,10 @@ class Storage:
         async with self._flush_lock:
             self._pending.discard_user(user_id)
             self._pending_recent.pop(user_id, None)
-            if self._unsure is not None:
-                self._unsure.stats.discard_user(user_id)
-                self._unsure.recents.pop(user_id, None)
+            for batch in (self._unsure, self._held):
+                if batch is not None:
+                    batch.stats.discard_user(user_id)
+                    batch.recents.pop(user_id, None)
             self._recent_cache.pop(user_id, None)
             self._user_dialects.pop(user_id, None)
             try:
@@ -611,6 +928,9 @@ class Storage:
                     await forget_user_results(connection, user_id)
             finally:
                 self.saved.forgotten()
+                if self._journaling:
+                    self._journal_stale = True
+                    self._journal_unwritten()
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query within `PING_TIMEOUT` seconds."""
@@ -640,31 +960,15 @@ def _guild_row(settings: GuildSettings) -> dict[str, object] | None:
     }
 
 
-async def _write_recent(connection: AsyncConnection, user_id: int, stamps: dict[str, int]) -> None:
-    await put_rows(
-        connection,
-        recent_rolls,
-        ("user_id", "expression"),
-        [{"user_id": user_id, "expression": e, "used_at": t} for e, t in stamps.items()],
-    )
-    kept = (
-        select(recent_rolls.c.expression)
-        .where(recent_rolls.c.user_id == user_id)
-        .order_by(recent_rolls.c.used_at.desc())
-        .limit(RECENT_LIMIT)
-    )
-    await connection.execute(
-        delete(recent_rolls).where(
-            recent_rolls.c.user_id == user_id,
-            recent_rolls.c.expression.not_in(kept.scalar_subquery()),
-        )
-    )
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class _Batch:
     """Statistics and recent rolls taken out of memory to be written as flush `sequence`."""
 
-    __slots__ = ("attempts", "recents", "sequence", "stats")
+    __slots__ = ("attempts", "journaled", "recents", "sequence", "stats")
 
     def __init__(
         self, sequence: int, stats: PendingStats, recents: dict[int, dict[str, int]]
@@ -673,3 +977,9 @@ class _Batch:
         self.stats = stats
         self.recents = recents
         self.attempts = 0
+        self.journaled = False
+        """Whether the journal holds all of it."""
+
+    def entry(self, writer: str) -> StatsEntry:
+        """This batch as a journal entry of `writer`."""
+        return StatsEntry(writer, self.sequence, self.stats, self.recents)

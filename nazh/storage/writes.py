@@ -1,12 +1,23 @@
-"""Additive upserts: flushing pending counters without read-modify-write races."""
+"""Additive upserts: flushing pending counters without read-modify-write races, and the
+numbered batches that make a retried (or replayed) flush count once."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from nazh.storage.schema import bot_totals, die_totals, face_counts, outcome_counts, user_totals
+from nazh.storage.schema import (
+    bot_totals,
+    die_totals,
+    face_counts,
+    flush_marks,
+    outcome_counts,
+    recent_rolls,
+    user_totals,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -16,9 +27,21 @@ if TYPE_CHECKING:
 
     from nazh.storage.pending import PendingStats
 
-__all__ = ("BOT_TOTALS_ID", "add_counts", "put_rows", "write_pending")
+__all__ = (
+    "BOT_TOTALS_ID",
+    "RECENT_LIMIT",
+    "add_counts",
+    "flushed_sequence",
+    "merge_recents",
+    "put_rows",
+    "write_batch",
+    "write_pending",
+    "write_recent",
+)
 
 BOT_TOTALS_ID = 1
+RECENT_LIMIT = 25
+"""Distinct recent expressions kept per user."""
 
 
 async def add_counts(
@@ -119,3 +142,59 @@ async def write_pending(connection: AsyncConnection, batch: PendingStats) -> Non
             for (user, guild, system, outcome), n in sorted(batch.outcomes.items())
         ],
     )
+
+
+async def write_recent(connection: AsyncConnection, user_id: int, stamps: dict[str, int]) -> None:
+    """Record the user's recent expressions (expression -> time stamp), keeping the newest
+    `RECENT_LIMIT`, within the caller's transaction."""
+    await put_rows(
+        connection,
+        recent_rolls,
+        ("user_id", "expression"),
+        [{"user_id": user_id, "expression": e, "used_at": t} for e, t in stamps.items()],
+    )
+    kept = (
+        select(recent_rolls.c.expression)
+        .where(recent_rolls.c.user_id == user_id)
+        .order_by(recent_rolls.c.used_at.desc())
+        .limit(RECENT_LIMIT)
+    )
+    await connection.execute(
+        delete(recent_rolls).where(
+            recent_rolls.c.user_id == user_id,
+            recent_rolls.c.expression.not_in(kept.scalar_subquery()),
+        )
+    )
+
+
+def merge_recents(into: dict[int, dict[str, int]], newer: dict[int, dict[str, int]]) -> None:
+    """Add the recent expressions `newer` (user -> expression -> stamp) to `into`, keeping each
+    user's newest `RECENT_LIMIT`."""
+    for user_id, stamps in newer.items():
+        kept = into.setdefault(user_id, {})
+        for expression, stamp in stamps.items():
+            kept.pop(expression, None)
+            kept[expression] = stamp
+        while len(kept) > RECENT_LIMIT:
+            del kept[min(kept, key=kept.__getitem__)]
+
+
+async def flushed_sequence(connection: AsyncConnection, writer: str) -> int | None:
+    """The number of the last batch of `writer` that landed, None if none is recorded."""
+    return await connection.scalar(select(flush_marks.c.seq).where(flush_marks.c.writer == writer))
+
+
+async def write_batch(
+    connection: AsyncConnection,
+    writer: str,
+    sequence: int,
+    stats: PendingStats,
+    recents: dict[int, dict[str, int]],
+) -> None:
+    """Add batch `sequence` of `writer` and record its number, within the caller's transaction,
+    so that `flushed_sequence` tells afterwards whether it landed."""
+    await write_pending(connection, stats)
+    for user_id, stamps in recents.items():
+        await write_recent(connection, user_id, stamps)
+    mark = {"writer": writer, "seq": sequence, "updated_at": int(time.time())}
+    await put_rows(connection, flush_marks, ("writer",), [mark])
