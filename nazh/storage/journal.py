@@ -198,25 +198,26 @@ def _optional_int(value: object) -> int | None:
 
 
 def _result(value: object) -> StoredResult:
-    row = _list(value)
-    if len(row) != len(_RESULT_FIELDS):
+    cells = _list(value)
+    if len(cells) != len(_RESULT_FIELDS):
         raise ValueError("a result of the wrong length")
-    visibility = _str(row[8])
+    row = dict(zip(_RESULT_FIELDS, cells, strict=True))
+    visibility = _str(row["visibility"])
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
     return StoredResult(
-        id=_str(row[0]),
-        user_id=_int(row[1]),
-        guild_id=_int(row[2]),
-        channel_id=_int(row[3]),
-        text=_str(row[4]),
-        dialect=_str(row[5]),
-        content=_str(row[6]),
+        id=_str(row["id"]),
+        user_id=_int(row["user_id"]),
+        guild_id=_int(row["guild_id"]),
+        channel_id=_int(row["channel_id"]),
+        text=_str(row["text"]),
+        dialect=_str(row["dialect"]),
+        content=_str(row["content"]),
         visibility=cast("Any", visibility),
-        created_at=_int(row[9]),
-        revealed_message_id=_optional_int(row[10]),
-        revealed_channel_id=_optional_int(row[11]),
-        revealed_at=_optional_int(row[12]),
+        created_at=_int(row["created_at"]),
+        revealed_message_id=_optional_int(row["revealed_message_id"]),
+        revealed_channel_id=_optional_int(row["revealed_channel_id"]),
+        revealed_at=_optional_int(row["revealed_at"]),
     )
 
 

@@ -87,6 +87,8 @@ CLOSE_BUDGET = 6.0
 _CLOSE_FLUSH_ATTEMPTS = 3
 _CLOSE_RETRY_DELAY = 0.2
 _WIND_DOWN = 1.0
+_SLOW_FLUSH = 2
+"""Flush intervals a flush may wait on the database before what it holds is journaled."""
 """Seconds `Storage.close` then gives the calls it cut off, and then the connections, to end."""
 
 FLUSH_MARK_TTL = 7 * 24 * 3600
@@ -179,6 +181,7 @@ class Storage:
         "_flushed_rolls",
         "_flusher",
         "_flushes",
+        "_flushing_since",
         "_guilds",
         "_held",
         "_journal",
@@ -229,6 +232,7 @@ class Storage:
         self._pruner: asyncio.Task[None] | None = None
         self._journaler: asyncio.Task[None] | None = None
         self._flushes: set[asyncio.Future[None]] = set()
+        self._flushing_since: float | None = None
         self._flushed_rolls = 0
         self._flushed_dice = 0
         self._failed_flushes = 0
@@ -291,6 +295,7 @@ class Storage:
                 result_ttl=result_ttl,
                 journal_dir=data_dir / JOURNAL_DIRECTORY,
             )
+            storage._warn_of_foreign_journals()
             await storage._replay_journals()
             async with engine.begin() as connection:
                 cutoff = int(time.time()) - FLUSH_MARK_TTL
@@ -389,6 +394,8 @@ class Storage:
             await self._wind_down(listener)
             return self._journal_last(error)
         finally:
+            if self._journal is not None:
+                self._journal.release()
             if self.saved.cache.changes is not None:
                 self.saved.cache.changes.close()
             await self._dispose()
@@ -443,8 +450,6 @@ class Storage:
                 error=reason,
                 journal_error=_first_line(failure),
             )
-        finally:
-            self._journal.release()
         return CloseOutcome(
             journaled_rolls=rolls,
             journaled_results=results,
@@ -498,7 +503,11 @@ class Storage:
 
     async def _flush_serialised(self) -> None:
         async with self._flush_lock:
-            await self._flush_pending()
+            self._flushing_since = asyncio.get_running_loop().time()
+            try:
+                await self._flush_pending()
+            finally:
+                self._flushing_since = None
 
     async def _flush_pending(self) -> None:
         try:
@@ -637,19 +646,28 @@ class Storage:
         self._journaled_results.clear()
         _log.info("the database takes roll statistics again; removed the journal")
 
+    def _warn_of_foreign_journals(self) -> None:
+        if self._journal is None:
+            return
+        try:
+            foreign = self._journal.foreign()
+        except OSError as error:
+            _log.warning("cannot read the journal directory: %s", error)
+            return
+        for database, files in foreign.items():
+            _log.warning(
+                "%d journal file(s) in %s hold statistics for %s, another database: they are "
+                "written when Nazh opens that database again",
+                files,
+                self._journal.directory,
+                database,
+            )
+
     async def _replay_journals(self) -> None:
         """Write the journals earlier runs left for this database; on failure, retry later."""
         journal = self._journal
         if journal is None:
             return
-        for database, files in journal.foreign().items():
-            _log.warning(
-                "%d journal file(s) in %s hold statistics for %s, another database: they are "
-                "written when Nazh opens that database again",
-                files,
-                journal.directory,
-                database,
-            )
         try:
             replayed = await replay_journals(
                 self._engine, journal, oldest_result=int(time.time() - self.results.ttl)
@@ -696,13 +714,18 @@ class Storage:
                 failing = 0
 
     async def _journal_periodically(self) -> None:
-        """While flushes fail, journal what is recorded meanwhile once per flush interval, even
-        while a flush waits on a stalled database."""
+        """While flushes fail, or one has waited `_SLOW_FLUSH` intervals (a stalled database),
+        journal what is recorded meanwhile once per flush interval."""
+        loop = asyncio.get_running_loop()
         while not self._closing.is_set():
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._flush_interval):
                     await self._closing.wait()
-            if self._journaling and not self._closing.is_set():
+            if self._closing.is_set():
+                return
+            since = self._flushing_since
+            slow = since is not None and loop.time() - since >= _SLOW_FLUSH * self._flush_interval
+            if self._journaling or slow:
                 self._journal_unwritten()
 
     async def _prune_periodically(self) -> None:
