@@ -335,3 +335,18 @@ async def test_a_press_reads_the_database_for_a_result_this_process_forgot(
     revealed = answer(await emu.click(message, buttons_of(message)["reveal"]))
     assert revealed.content.endswith(message.content)
     assert recent.recall(storage, result_id) is not None
+
+
+async def test_presses_while_the_roll_plugin_is_unloaded_are_answered_and_work_once_back(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    rolled = await emu.slash("roll", {"expression": "1d20"})
+    message = rolled.message
+    assert message is not None
+    await app.plugin_manager.unload("roll")
+    off = await emu.click(message, buttons_of(message)["again"])
+    assert off.ephemeral
+    assert off.content == "Rolling is switched off right now; try again later."
+    await app.plugin_manager.load("roll")
+    again = answer(await emu.click(message, buttons_of(message)["again"]))
+    assert TOTAL.search(again.content)
