@@ -1,0 +1,195 @@
+"""``python -m nazh`` on a PostgreSQL that goes away: SIGTERM still exits within 10 seconds, logs
+how many rolls it journaled, and the next start writes them, so the statistics show every roll."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import aiohttp
+import asyncpg
+import pytest
+from sqlalchemy import make_url
+
+from nazh.storage.journal import JOURNAL_DIRECTORY
+from tests.bot.bot_support import emu
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from nazh.loopback import LoopbackDiscord
+    from tests.faults.dbproxy import DatabaseProxy
+
+__all__ = ("emu",)
+
+EXIT_LIMIT = 10.0
+"""Seconds SIGTERM may take to stop the bot, whatever the database does."""
+
+_JOURNALED = re.compile(r"journaled (\d+) rolls? and (\d+) results? to (\S+),")
+_COUNTED = re.compile(r"In this server: (\d+) rolls?")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+async def bots() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """Bot processes started by the test; any still running at the end are killed."""
+    started: list[asyncio.subprocess.Process] = []
+    yield started
+    for process in started:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _start_bot(
+    emu: LoopbackDiscord,
+    database_url: str,
+    data_dir: Path,
+    bots: list[asyncio.subprocess.Process],
+) -> asyncio.subprocess.Process:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": emu.token,
+        "NAZH_DISCORD_API_URL": emu.rest_url,
+        "NAZH_GUILD_IDS": ",".join(map(str, emu.guild_ids)),
+        "NAZH_HEALTH_HOST": "127.0.0.1",
+        "PORT": str(port),
+        "NAZH_DATA_DIR": str(data_dir),
+        "NAZH_DATABASE_URL": database_url,
+        "NAZH_ROLL_RATE": "100000/1",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "nazh",
+        cwd=data_dir,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    bots.append(process)
+    async with aiohttp.ClientSession() as http:
+        for _ in range(600):
+            assert process.returncode is None, f"the bot exited with {process.returncode}"
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                    if response.status == 200:
+                        break
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the bot never became ready")
+    await emu.wait_ready(max_wait=30)
+    await emu.wait_commands({"roll"}, max_wait=30)
+    return process
+
+
+async def _stop(process: asyncio.subprocess.Process) -> tuple[float, str]:
+    """SIGTERM `process`; how long it took to exit, and what it logged."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(process.wait(), timeout=EXIT_LIMIT + 5)
+    elapsed = time.monotonic() - started
+    assert process.stderr is not None
+    stderr = (await process.stderr.read()).decode()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "Nazh stopped" in stderr
+    return elapsed, stderr
+
+
+async def _roll(emu: LoopbackDiscord, count: int) -> None:
+    outcomes = await asyncio.gather(
+        *(
+            emu.slash("roll", {"expression": "1d20"}, user=emu.users[0], settle=0.0)
+            for _ in range(count)
+        )
+    )
+    assert all("1d20 (" in outcome.content for outcome in outcomes), outcomes
+
+
+def _journals(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / JOURNAL_DIRECTORY).glob("*.jsonl"))
+
+
+async def _counted(postgres_url: str) -> int:
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        return await connection.fetchval("SELECT coalesce(sum(rolls), 0) FROM bot_totals")
+    finally:
+        await connection.close()
+
+
+@pytest.mark.parametrize("outage", ["refuse", "stall"])
+async def test_sigterm_in_an_outage_journals_the_rolls_and_the_next_start_counts_them(
+    emu: LoopbackDiscord,
+    proxy: DatabaseProxy,
+    postgres_url: str,
+    tmp_path: Path,
+    bots: list[asyncio.subprocess.Process],
+    *,
+    outage: str,
+) -> None:
+    url = proxy.url(make_url(postgres_url).database or "test")
+    process = await _start_bot(emu, url, tmp_path, bots)
+    await _roll(emu, 12)
+    await asyncio.sleep(1.5)
+    if outage == "refuse":
+        proxy.set_mode("refuse")
+        proxy.drop()
+    else:
+        proxy.set_mode("stall")
+    await _roll(emu, 8)
+    rolled = 20
+
+    elapsed, stderr = await _stop(process)
+
+    assert elapsed < EXIT_LIMIT, elapsed
+    journaled = _JOURNALED.findall(stderr)
+    assert len(journaled) == 1, stderr
+    rolls, _, name = journaled[0]
+    journal = Path(name)
+    written = await _counted(postgres_url)
+    assert written == 12
+    assert int(rolls) == rolled - written
+    assert _journals(tmp_path) == [journal]
+
+    proxy.set_mode("pass")
+    await _start_bot(emu, url, tmp_path, bots)
+    assert _journals(tmp_path) == []
+    stats = await emu.slash("stats me", user=emu.users[0])
+    assert stats.embeds, stats
+    assert _COUNTED.findall(stats.embeds[0].get("description", "")) == [str(rolled)]
+    assert await _counted(postgres_url) == rolled
+
+
+async def test_sigterm_with_the_database_up_is_quick_and_journals_nothing(
+    emu: LoopbackDiscord,
+    proxy: DatabaseProxy,
+    postgres_url: str,
+    tmp_path: Path,
+    bots: list[asyncio.subprocess.Process],
+) -> None:
+    url = proxy.url(make_url(postgres_url).database or "test")
+    process = await _start_bot(emu, url, tmp_path, bots)
+    await _roll(emu, 10)
+    elapsed, stderr = await _stop(process)
+    assert elapsed < 2.0, elapsed
+    assert "journaled" not in stderr
+    assert _journals(tmp_path) == []
+    assert "could not save" not in stderr
+    assert await _counted(postgres_url) == 10
