@@ -8,6 +8,7 @@ about them either.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -31,11 +32,15 @@ if TYPE_CHECKING:
     from nazh.results.ids import ButtonId
     from nazh.storage import GuildSettings, StoredResult
 
-__all__ = ("ResultButtons", "expired_message")
+__all__ = ("READ_WAIT", "ResultButtons", "expired_message")
 
 _LOGGER = logging.getLogger(__name__)
 
 _DAY = 86_400
+READ_WAIT = 2.0
+"""Seconds a press waits for the database before saying it cannot be reached (Discord wants an
+answer within 3)."""
+_UNREACHABLE = "I can't reach my storage right now; try again in a moment."
 
 
 def _span(seconds: float) -> str:
@@ -75,6 +80,10 @@ def _unknown(interaction: hikari.ComponentInteraction) -> None:
     _LOGGER.warning(
         "a press on component %r that nothing answers (an ended view?)", interaction.custom_id
     )
+
+
+def _line(error: BaseException) -> str:
+    return str(error).strip().partition("\n")[0] or type(error).__name__
 
 
 def _link(result: StoredResult) -> str:
@@ -206,7 +215,13 @@ class ResultButtons(lightbulb.Loadable):
                 f"This roll was already revealed: {_link(stored)}", ephemeral=True
             )
             return
-        claim = await results.claim_reveal(stored.id, stored.channel_id)
+        try:
+            async with asyncio.timeout(READ_WAIT):
+                claim = await results.claim_reveal(stored.id, stored.channel_id)
+        except Exception as error:
+            _LOGGER.warning("cannot claim a result's reveal: %s", _line(error))
+            await invocation.respond(_UNREACHABLE, ephemeral=True)
+            return
         if claim is None:
             await invocation.respond(expired_message(results.ttl), ephemeral=True)
             return

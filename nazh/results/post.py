@@ -8,6 +8,7 @@ ever written where the table reads it, nor logged.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from nazh.invocation import MessageInvocation
 from nazh.results.press import NO_MENTIONS
 from nazh.results.recent import recent
 from nazh.results.render import buttons, secret_notice
+from nazh.services import SETTINGS_WAIT
 from nazh.storage import GuildSettings
 
 if TYPE_CHECKING:
@@ -55,11 +57,13 @@ class Rendered:
 
 
 async def guild_settings(storage: Storage, guild_id: int | None) -> GuildSettings:
-    """A server's settings; the defaults in DMs or when storage cannot be read (logged)."""
+    """A server's settings; the defaults in DMs or when storage cannot be read within
+    `SETTINGS_WAIT` seconds (logged)."""
     if guild_id is None:
         return GuildSettings()
     try:
-        return await storage.guild_settings(guild_id)
+        async with asyncio.timeout(SETTINGS_WAIT):
+            return await storage.guild_settings(guild_id)
     except Exception as error:
         _LOGGER.warning("cannot read the server's settings, using the defaults: %s", _line(error))
         return GuildSettings()
