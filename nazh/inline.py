@@ -229,17 +229,8 @@ async def roll_inline(invocation: Invocation, rolls: Sequence[InlineRoll]) -> No
 
 
 async def _inline_on(services: Services, guild_id: hikari.Snowflake | None) -> bool:
-    if guild_id is None:
-        return True
-    try:
-        return (await services.storage.guild_settings(guild_id)).inline_rolls
-    except Exception as error:
-        _LOGGER.warning(
-            "cannot read whether guild %s rolls inline, leaving its message alone: %s",
-            guild_id,
-            str(error).strip().partition("\n")[0],
-        )
-        return False
+    """Whether inline rolls are on here: always in DMs; off while settings cannot be read."""
+    return guild_id is None or (await services.guild_settings(guild_id)).inline_rolls
 
 
 async def _is_prefix_command(router: PrefixRouter, message: hikari.Message) -> bool:

@@ -6,15 +6,18 @@ import asyncio
 import dataclasses
 import logging
 import time
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 import lightbulb
 
 from nazh.dice.dialects import NAZH, get_dialect
 from nazh.dice.errors import DiceError
 from nazh.notices import NoteBook
+from nazh.storage import GuildSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     import hikari
 
     from nazh.config import Settings
@@ -30,6 +33,10 @@ _LOGGER = logging.getLogger(__name__)
 
 SETTINGS_WAIT = 1.0
 """Seconds a roll waits for the player's and the server's settings before using defaults."""
+SETTINGS_RETRY = 5.0
+"""Seconds after a failed settings read during which rolls use the defaults without asking."""
+
+_T = TypeVar("_T")
 
 
 DialectSource = Literal["default", "server", "player"]
@@ -58,6 +65,9 @@ class Services:
     """The reading notes each player has been shown."""
     settings_unreadable: bool = False
     """Whether the last read of a player's or server's settings failed (warned once)."""
+    settings_skip_until: float = 0.0
+    """While storage is failing: the monotonic time before which settings are not read at all
+    (defaults are used at once), so an outage costs each roll nothing."""
 
     async def guild_prefix(self, guild_id: int | None) -> str:
         """The message-command prefix in a guild (the default in DMs); storage errors propagate."""
@@ -66,6 +76,37 @@ class Services:
             return default
         return await self.storage.get_prefix(guild_id) or default
 
+    async def guild_settings(self, guild_id: int | None) -> GuildSettings:
+        """The server's settings: the defaults in DMs, and while storage fails (see `_read`)."""
+        if not guild_id:
+            return GuildSettings()
+        return await self._read(self.storage.guild_settings(guild_id), GuildSettings())
+
+    async def _read(self, reading: Coroutine[Any, Any, _T], default: _T) -> _T:
+        """`reading`'s value, or `default` when storage does not answer within `SETTINGS_WAIT`
+        seconds; after a failure, for `SETTINGS_RETRY` seconds, `default` at once. The first
+        failure of an outage is one WARNING, its end one INFO."""
+        if time.monotonic() < self.settings_skip_until:
+            reading.close()
+            return default
+        # A stalled database can take longer to cancel than to wait for: the read goes on in
+        # its own task, left to finish (or time out) in the background.
+        task = asyncio.ensure_future(reading)
+        try:
+            value = await asyncio.wait_for(asyncio.shield(task), SETTINGS_WAIT)
+        except Exception as error:
+            task.add_done_callback(_consume)
+            self.settings_skip_until = time.monotonic() + SETTINGS_RETRY
+            if not self.settings_unreadable:
+                self.settings_unreadable = True
+                reason = str(error).strip().partition("\n")[0] or type(error).__name__
+                _LOGGER.warning("cannot read settings, using the defaults: %s", reason)
+            return default
+        if self.settings_unreadable:
+            self.settings_unreadable = False
+            _LOGGER.info("reading settings works again")
+        return value
+
     async def dialect_for(self, guild_id: int | None, user_id: int) -> DialectChoice:
         """The player's own dialect, else the server's, else the default.
 
@@ -73,20 +114,8 @@ class Services:
         stalled, or names a dialect this version does not know) counts as unset, so rolls keep
         working; the first failure of an outage is one WARNING, its end one INFO.
         """
-        try:
-            async with asyncio.timeout(SETTINGS_WAIT):
-                mine = await self.storage.user_dialect(user_id)
-                guild = await self.storage.guild_settings(guild_id) if guild_id else None
-        except Exception as error:
-            if not self.settings_unreadable:
-                self.settings_unreadable = True
-                reason = str(error).strip().partition("\n")[0] or type(error).__name__
-                _LOGGER.warning("cannot read settings, using the defaults: %s", reason)
-            return DialectChoice(NAZH, "default")
-        if self.settings_unreadable:
-            self.settings_unreadable = False
-            _LOGGER.info("reading settings works again")
-        server = guild.dialect if guild is not None else None
+        mine = await self._read(self.storage.user_dialect(user_id), None)
+        server = (await self.guild_settings(guild_id)).dialect
         sources: tuple[tuple[str | None, DialectSource], ...] = (
             (mine, "player"),
             (server, "server"),
@@ -99,6 +128,12 @@ class Services:
             except DiceError:
                 _LOGGER.warning("ignoring the unknown stored dialect %r", name)
         return DialectChoice(NAZH, "default")
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Retrieve an abandoned read's outcome, so a late failure is not reported as unhandled."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def services_of(client: lightbulb.Client) -> Services:

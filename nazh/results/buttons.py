@@ -21,7 +21,6 @@ from nazh.dice.dialects import get_dialect
 from nazh.dice.errors import DiceError
 from nazh.results.access import again_refusal, may_reveal, may_roll_again, reveal_refusal
 from nazh.results.ids import PREFIX, parse
-from nazh.results.post import guild_settings
 from nazh.results.press import NO_MENTIONS, PressInvocation
 from nazh.results.recent import recent
 from nazh.results.render import message_link, revealed
@@ -155,7 +154,7 @@ class ResultButtons(lightbulb.Loadable):
         recent.remember(storage, stored)
         guild_id = hikari.Snowflake(stored.guild_id) if stored.guild_id else None
         invocation = PressInvocation(services, interaction, guild_id=guild_id)
-        settings = await guild_settings(services.storage, guild_id)
+        settings = await services.guild_settings(guild_id)
         if not settings.buttons:
             services.metrics.commands.labels(pressed.kind, "component", "off").inc()
             await _answer(interaction, "Result buttons are switched off on this server.")

@@ -8,7 +8,6 @@ ever written where the table reads it, nor logged.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from typing import TYPE_CHECKING
@@ -19,16 +18,14 @@ from nazh.invocation import MessageInvocation
 from nazh.results.press import NO_MENTIONS
 from nazh.results.recent import recent
 from nazh.results.render import buttons, secret_notice
-from nazh.services import SETTINGS_WAIT
-from nazh.storage import GuildSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from nazh.invocation import Invocation
-    from nazh.storage import Storage, Visibility
+    from nazh.storage import Visibility
 
-__all__ = ("NO_GM_CHANNEL", "Rendered", "guild_settings", "post_result", "send_private")
+__all__ = ("NO_GM_CHANNEL", "Rendered", "post_result", "send_private")
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,19 +53,6 @@ class Rendered:
         return f"{self.header}\n{self.body}"
 
 
-async def guild_settings(storage: Storage, guild_id: int | None) -> GuildSettings:
-    """A server's settings; the defaults in DMs or when storage cannot be read within
-    `SETTINGS_WAIT` seconds (logged)."""
-    if guild_id is None:
-        return GuildSettings()
-    try:
-        async with asyncio.timeout(SETTINGS_WAIT):
-            return await storage.guild_settings(guild_id)
-    except Exception as error:
-        _LOGGER.warning("cannot read the server's settings, using the defaults: %s", _line(error))
-        return GuildSettings()
-
-
 async def post_result(
     invocation: Invocation,
     rendered: Rendered,
@@ -91,7 +75,7 @@ async def post_result(
     table = table_channel if table_channel is not None else int(invocation.channel_id)
     if guild_id is None and visibility == "secret":
         visibility = "private"
-    settings = await guild_settings(storage, guild_id)
+    settings = await services.guild_settings(guild_id)
     components: Sequence[hikari.api.ComponentBuilder] = ()
     if settings.buttons:
         try:
