@@ -14,6 +14,7 @@ import miru
 from nazh import __version__
 from nazh.hosting.storage import assess_storage
 from nazh.owners import Owners
+from nazh.results.recent import recent
 from nazh.stats.cards import BotInfo, bot_card, server_card, user_card
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ class ForgetMeView(miru.View):
             return
         self.answered = True
         await self.invocation.services.storage.forget_user(self.owner)
+        recent.forget_user(self.owner)
         self.invocation.services.metrics.commands.labels(
             "forget-me", self.invocation.source, "ok"
         ).inc()

@@ -60,6 +60,11 @@ class RecentResults:
         """Forget every result."""
         self._items.clear()
 
+    def forget_user(self, user_id: int) -> None:
+        """Forget every result of `user_id` (after `/stats forget-me`)."""
+        for key in [key for key, result in self._items.items() if result.user_id == user_id]:
+            del self._items[key]
+
 
 recent = RecentResults()
 """This process's memory of recent results."""

@@ -350,3 +350,18 @@ async def test_presses_while_the_roll_plugin_is_unloaded_are_answered_and_work_o
     await app.plugin_manager.load("roll")
     again = answer(await emu.click(message, buttons_of(message)["again"]))
     assert TOTAL.search(again.content)
+
+
+async def test_forget_me_forgets_the_players_remembered_results(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    rolled = await emu.slash("roll", {"expression": "1d20"})
+    again = buttons_of(rolled.message)["again"]
+    result_id = again[len("nazh:again:") :]
+    storage = storage_of(app)
+    assert recent.recall(storage, result_id) is not None
+    asked = await emu.slash("stats forget-me")
+    await emu.click(asked, "stats:forget-me:delete")
+    assert recent.recall(storage, result_id) is None
+    pressed = await emu.click(rolled.message, again)
+    assert expired_message(storage.results.ttl) in pressed.content
