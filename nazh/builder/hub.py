@@ -9,6 +9,7 @@ import miru
 
 from nazh.builder.view import BuilderView
 from nazh.commands.rolls import saved_for_completion
+from nazh.dice.systems import get_system
 from nazh.services import Services
 
 if TYPE_CHECKING:
@@ -62,15 +63,17 @@ class BuilderHub(lightbulb.Loadable):
     async def open(self, invocation: Invocation, *, ephemeral: bool) -> BuilderView:
         """Open a builder for the caller, ending the one they had open.
 
-        The caller's and the server's saved rolls are read once here, for the builder to start
-        from (none when storage cannot be read).
+        The caller's and the server's saved rolls and the server's game system are read once
+        here, for the builder to start from or roll (none when storage cannot be read).
         """
         if self._miru is None:
             raise RuntimeError("the builder hub is not loaded")
         user = invocation.user
         saved = await saved_for_completion(self.services.storage, user.id, invocation.guild_id)
+        server = await self.services.guild_settings(invocation.guild_id)
+        system = get_system(server.system) if server.system else None
         previous = self.live.get(user.id)
-        view = BuilderView(self, user, invocation, timeout=self.timeout, saved=saved)
+        view = BuilderView(self, user, invocation, timeout=self.timeout, saved=saved, system=system)
         self.live[user.id] = view
         if previous is not None:
             previous.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import hikari
 import miru
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from nazh.builder.hub import BuilderHub
+    from nazh.dice.systems import System
     from nazh.invocation import Invocation
     from nazh.storage import SavedRoll
 
@@ -50,7 +51,11 @@ OTHER = "other"
 CLEAR = "clear"
 """The die select's value that clears the build."""
 MAX_SAVED_CHOICES = 25
-"""Saved rolls the start-from select offers (Discord's most options): the player's first."""
+"""Choices the start-from select offers (Discord's most options): the server's game system's
+roll, then saved rolls, the player's first."""
+SYSTEM_CHOICE = "system:"
+"""Prefix of the start-from value that rolls the server's game system."""
+_MAX_OPTION = 100
 _MAX_LEFT_OUT = 3
 
 
@@ -115,7 +120,11 @@ class _KeepSelect(miru.TextSelect):
 class _StartSelect(miru.TextSelect):
     async def callback(self, context: miru.ViewContext, /) -> None:
         assert isinstance(self.view, BuilderView)
-        await self.view.start_from(context, self.values[0])
+        value = self.values[0]
+        if value.startswith(SYSTEM_CHOICE):
+            await self.view.roll_system(context, value.removeprefix(SYSTEM_CHOICE))
+        else:
+            await self.view.start_from(context, value)
 
 
 class BuilderModal(miru.Modal):
@@ -211,10 +220,18 @@ def _signed(delta: int) -> str:
     return f"+{delta}" if delta > 0 else f"−{-delta}"
 
 
-def _start_options(saved: Sequence[SavedRoll]) -> list[miru.SelectOption]:
-    """The saved rolls to start from, the player's first, each valued by how it is called."""
-    choices = rolls.saved_choices(list(saved), "")[:MAX_SAVED_CHOICES]
-    return [miru.SelectOption(label, call) for label, call in choices]
+def _start_options(
+    saved: Sequence[SavedRoll], system: System[Any] | None
+) -> list[miru.SelectOption]:
+    """The server's game system's roll first (rolled at once: the builder cannot hold it),
+    then the saved rolls to start from, the player's first, each valued by how it is called."""
+    options: list[miru.SelectOption] = []
+    if system is not None:
+        label = f"Roll {system.typical} · {system.title}"[:_MAX_OPTION]
+        options.append(miru.SelectOption(label, f"{SYSTEM_CHOICE}{system.typical}"))
+    choices = rolls.saved_choices(list(saved), "")[: MAX_SAVED_CHOICES - len(options)]
+    options.extend(miru.SelectOption(label, call) for label, call in choices)
+    return options
 
 
 def _code(text: str, limit: int = 60) -> str:
@@ -249,6 +266,7 @@ class BuilderView(miru.View):
         timeout: float,
         state: Build | None = None,
         saved: Sequence[SavedRoll] = (),
+        system: System[Any] | None = None,
     ) -> None:
         super().__init__(timeout=timeout, autodefer=False)
         self.hub = hub
@@ -257,6 +275,8 @@ class BuilderView(miru.View):
         self.state = state or Build()
         self.saved: Sequence[SavedRoll] = saved
         """The player's and the server's saved rolls, read when the builder opened (or saved)."""
+        self.system = system
+        """The server's game system, whose roll the start-from select offers first."""
         self.notice: str | None = None
         """A line about the last step, shown until the next one."""
         self.modal: BuilderModal | None = None
@@ -347,7 +367,7 @@ class BuilderView(miru.View):
     def _fit_start(self) -> bool:
         """Put the start-from select where the keep select goes, while the build is empty and
         the player has saved rolls (keeping needs dice); return whether it is there."""
-        options = _start_options(self.saved) if self.state.empty else []
+        options = _start_options(self.saved, self.system) if self.state.empty else []
         shown, hidden = (self._start, self._keep) if options else (self._keep, self._start)
         if shown not in self.children:
             self.remove_item(hidden)
@@ -463,6 +483,12 @@ class BuilderView(miru.View):
         await context.edit_response(self.render(), components=self, user_mentions=False)
         self._editor = context
         self._edited_at = time.monotonic()
+
+    async def roll_system(self, context: miru.ViewContext, call: str) -> None:
+        """Roll the server's game system's `call` as `/roll` would; the build stays as it is."""
+        if self._token_running_out():
+            await self.show(context)
+        await rolling.roll(ComponentInvocation(self.hub.services, context), call)
 
     async def roll(self, context: miru.ViewContext, *, private: bool) -> None:
         """Roll the build through `/roll`'s engine, rendering and statistics.

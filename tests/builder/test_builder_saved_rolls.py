@@ -227,3 +227,17 @@ async def test_saved_rolls_that_no_longer_roll_or_fit_say_why(
     )
     assert "Pick a die below to start." in message.content
     assert "build:undo" not in enabled(message)
+
+
+async def test_the_builder_offers_the_servers_game_system_roll(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    user = emu.users[0]
+    await emu.slash("settings system", {"name": "fitd"}, user=emu.owner)
+    message = await open_builder(emu, app, user=user)
+    first = start_options(message)[0]
+    assert first == ("Roll fitd(3) · Blades in the Dark / Forged in the Dark", "system:fitd(3)")
+    rolled = await emu.select(message, "build:saved", ["system:fitd(3)"], user=user)
+    assert "fitd(3) (" in rolled.content
+    assert any(word in rolled.content for word in ("failure", "partial", "success", "critical"))
+    assert "Pick a die below to start." in message.content
