@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import abc
+import contextlib
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Literal
 
 import hikari
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import AsyncGenerator, Sequence
 
     import lightbulb
     import miru
 
     from nazh.services import Services
 
-__all__ = ("ComponentInvocation", "Invocation", "MessageInvocation", "SlashInvocation", "Source")
+__all__ = (
+    "ALREADY_ACKNOWLEDGED",
+    "ComponentInvocation",
+    "Invocation",
+    "MessageInvocation",
+    "SlashInvocation",
+    "Source",
+    "landed_anyway",
+)
 
 Source = Literal["slash", "prefix", "component"]
 
+
+_LOGGER = logging.getLogger(__name__)
 
 _MANAGE_GUILD = hikari.Permissions.MANAGE_GUILD | hikari.Permissions.ADMINISTRATOR
 
@@ -120,6 +132,22 @@ class Invocation(abc.ABC):
         return False
 
 
+ALREADY_ACKNOWLEDGED = 40060
+"""Discord's error code for an interaction answered already."""
+
+
+@contextlib.asynccontextmanager
+async def landed_anyway() -> AsyncGenerator[None]:
+    """Treat "already acknowledged" as success: Discord took an answer, failed with a 5xx, and
+    hikari's retry was told the first one landed. The player saw it, so it counts."""
+    try:
+        yield
+    except hikari.BadRequestError as error:
+        if error.code != ALREADY_ACKNOWLEDGED:
+            raise
+        _LOGGER.info("an answer's acknowledgement was lost, but Discord had taken it")
+
+
 def _member_manages(member: hikari.InteractionMember | None) -> bool:
     return member is not None and bool(member.permissions & _MANAGE_GUILD)
 
@@ -154,11 +182,12 @@ class SlashInvocation(Invocation):
         attachments: Sequence[hikari.Resourceish] = (),
         ephemeral: bool = False,
     ) -> hikari.Snowflake | None:
-        await self.context.respond(
-            content if content is not None else hikari.UNDEFINED,
-            ephemeral=ephemeral,
-            **_parts(embeds, components, attachments),
-        )
+        async with landed_anyway():
+            await self.context.respond(
+                content if content is not None else hikari.UNDEFINED,
+                ephemeral=ephemeral,
+                **_parts(embeds, components, attachments),
+            )
         return None
 
     async def defer(self, *, ephemeral: bool = False) -> None:
@@ -304,11 +333,12 @@ class ComponentInvocation(Invocation):
         attachments: Sequence[hikari.Resourceish] = (),
         ephemeral: bool = False,
     ) -> hikari.Snowflake | None:
-        await self.context.respond(
-            content if content is not None else hikari.UNDEFINED,
-            flags=hikari.MessageFlag.EPHEMERAL if ephemeral else hikari.MessageFlag.NONE,
-            **_parts(embeds, components, attachments),
-        )
+        async with landed_anyway():
+            await self.context.respond(
+                content if content is not None else hikari.UNDEFINED,
+                flags=hikari.MessageFlag.EPHEMERAL if ephemeral else hikari.MessageFlag.NONE,
+                **_parts(embeds, components, attachments),
+            )
         return None
 
     async def defer(self, *, ephemeral: bool = False) -> None:
