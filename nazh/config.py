@@ -38,6 +38,8 @@ _DATABASE_HINT = "expected sqlite:///path/to/file.db or postgresql://user@host:5
 DEFAULT_SELF_PING_INTERVAL = 600.0
 """Seconds between self-pings: well inside Render's 15 idle minutes."""
 DEFAULT_RESULT_TTL_DAYS = 7
+DEFAULT_BUILDER_TIMEOUT = 600.0
+_BUILDER_TIMEOUT_RANGE = (30.0, 86_400.0)
 """Days a result's buttons work and the result is kept."""
 _MAX_RESULT_TTL_DAYS = 365
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
@@ -75,6 +77,8 @@ class Settings:
     host: Host = PLAIN_HOST
     """The platform Nazh runs on, as detected at start-up."""
     result_ttl_days: int = DEFAULT_RESULT_TTL_DAYS
+    builder_timeout: float = DEFAULT_BUILDER_TIMEOUT
+    """Idle seconds before a dice builder expires (`NAZH_BUILDER_TIMEOUT`)."""
     """Days a roll result's buttons work and the result is kept."""
 
     @property
@@ -155,6 +159,9 @@ def load_settings(env: Mapping[str, str], probe: Probe = SYSTEM_PROBE) -> Settin
         self_ping_interval=interval,
         host=host,
         result_ttl_days=_get(env, "NAZH_RESULT_TTL_DAYS", DEFAULT_RESULT_TTL_DAYS, _days),
+        builder_timeout=_get(
+            env, "NAZH_BUILDER_TIMEOUT", DEFAULT_BUILDER_TIMEOUT, _builder_timeout
+        ),
     )
 
 
@@ -229,6 +236,19 @@ def _interval(raw: str) -> float:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds < 1:
         raise ValueError(f"expected seconds between pings, at least 1, like 600, got {raw[:40]!r}")
+    return seconds
+
+
+def _builder_timeout(raw: str) -> float:
+    low, high = _BUILDER_TIMEOUT_RANGE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not low <= seconds <= high:
+        raise ValueError(
+            f"expected idle seconds from {low:g} to {high:g}, like 600, got {raw[:40]!r}"
+        )
     return seconds
 
 

@@ -31,11 +31,13 @@ class BuilderHub(lightbulb.Loadable):
     ``miru_client.get_type_dependency(BuilderHub)`` finds it) and ends every builder on unload.
     """
 
-    __slots__ = ("_miru", "_services", "live", "timeout", "token_lifetime")
+    __slots__ = ("_fixed_timeout", "_miru", "_services", "live", "timeout", "token_lifetime")
 
-    def __init__(self, timeout: float = IDLE_TIMEOUT) -> None:
-        self.timeout = timeout
-        """Idle seconds before a builder expires (applies to builders opened afterwards)."""
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = IDLE_TIMEOUT if timeout is None else timeout
+        """Idle seconds before a builder expires (applies to builders opened afterwards); once
+        loaded, `NAZH_BUILDER_TIMEOUT` unless a timeout was given here."""
+        self._fixed_timeout = timeout is not None
         self.token_lifetime = TOKEN_LIFETIME
         """Seconds an interaction token can edit a builder message."""
         self.live: dict[int, BuilderView] = {}
@@ -54,6 +56,8 @@ class BuilderHub(lightbulb.Loadable):
         async with client.di.enter_context(lightbulb.di.Contexts.DEFAULT) as container:
             self._services = await container.get(Services)
             self._miru = await container.get(miru.Client)
+        if not self._fixed_timeout:
+            self.timeout = self._services.settings.builder_timeout
         self._miru.set_type_dependency(BuilderHub, self)
 
     async def unload(self, client: lightbulb.Client) -> None:

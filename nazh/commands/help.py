@@ -94,7 +94,8 @@ _BUILDER = """\
 - *Undo* steps back and *Clear* (last in the die menu) starts over; a greyed-out control says why
 - *Save…* saves the roll as one of yours; an empty builder can start from a saved roll
 
-A builder closes after 10 idle minutes, and opening a new one closes your old one."""
+A builder closes after a while without a click (10 minutes unless the bot's owner set another
+time), and opening a new one closes your old one."""
 
 _SAVED = """\
 Save a roll once, then roll it by name anywhere a roll goes:

@@ -345,3 +345,10 @@ async def test_modals_refuse_digits_int_cannot_read(
     assert answer.ephemeral
     assert "type a whole number" in answer.content
     assert notation(message.content) == "1d6"
+
+
+async def test_the_builder_timeout_comes_from_the_settings(
+    emu: LoopbackDiscord, start_app: StartApp
+) -> None:
+    app = await start_app(builder_timeout=45.0)
+    assert hub_of(app).timeout == 45.0

@@ -47,6 +47,7 @@ def test_every_key_is_read() -> None:
             "NAZH_PUBLIC_URL": "https://nazh.example.com/",
             "NAZH_SELF_PING_INTERVAL": "120.5",
             "NAZH_RESULT_TTL_DAYS": "30",
+            "NAZH_BUILDER_TIMEOUT": "90",
         }
     )
     assert settings.port == 9000
@@ -62,6 +63,7 @@ def test_every_key_is_read() -> None:
     assert settings.self_ping_interval == 120.5
     assert settings.result_ttl_days == 30
     assert settings.result_ttl == 30 * 24 * 3600
+    assert settings.builder_timeout == 90.0
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,9 @@ def test_every_key_is_read() -> None:
         ("NAZH_SELF_PING_INTERVAL", "nan", "NAZH_SELF_PING_INTERVAL is invalid"),
         ("NAZH_SELF_PING_INTERVAL", "inf", "NAZH_SELF_PING_INTERVAL is invalid"),
         ("NAZH_RESULT_TTL_DAYS", "0", "NAZH_RESULT_TTL_DAYS is invalid"),
+        ("NAZH_BUILDER_TIMEOUT", "10", "NAZH_BUILDER_TIMEOUT is invalid"),
+        ("NAZH_BUILDER_TIMEOUT", "ten minutes", "NAZH_BUILDER_TIMEOUT is invalid"),
+        ("NAZH_BUILDER_TIMEOUT", "inf", "NAZH_BUILDER_TIMEOUT is invalid"),
         ("NAZH_RESULT_TTL_DAYS", "366", "NAZH_RESULT_TTL_DAYS is invalid"),
         ("NAZH_RESULT_TTL_DAYS", "-7", "NAZH_RESULT_TTL_DAYS is invalid"),
         ("NAZH_RESULT_TTL_DAYS", "1.5", "NAZH_RESULT_TTL_DAYS is invalid"),
