@@ -38,6 +38,7 @@ from nazh.storage.stats import D20Average, GlobalTotals, RollerCount, ServerStat
 from nazh.storage.storage import (
     CLOSE_BUDGET,
     MAX_EXPRESSION_LENGTH,
+    OUTAGE_CLOSE_BUDGET,
     RECENT_LIMIT,
     CloseOutcome,
     Storage,
@@ -53,6 +54,7 @@ __all__ = (
     "MAX_GUILD_ROLLS",
     "MAX_USER_ROLLS",
     "MIGRATIONS",
+    "OUTAGE_CLOSE_BUDGET",
     "RECENT_LIMIT",
     "REVEAL_CLAIM_TIMEOUT",
     "VISIBILITIES",

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = (
     "CLOSE_BUDGET",
     "MAX_EXPRESSION_LENGTH",
+    "OUTAGE_CLOSE_BUDGET",
     "PING_TIMEOUT",
     "PRUNE_INTERVAL",
     "RECENT_LIMIT",
@@ -84,12 +85,16 @@ USER_SETTINGS_CACHE_USERS = 10_000
 
 CLOSE_BUDGET = 6.0
 """Seconds `Storage.close` waits at most for the database before journaling what it did not take."""
+OUTAGE_CLOSE_BUDGET = 2.0
+"""`CLOSE_BUDGET` when flushes were failing already: a last try, then the journal."""
 _CLOSE_FLUSH_ATTEMPTS = 3
 _CLOSE_RETRY_DELAY = 0.2
 _WIND_DOWN = 1.0
+"""Seconds `Storage.close` gives the calls still running, and then the connections, to end."""
+_CUT_SETTLE = 0.2
+"""Seconds the calls whose connections `Storage.close` cut get to fail before being cancelled."""
 _SLOW_FLUSH = 2
 """Flush intervals a flush may wait on the database before what it holds is journaled."""
-"""Seconds `Storage.close` then gives the calls it cut off, and then the connections, to end."""
 
 FLUSH_MARK_TTL = 7 * 24 * 3600
 """Seconds after which start-up deletes the flush mark of a process that never closed."""
@@ -367,7 +372,8 @@ class Storage:
 
     async def close(self) -> CloseOutcome:
         """Stop the background tasks, flush what is pending (retrying briefly) and release the
-        connections, within about `CLOSE_BUDGET` seconds whatever the database does.
+        connections, within about `CLOSE_BUDGET` seconds whatever the database does (within
+        `OUTAGE_CLOSE_BUDGET` when flushes were failing already).
 
         What the database did not take in time (it refuses, stalls or drops connections) goes to
         the journal, which the next `open` on this database writes. Returns what was not written
@@ -382,16 +388,15 @@ class Storage:
         listener = None
         if self.saved_listener is not None:
             listener = asyncio.ensure_future(self.saved_listener.close())
+        budget = OUTAGE_CLOSE_BUDGET if self._journaling else CLOSE_BUDGET
         error: Exception | None = None
         try:
-            async with asyncio.timeout(CLOSE_BUDGET):
+            async with asyncio.timeout(budget):
                 await self._flush_last()
         except Exception as failure:
             error = failure
         try:
-            if error is not None:
-                abort_connections(self._engine)
-            await self._wind_down(listener)
+            await self._wind_down(listener, cut=error is not None)
             return self._journal_last(error)
         finally:
             if self._journal is not None:
@@ -418,14 +423,20 @@ class Storage:
                     delete(flush_marks).where(flush_marks.c.writer == self._writer)
                 )
 
-    async def _wind_down(self, listener: asyncio.Future[None] | None) -> None:
-        """Let the calls cut off by the close budget end, for at most `_WIND_DOWN` seconds."""
+    async def _wind_down(self, listener: asyncio.Future[None] | None, *, cut: bool) -> None:
+        """Let the background tasks and the flushes still running end; when `cut`, cut their
+        connections first and cancel what still waits (on a connect) shortly after."""
         tasks = (*self._flushes, self._flusher, self._pruner, self._journaler, listener)
         running = {task for task in tasks if task is not None and not task.done()}
-        if running:
-            await asyncio.wait(running, timeout=_WIND_DOWN)
-        for task in running:
+        if cut:
+            abort_connections(self._engine)
+        if not running:
+            return
+        _, waiting = await asyncio.wait(running, timeout=_CUT_SETTLE if cut else _WIND_DOWN)
+        for task in waiting:
             task.cancel()
+        if waiting:
+            await asyncio.wait(waiting, timeout=_WIND_DOWN)
 
     def _journal_last(self, error: Exception | None) -> CloseOutcome:
         """Journal whatever the last flush left unwritten, and say so."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import make_url
 
-from nazh.storage import CLOSE_BUDGET, Storage, resolve_url
+from nazh.storage import CLOSE_BUDGET, OUTAGE_CLOSE_BUDGET, Storage, resolve_url
 from nazh.storage.engine import create_engine
 from nazh.storage.journal import (
     JOURNAL_DIRECTORY,
@@ -386,6 +386,36 @@ async def test_a_stalled_flush_is_journaled_before_it_times_out(
         await ledger.check(storage)
     finally:
         await storage.close()
+
+
+async def test_close_in_a_known_outage_tries_for_a_shorter_time(
+    proxy: DatabaseProxy, postgres_url: str, tmp_path: Path
+) -> None:
+    url = through(proxy, postgres_url)
+    storage = await Storage.open(url, data_dir=tmp_path, flush_interval=0.2)
+    ledger = Ledger(seed=11)
+    ledger.roll(storage, 4)
+    await eventually(lambda: storage.pending_rolls == 0)
+    proxy.set_mode("stall")
+    ledger.roll(storage, 6)
+    journal = storage.journal
+    assert journal is not None
+    await eventually(journal.exists)
+    ledger.roll(storage, 3)
+
+    started = time.monotonic()
+    closed = await storage.close()
+    elapsed = time.monotonic() - started
+
+    assert elapsed < OUTAGE_CLOSE_BUDGET + 1.0, elapsed
+    assert closed.journaled_rolls == 9
+    assert journaled_rolls(read_entries(journal)) == 9
+    proxy.set_mode("pass")
+    reopened = await Storage.open(url, data_dir=tmp_path, flush_interval=3600)
+    try:
+        await ledger.check(reopened)
+    finally:
+        await reopened.close()
 
 
 async def test_forgetting_a_player_in_an_outage_takes_them_out_of_the_journal(
