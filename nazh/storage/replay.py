@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from nazh.storage.results import StoredResult
 
 __all__ = ("Replayed", "replay_journals")
+
+_log = logging.getLogger("nazh.storage")
 
 
 @dataclass(slots=True)
@@ -75,11 +78,18 @@ async def replay_journals(
         replayed.files += 1
         replayed.damaged += claimed.damaged
         if writers:
-            async with engine.begin() as connection:
-                await connection.execute(
-                    delete(flush_marks).where(flush_marks.c.writer.in_(writers))
-                )
+            await _forget_marks(engine, writers)
     return replayed
+
+
+async def _forget_marks(engine: AsyncEngine, writers: list[str]) -> None:
+    """Delete the flush marks of replayed writers; a failure only keeps them until start-up drops
+    them as stale."""
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(delete(flush_marks).where(flush_marks.c.writer.in_(writers)))
+    except Exception as error:
+        _log.debug("could not delete the flush marks of a replayed journal: %s", error)
 
 
 async def _write(

@@ -18,6 +18,7 @@ import asyncpg
 import pytest
 from sqlalchemy import make_url
 
+from nazh.loopback import LoopbackError
 from nazh.storage.journal import JOURNAL_DIRECTORY
 from tests.bot.bot_support import emu
 
@@ -31,6 +32,8 @@ __all__ = ("emu",)
 
 EXIT_LIMIT = 10.0
 """Seconds SIGTERM may take to stop the bot, whatever the database does."""
+LOSS_WINDOW = 1.5
+"""A SIGKILL may lose the rolls of the last flush interval (1 s) plus one journal write's time."""
 
 _JOURNALED = re.compile(r"journaled (\d+) rolls? and (\d+) results? to (\S+),")
 _COUNTED = re.compile(r"In this server: (\d+) rolls?")
@@ -193,3 +196,54 @@ async def test_sigterm_with_the_database_up_is_quick_and_journals_nothing(
     assert _journals(tmp_path) == []
     assert "could not save" not in stderr
     assert await _counted(postgres_url) == 10
+
+
+async def test_sigkill_in_an_outage_loses_at_most_the_last_interval(
+    emu: LoopbackDiscord,
+    proxy: DatabaseProxy,
+    postgres_url: str,
+    tmp_path: Path,
+    bots: list[asyncio.subprocess.Process],
+) -> None:
+    url = proxy.url(make_url(postgres_url).database or "test")
+    process = await _start_bot(emu, url, tmp_path, bots)
+    roller = emu.users[1]
+    answered: list[float] = []
+    stop = asyncio.Event()
+
+    async def load() -> None:
+        while not stop.is_set():
+            try:
+                outcome = await emu.slash(
+                    "roll", {"expression": "1d20"}, user=roller, settle=0.0, max_wait=2
+                )
+            except LoopbackError:
+                continue
+            if outcome.callback_at is not None and "1d20 (" in outcome.content:
+                answered.append(outcome.callback_at)
+            await asyncio.sleep(0.02)
+
+    loaders = [asyncio.create_task(load()) for _ in range(2)]
+    await asyncio.sleep(1.5)
+    proxy.set_mode("refuse")
+    proxy.drop()
+    await asyncio.sleep(3.0)
+    killed_at = time.monotonic()
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    stop.set()
+    await asyncio.gather(*loaders)
+
+    proxy.set_mode("pass")
+    await _start_bot(emu, url, tmp_path, bots)
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        counted = await connection.fetchval(
+            "SELECT coalesce(sum(rolls), 0) FROM user_totals WHERE user_id = $1", roller.id
+        )
+    finally:
+        await connection.close()
+    before = sum(1 for at in answered if at < killed_at - LOSS_WINDOW)
+    assert before > 50, f"too little load to show anything: {before} rolls"
+    assert before <= counted <= len(answered)
+    assert _journals(tmp_path) == []
