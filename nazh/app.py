@@ -153,7 +153,8 @@ class NazhApp:
             raise
 
     async def stop(self) -> None:
-        """Disconnect from Discord and stop serving health checks."""
+        """Disconnect from Discord, stop serving health checks, then save the last statistics
+        (journaled when the database does not take them in time, see `Storage.close`)."""
         self._closing.set()
         if self._telemetry is not None:
             self._telemetry.cancel()
