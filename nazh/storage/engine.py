@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ __all__ = (
     "SQLITE_BUSY_TIMEOUT_MS",
     "abort_connections",
     "create_engine",
+    "unreachable",
     "use_wal",
 )
 
@@ -77,6 +80,19 @@ def abort_connections(engine: AsyncEngine) -> None:
     to cut.)"""
     for connection in list(_connections.get(engine.sync_engine, ())):
         connection.terminate()
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached or stopped answering (refused,
+    reset or timed-out connections), rather than that it refused a statement."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (OSError, PoolTimeoutError)):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:

@@ -224,7 +224,7 @@ def _result(value: object) -> StoredResult:
 class Journal:
     """One writer's journal for one database, in `directory`, and the files earlier writers left.
 
-    File operations block (they fsync): call them in a thread from the event loop. The file is
+    File operations block for a write and an fsync (milliseconds on a local disk). The file is
     locked from its first write until `clear` or `release`.
     """
 

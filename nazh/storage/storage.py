@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Self, Unpack
 
 from sqlalchemy import delete, select, text
 
-from nazh.storage.engine import abort_connections, create_engine, use_wal
+from nazh.storage.engine import abort_connections, create_engine, unreachable, use_wal
 from nazh.storage.errors import StorageClosedError
 from nazh.storage.journal import (
     JOURNAL_DIRECTORY,
@@ -599,10 +599,8 @@ class Storage:
             return
         if not self._journaling:
             self._journaling = True
-            _log.warning(
-                "the database is not taking roll statistics; journaling them to %s until it does",
-                journal.path,
-            )
+            path = journal.path
+            _log.info("journaling roll statistics to %s until the database takes them", path)
         unsure = self._unsure
         chunk = self._cut_pending()
         held = self.results.held()
@@ -715,9 +713,16 @@ class Storage:
                 await self._replay_journals()
             try:
                 await self.flush()
-            except Exception:
+            except Exception as error:
                 failing += 1
-                if failing == 1:
+                if failing > 1:
+                    continue
+                if unreachable(error):
+                    _log.warning(
+                        "the database is not answering (%s); keeping roll statistics and retrying",
+                        _first_line(error),
+                    )
+                else:
                     _log.exception("flushing roll statistics failed; keeping them and retrying")
                 continue
             if failing:
