@@ -10,6 +10,7 @@ the expressions is the caller's job.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import time
@@ -184,7 +185,7 @@ def _always_open() -> None:
 class SavedRolls:
     """The saved rolls of every player and server (`Storage.saved`)."""
 
-    __slots__ = ("_check_open", "_clock", "_engine", "cache")
+    __slots__ = ("_check_open", "_clock", "_engine", "_reading", "cache")
 
     def __init__(
         self,
@@ -204,6 +205,9 @@ class SavedRolls:
         self._check_open = check_open
         self._clock = clock
         self.cache = SavedRollCache() if cache is None else cache
+        self._reading: dict[
+            tuple[tuple[OwnerKey, ...], int], asyncio.Future[tuple[SavedRoll, ...]]
+        ] = {}
 
     async def for_roller(self, user_id: int, guild_id: int | None) -> list[SavedRoll]:
         """The player's rolls and, unless `guild_id` is None (a DM), the server's: from the
@@ -220,16 +224,33 @@ class SavedRolls:
         if all(found is not None for found in cached):
             rolls = [roll for found in cached if found is not None for roll in found]
         else:
-            generation = self.cache.generation
-            owners = or_(*(_owned(*key) for key in keys))
-            async with self._engine.connect() as connection:
-                rows = (await connection.execute(select(*_COLUMNS).where(owners))).all()
-            rolls = list(map(_roll, rows))
-            self.cache.store(
-                ((key, tuple(r for r in rolls if (r.scope, r.owner_id) == key)) for key in keys),
-                generation,
-            )
+            # Callers missing the same owners since the same change share one query.
+            flight = (tuple(keys), self.cache.generation)
+            reading = self._reading.get(flight)
+            if reading is None:
+                reading = asyncio.ensure_future(self._read(keys, flight[1]))
+                self._reading[flight] = reading
+                reading.add_done_callback(lambda done: self._landed(flight, done))
+            rolls = list(await asyncio.shield(reading))
         return sorted(rolls, key=lambda roll: (roll.name, roll.scope != "user"))
+
+    async def _read(self, keys: list[OwnerKey], generation: int) -> tuple[SavedRoll, ...]:
+        owners = or_(*(_owned(*key) for key in keys))
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(select(*_COLUMNS).where(owners))).all()
+        rolls = tuple(map(_roll, rows))
+        self.cache.store(
+            ((key, tuple(r for r in rolls if (r.scope, r.owner_id) == key)) for key in keys),
+            generation,
+        )
+        return rolls
+
+    def _landed(
+        self, flight: tuple[tuple[OwnerKey, ...], int], done: asyncio.Future[tuple[SavedRoll, ...]]
+    ) -> None:
+        self._reading.pop(flight, None)
+        if not done.cancelled():
+            done.exception()
 
     def _changing(self, key: OwnerKey) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
         return _changing_owner(self._engine, self.cache, key)

@@ -168,3 +168,15 @@ def test_notification_payloads(text: str, key: object) -> None:
     assert parse_payload(text) == key
     if key is not None:
         assert payload(parse_payload(text)) == text
+
+
+async def test_concurrent_misses_share_one_query(storage: Storage, queries: list[str]) -> None:
+    await storage.saved.save("user", 1, "attack", "1d20+7")
+    await asyncio.sleep(0.2)  # the save's own notification (PostgreSQL) arrives meanwhile
+    await storage.saved.for_roller(1, 10)
+    storage.saved.cache.invalidate()
+    before = len(queries)
+    found = await asyncio.gather(*(storage.saved.for_roller(1, 10) for _ in range(20)))
+    assert all(rolls == found[0] for rolls in found)
+    assert [r.name for r in found[0]] == ["attack"]
+    assert len([q for q in queries[before:] if "saved_rolls" in q]) == 1
