@@ -363,5 +363,6 @@ async def test_forget_me_forgets_the_players_remembered_results(
     asked = await emu.slash("stats forget-me")
     await emu.click(asked, "stats:forget-me:delete")
     assert recent.recall(storage, result_id) is None
+    assert rolled.message is not None
     pressed = await emu.click(rolled.message, again)
     assert expired_message(storage.results.ttl) in pressed.content
