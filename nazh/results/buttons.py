@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from nazh.results.ids import ButtonId
     from nazh.storage import GuildSettings, StoredResult
 
-__all__ = ("READ_WAIT", "ResultButtons", "expired_message")
+__all__ = ("PRELOAD_WAIT", "READ_WAIT", "ResultButtons", "expired_message")
+
+PRELOAD_WAIT = 5.0
+"""Seconds start-up waits to remember the newest kept results before going on without."""
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -112,6 +115,11 @@ class ResultButtons(lightbulb.Loadable):
             self._services = await container.get(Services)
             self._miru = await container.get(miru.Client)
         self._miru.set_unhandled_component_interaction_hook(self.on_interaction)
+        try:
+            async with asyncio.timeout(PRELOAD_WAIT):
+                await recent.preload(self._services.storage)
+        except Exception as error:
+            _LOGGER.warning("could not preload recent results for their buttons: %s", error)
 
     async def unload(self, client: lightbulb.Client) -> None:
         if self._miru is not None:

@@ -56,6 +56,14 @@ class RecentResults:
         self._items.move_to_end(key)
         return found
 
+    async def preload(self, storage: Storage) -> int:
+        """Remember the newest results `storage` holds (at start-up, so presses on results
+        posted before a restart need no database read); return how many."""
+        found = await storage.results.latest(self.limit)
+        for result in reversed(found):
+            self.remember(storage, result)
+        return len(found)
+
     def clear(self) -> None:
         """Forget every result."""
         self._items.clear()

@@ -189,6 +189,19 @@ class Results:
                 found = await _read(connection, result_id) or held
         return found if found is not None and self._fresh(found) else None
 
+    async def latest(self, limit: int) -> list[StoredResult]:
+        """The `limit` newest results still within the TTL, newest first (one query)."""
+        self._check_open()
+        cutoff = int(self._clock()) - int(self.ttl)
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(
+                select(*_COLUMNS)
+                .where(roll_results.c.created_at >= cutoff)
+                .order_by(roll_results.c.created_at.desc())
+                .limit(limit)
+            )
+            return [StoredResult(*row) for row in rows]
+
     async def claim_reveal(self, result_id: str, channel_id: int) -> Reveal | None:
         """Claim the right to reveal the result in `channel_id`: the first caller wins.
 

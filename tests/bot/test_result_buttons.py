@@ -366,3 +366,17 @@ async def test_forget_me_forgets_the_players_remembered_results(
     assert rolled.message is not None
     pressed = await emu.click(rolled.message, again)
     assert expired_message(storage.results.ttl) in pressed.content
+
+
+async def test_results_are_remembered_again_from_storage_at_start(
+    emu: LoopbackDiscord, app: NazhApp
+) -> None:
+    rolled = await emu.slash("roll", {"expression": "1d20"})
+    result_id = buttons_of(rolled.message)["again"][len("nazh:again:") :]
+    storage = storage_of(app)
+    await storage.results.flush()
+    recent.clear()
+    assert await recent.preload(storage) >= 1
+    remembered = recent.recall(storage, result_id)
+    assert remembered is not None
+    assert remembered.text == "1d20"
