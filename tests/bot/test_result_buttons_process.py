@@ -4,37 +4,26 @@ pressed on another process sharing one PostgreSQL database (two shards of one bo
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import socket
-import sys
 from typing import TYPE_CHECKING
 
-import aiohttp
 import asyncpg
-import pytest
 
 from nazh.loopback import LoopbackDiscord
+from tests.bot.process_support import bots, start_bot
 from tests.storage.storage_support import postgres_server, postgres_url
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
     from pathlib import Path
 
     from nazh.loopback import StoredMessage
 
-__all__ = ("postgres_server", "postgres_url")
+__all__ = ("bots", "postgres_server", "postgres_url")
 
 TOTAL = re.compile(r"= `(-?\d+)`")
 RESULT_IDS = re.compile(r"nazh:(again|reveal):([A-Za-z0-9_-]+)")
 REVEALED = "🔓 Revealed"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _buttons(message: StoredMessage | None) -> dict[str, str]:
@@ -51,63 +40,6 @@ def _public(emu: LoopbackDiscord, channel_id: int) -> list[StoredMessage]:
     ]
 
 
-async def _wait_ready(process: asyncio.subprocess.Process, port: int) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if process.returncode is not None:
-                raise AssertionError(f"the bot exited with {process.returncode}")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("the bot never became ready")
-
-
-@pytest.fixture
-async def bots() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Bot processes started by the test; any still running at the end are killed."""
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
-async def _start_bot(
-    emu: LoopbackDiscord,
-    data_dir: Path,
-    bots: list[asyncio.subprocess.Process],
-    **extra: str,
-) -> asyncio.subprocess.Process:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": emu.token,
-        "NAZH_DISCORD_API_URL": emu.rest_url,
-        "NAZH_GUILD_IDS": ",".join(map(str, emu.guild_ids)),
-        "NAZH_HEALTH_HOST": "127.0.0.1",
-        "PORT": str(port),
-        "NAZH_DATA_DIR": str(data_dir),
-        **extra,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "nazh",
-        cwd=data_dir,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    bots.append(process)
-    await _wait_ready(process, port)
-    return process
-
-
 async def _stop(process: asyncio.subprocess.Process) -> str:
     """SIGTERM the process; its log, once it exited cleanly."""
     process.send_signal(signal.SIGTERM)
@@ -122,14 +54,14 @@ async def _stop(process: asyncio.subprocess.Process) -> str:
 async def test_buttons_work_after_the_bot_restarts(
     emu: LoopbackDiscord, tmp_path: Path, bots: list[asyncio.subprocess.Process]
 ) -> None:
-    first = await _start_bot(emu, tmp_path, bots)
+    first = await start_bot(emu, tmp_path, bots)
     await emu.wait_commands({"roll"}, max_wait=30)
     player = emu.users[0]
     private = await emu.slash("roll", {"expression": "3d6 before the restart", "private": True})
     public = await emu.slash("roll", {"expression": "2d8 also before"}, user=player)
     await _stop(first)
 
-    second = await _start_bot(emu, tmp_path, bots)
+    second = await start_bot(emu, tmp_path, bots)
     await emu.wait_ready(max_wait=30)
     assert private.message is not None
     revealed = await emu.click(private.message, _buttons(private.message)["reveal"])
@@ -177,7 +109,7 @@ async def test_another_process_on_the_same_postgresql_answers_the_buttons_and_re
             data = tmp_path / f"shard{shard}"
             data.mkdir()
             processes.append(
-                await _start_bot(
+                await start_bot(
                     emu,
                     data,
                     bots,

@@ -4,16 +4,12 @@ how many rolls it journaled, and the next start writes them, so the statistics s
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import socket
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import aiohttp
 import asyncpg
 import pytest
 from sqlalchemy import make_url
@@ -21,14 +17,13 @@ from sqlalchemy import make_url
 from nazh.loopback import LoopbackError
 from nazh.storage.journal import JOURNAL_DIRECTORY
 from tests.bot.bot_support import emu
+from tests.bot.process_support import bots, start_bot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from nazh.loopback import LoopbackDiscord
     from tests.faults.dbproxy import DatabaseProxy
 
-__all__ = ("emu",)
+__all__ = ("bots", "emu")
 
 EXIT_LIMIT = 10.0
 """Seconds SIGTERM may take to stop the bot, whatever the database does."""
@@ -39,63 +34,15 @@ _JOURNALED = re.compile(r"journaled (\d+) rolls? and (\d+) results? to (\S+),")
 _COUNTED = re.compile(r"In this server: (\d+) rolls?")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-async def bots() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Bot processes started by the test; any still running at the end are killed."""
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
 async def _start_bot(
     emu: LoopbackDiscord,
     database_url: str,
     data_dir: Path,
     bots: list[asyncio.subprocess.Process],
 ) -> asyncio.subprocess.Process:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": emu.token,
-        "NAZH_DISCORD_API_URL": emu.rest_url,
-        "NAZH_GUILD_IDS": ",".join(map(str, emu.guild_ids)),
-        "NAZH_HEALTH_HOST": "127.0.0.1",
-        "PORT": str(port),
-        "NAZH_DATA_DIR": str(data_dir),
-        "NAZH_DATABASE_URL": database_url,
-        "NAZH_ROLL_RATE": "100000/1",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "nazh",
-        cwd=data_dir,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_bot(
+        emu, data_dir, bots, NAZH_DATABASE_URL=database_url, NAZH_ROLL_RATE="100000/1"
     )
-    bots.append(process)
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            assert process.returncode is None, f"the bot exited with {process.returncode}"
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the bot never became ready")
     await emu.wait_ready(max_wait=30)
     await emu.wait_commands({"roll"}, max_wait=30)
     return process

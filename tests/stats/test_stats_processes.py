@@ -4,27 +4,26 @@ one PostgreSQL database as two shards of one bot."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import socket
 import sqlite3
-import sys
 import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import aiohttp
-import pytest
-
 from nazh.loopback import LoopbackDiscord, LoopbackError
 from nazh.storage import Storage
+from tests.bot.process_support import bots, start_bot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
     from pathlib import Path
 
     from nazh.loopback import User
+
+__all__ = ("bots",)
+
+FAST = "100000/1"
+"""A roll rate no test reaches."""
 
 LOSS_WINDOW = 1.5
 """A kill may lose the rolls of the last flush interval (1 s) plus one flush's duration."""
@@ -32,73 +31,9 @@ LOSS_WINDOW = 1.5
 _TOTAL = re.compile(r"= `(\d+)`")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _directory(path: Path) -> Path:
     path.mkdir()
     return path
-
-
-async def _wait_ready(process: asyncio.subprocess.Process, port: int) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if process.returncode is not None:
-                raise AssertionError(f"the bot exited with {process.returncode}")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("the bot never became ready")
-
-
-@pytest.fixture
-async def bots(tmp_path: Path) -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    """Bot processes started by the test; any still running at the end are killed."""
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
-async def _start_bot(
-    emu: LoopbackDiscord,
-    data_dir: Path,
-    bots: list[asyncio.subprocess.Process],
-    **extra: str,
-) -> asyncio.subprocess.Process:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": emu.token,
-        "NAZH_DISCORD_API_URL": emu.rest_url,
-        "NAZH_GUILD_IDS": ",".join(map(str, emu.guild_ids)),
-        "NAZH_HEALTH_HOST": "127.0.0.1",
-        "PORT": str(port),
-        "NAZH_DATA_DIR": str(data_dir),
-        "NAZH_ROLL_RATE": "100000/1",
-        **extra,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "nazh",
-        cwd=data_dir,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    bots.append(process)
-    await _wait_ready(process, port)
-    return process
 
 
 async def _roll(emu: LoopbackDiscord, user: User, guild_id: int) -> tuple[int, float] | None:
@@ -118,7 +53,7 @@ async def _roll(emu: LoopbackDiscord, user: User, guild_id: int) -> tuple[int, f
 async def test_sigkill_mid_load_keeps_every_roll_flushed_before_the_last_second(
     emu: LoopbackDiscord, tmp_path: Path, bots: list[asyncio.subprocess.Process]
 ) -> None:
-    process = await _start_bot(emu, tmp_path, bots)
+    process = await start_bot(emu, tmp_path, bots, NAZH_ROLL_RATE=FAST)
     await emu.wait_ready(max_wait=30)
     await emu.wait_commands({"roll"}, max_wait=30)
     user = emu.users[0]
@@ -161,13 +96,14 @@ async def test_two_shard_processes_on_one_postgresql_lose_no_increment(
     await emu.start()
     try:
         processes = [
-            await _start_bot(
+            await start_bot(
                 emu,
                 _directory(tmp_path / f"shard{shard}"),
                 bots,
                 NAZH_DATABASE_URL=postgres_url,
                 NAZH_SHARD_COUNT="2",
                 NAZH_SHARD_IDS=str(shard),
+                NAZH_ROLL_RATE=FAST,
             )
             for shard in (0, 1)
         ]
