@@ -78,6 +78,18 @@ State: `connected_shards`, `session_ids`, `identify_count`, `resume_count`, `ide
 `intents`, `shard_intents`, `gateway_connections`, `requests`, `unknown_requests`, `commands`,
 `subscribe()`.
 
+Shards: `LoopbackDiscord(shards=N)` puts a guild on shard `(guild_id >> 22) % N` (DMs on shard
+0); its events go to that shard's newest session. IDENTIFY is rate limited as Discord does:
+shards are in buckets `shard_id % max_concurrency` (default: all shards at once), and an IDENTIFY
+less than `identify_window` seconds (default 5, 0 turns it off) after the last accepted one of
+its bucket gets INVALID_SESSION (op 9, d=false) and no session; hikari backs off and identifies
+again. GET /gateway/bot reports `max_concurrency` and `remaining` (1000 less accepted IDENTIFYs).
+Recorded: `accepted_identifies` and `refused_identifies` ((shard, time.monotonic())),
+`double_sessions` (an IDENTIFY accepted while another session of the shard was still live),
+`shard_history` (`ShardTransition`s: a shard coming up or going down) and
+`longest_gaps(since, until)` (per shard, the longest time without a connected session).
+`wait_shards({0, 2})` waits for some shards, `wait_ready()` for all.
+
 Request bodies are validated against Discord's OpenAPI spec ($NAZH_DISCORD_OPENAPI, else
 ../shared/discord-api/openapi.json next to the repository; `openapi_loaded` tells) plus limits
 the spec omits; problems land in `violations` and, like Discord, are answered 400.
@@ -87,7 +99,7 @@ from __future__ import annotations
 
 from nazh.loopback.emulator import LoopbackDiscord
 from nazh.loopback.files import StoredFile, Upload
-from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo
+from nazh.loopback.gateway import PRIVILEGED_INTENTS, ConnectionInfo, ShardTransition
 from nazh.loopback.interactions import LoopbackError
 from nazh.loopback.messages import Pings, StoredMessage, pings_of
 from nazh.loopback.outcome import Outcome, RecordedRequest
@@ -114,6 +126,7 @@ __all__ = (
     "Pings",
     "RecordedRequest",
     "Role",
+    "ShardTransition",
     "StoredFile",
     "StoredMessage",
     "UndefinedOr",

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from nazh.loopback.files import StoredFile
-    from nazh.loopback.gateway import ConnectionInfo
+    from nazh.loopback.gateway import ConnectionInfo, ShardTransition
     from nazh.loopback.messages import StoredMessage
     from nazh.loopback.outcome import RecordedRequest
     from nazh.loopback.protocol import Component, JsonObject, JsonRecord
@@ -68,6 +68,8 @@ class LoopbackDiscord:
         guilds: int = 1,
         users: int = 3,
         shards: int = 1,
+        max_concurrency: int | None = None,
+        identify_window: float = 5.0,
         token: str | None = None,
         openapi: Path | str | bool | None = None,
         reject_invalid: bool = True,
@@ -87,6 +89,10 @@ class LoopbackDiscord:
         Discord does) besides recording them in `violations`. settle/max_wait: defaults of the
         driver calls (quiet period after the bot's last request / longest wait).
         token_lifetime: seconds an interaction token stays usable for edits and follow-ups.
+        max_concurrency: shards that may IDENTIFY together (None: all of them); a shard is in
+        bucket `shard_id % max_concurrency`. identify_window: seconds after an accepted IDENTIFY
+        during which another IDENTIFY in its bucket is refused with INVALID_SESSION (op 9,
+        d=false), as Discord does; 0 turns the limit off.
         """
         self.settle = settle
         self.max_wait = max_wait
@@ -105,16 +111,22 @@ class LoopbackDiscord:
         self._state = State(
             self.world, self._snowflakes, OpenAPIValidator(spec), reject_invalid=reject_invalid
         )
+        self._gateway = Gateway(
+            self._state,
+            token=self.token,
+            shard_count=shards,
+            heartbeat_interval=heartbeat_interval,
+            max_concurrency=max_concurrency,
+            identify_window=identify_window,
+        )
         self._rest = RestApi(
             self._state,
             token=self.token,
             shard_count=shards,
+            session_start_limit=self._gateway.session_start_limit,
             rate_limiter=RateLimiter(*rate_limit),
             interaction_deadline=interaction_deadline,
             token_lifetime=token_lifetime,
-        )
-        self._gateway = Gateway(
-            self._state, token=self.token, shard_count=shards, heartbeat_interval=heartbeat_interval
         )
         self._builder = InteractionBuilder(self.world, self._snowflakes, self._state.files)
         self._runner: web.AppRunner | None = None
@@ -399,6 +411,55 @@ class LoopbackDiscord:
         return self._gateway.shard_count
 
     @property
+    def max_concurrency(self) -> int:
+        """Shards that may IDENTIFY together (GET /gateway/bot `max_concurrency`)."""
+        return self._gateway.max_concurrency
+
+    @property
+    def identify_window(self) -> float:
+        """Seconds an accepted IDENTIFY blocks its bucket (0: no identify rate limit)."""
+        return self._gateway.identify_window
+
+    @identify_window.setter
+    def identify_window(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError(f"identify_window must not be negative, not {seconds}")
+        self._gateway.identify_window = seconds
+
+    @property
+    def accepted_identifies(self) -> list[tuple[int, float]]:
+        """Every accepted IDENTIFY: (shard id, time.monotonic())."""
+        return self._gateway.accepted_identifies
+
+    @property
+    def refused_identifies(self) -> list[tuple[int, float]]:
+        """Every IDENTIFY refused by the identify rate limit (op 9, d=false): (shard id,
+        time.monotonic())."""
+        return self._gateway.refused_identifies
+
+    @property
+    def double_sessions(self) -> list[tuple[int, float]]:
+        """IDENTIFYs accepted while another session of the shard still had a live connection:
+        (shard id, time.monotonic()). The newest session gets the shard's dispatches."""
+        return self._gateway.double_sessions
+
+    @property
+    def shard_history(self) -> list[ShardTransition]:
+        """Every change of a shard between no connected session and a connected, handshaken
+        one (any live session of the shard counts), oldest first."""
+        return self._gateway.history
+
+    def longest_gaps(
+        self, since: float | None = None, until: float | None = None
+    ) -> dict[int, float]:
+        """For every shard, the longest time (seconds) within [since, until] with no connected
+        session; times are time.monotonic(), since None is when the emulator was built, until
+        None is now. A shard down at `since` counts from `since`; one never up, the whole span.
+        """
+        start = self._gateway.started_at if since is None else since
+        return self._gateway.longest_gaps(start, time.monotonic() if until is None else until)
+
+    @property
     def session_ids(self) -> dict[int, str]:
         """The current session id of each shard."""
         return {shard: session.id for shard, session in self._gateway.shards.items()}
@@ -519,10 +580,22 @@ class LoopbackDiscord:
 
     async def wait_ready(self, max_wait: float = 10.0) -> None:
         """Wait until every shard is identified (or resumed) and connected."""
-        expected = set(range(self._gateway.shard_count))
-        await self._wait_for(
-            lambda: self.connected_shards == expected, max_wait, "all shards ready"
-        )
+        await self.wait_shards(max_wait=max_wait)
+
+    async def wait_shards(
+        self, shards: set[int] | None = None, max_wait: float = 10.0, *, connected: bool = True
+    ) -> None:
+        """Wait until these shards (default all) are identified (or resumed) and connected;
+        with connected=False, until none of them is connected."""
+        wanted = set(range(self._gateway.shard_count)) if shards is None else set(shards)
+
+        def reached() -> bool:
+            up = self.connected_shards
+            return wanted <= up if connected else not wanted & up
+
+        state = "ready" if connected else "disconnected"
+        what = f"all shards {state}" if shards is None else f"shards {sorted(wanted)} {state}"
+        await self._wait_for(reached, max_wait, what)
 
     async def wait_commands(
         self, names: Iterable[str] | None = None, max_wait: float = 10.0

@@ -1,4 +1,5 @@
-"""The emulator's gateway websocket: sessions, zlib-stream, replay on RESUME, faults."""
+"""The emulator's gateway websocket: sessions, zlib-stream, replay on RESUME, faults, and the
+identify rate limit (buckets of max_concurrency) with a history of shard availability."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import dataclasses
 import json
 import logging
 import secrets
+import time
 import zlib
 from typing import TYPE_CHECKING
 
@@ -21,11 +23,21 @@ if TYPE_CHECKING:
     from nazh.loopback.protocol import JsonObject, JsonValue
     from nazh.loopback.state import State
 
-__all__ = ("PRIVILEGED_INTENTS", "ConnectionInfo", "Gateway", "Session")
+__all__ = (
+    "PRIVILEGED_INTENTS",
+    "SESSION_START_TOTAL",
+    "ConnectionInfo",
+    "Gateway",
+    "Session",
+    "ShardTransition",
+)
 
 _LOGGER = logging.getLogger("nazh.loopback.gateway")
 PRIVILEGED_INTENTS = Intents.PRIVILEGED
 _NULLS: JsonObject = {"s": None, "t": None}
+SESSION_START_TOTAL = 1000
+"""Sessions a bot may start per day (GET /gateway/bot `session_start_limit.total`)."""
+_SESSION_START_RESET = 86_400_000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,6 +47,19 @@ class ConnectionInfo:
     compress: str | None
     encoding: str | None
     version: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ShardTransition:
+    """A shard went from no connected session to a connected, handshaken one, or back.
+
+    at: time.monotonic() of the change; session_id: the session that came up or went down.
+    """
+
+    at: float
+    shard_id: int
+    connected: bool
+    session_id: str
 
 
 class _Connection:
@@ -99,21 +124,35 @@ class Session:
 
 
 class Gateway:
-    """Serves GET /gateway (websocket) for every shard."""
+    """Serves GET /gateway (websocket) for every shard.
+
+    IDENTIFY is rate limited as Discord does: shards fall in buckets `shard_id %
+    max_concurrency`, and an IDENTIFY less than `identify_window` seconds after the last
+    accepted one of its bucket is refused with INVALID_SESSION (op 9, d=false).
+    """
 
     __slots__ = (
+        "_bucket_started",
+        "_up",
+        "accepted_identifies",
         "connections",
+        "double_sessions",
         "heartbeat_interval",
+        "history",
         "identifies",
         "identify_count",
+        "identify_window",
         "live",
+        "max_concurrency",
         "refuse_privileged_intents",
         "refused",
+        "refused_identifies",
         "replay_limit",
         "resume_count",
         "sessions",
         "shard_count",
         "shards",
+        "started_at",
         "state",
         "token",
         "url",
@@ -126,13 +165,24 @@ class Gateway:
         token: str,
         shard_count: int,
         heartbeat_interval: float,
+        max_concurrency: int | None = None,
+        identify_window: float = 5.0,
         replay_limit: int = 10_000,
     ) -> None:
+        if max_concurrency is not None and max_concurrency < 1:
+            msg = f"max_concurrency must be at least 1, not {max_concurrency}"
+            raise ValueError(msg)
+        if identify_window < 0:
+            msg = f"identify_window must not be negative, not {identify_window}"
+            raise ValueError(msg)
         self.state = state
         self.token = token
         self.shard_count = shard_count
         self.heartbeat_interval = heartbeat_interval
+        self.max_concurrency = max(shard_count, 1) if max_concurrency is None else max_concurrency
+        self.identify_window = identify_window
         self.replay_limit = replay_limit
+        self.started_at = time.monotonic()
         self.url = ""
         self.refuse_privileged_intents = False
         self.sessions: dict[str, Session] = {}
@@ -141,8 +191,14 @@ class Gateway:
         self.live: set[_Connection] = set()
         self.identifies: list[JsonObject] = []
         self.refused: list[int] = []
+        self.refused_identifies: list[tuple[int, float]] = []
+        self.accepted_identifies: list[tuple[int, float]] = []
+        self.double_sessions: list[tuple[int, float]] = []
+        self.history: list[ShardTransition] = []
         self.identify_count = 0
         self.resume_count = 0
+        self._bucket_started: dict[int, float] = {}
+        self._up: dict[int, str] = {}
 
     # -- public state ------------------------------------------------------------------------------
 
@@ -154,6 +210,66 @@ class Gateway:
     def shard_for_guild(self, guild_id: int | None) -> int:
         """The shard that carries a guild's events (DMs go to shard 0)."""
         return 0 if guild_id is None else (guild_id >> 22) % self.shard_count
+
+    def session_start_limit(self) -> JsonObject:
+        """GET /gateway/bot's `session_start_limit`: an accepted IDENTIFY uses one start."""
+        return {
+            "total": SESSION_START_TOTAL,
+            "remaining": max(SESSION_START_TOTAL - self.identify_count, 0),
+            "reset_after": _SESSION_START_RESET,
+            "max_concurrency": self.max_concurrency,
+        }
+
+    def longest_gaps(self, since: float, until: float) -> dict[int, float]:
+        """Per shard, the longest stretch within [since, until] with no connected session."""
+        gaps: dict[int, float] = {}
+        for shard_id in range(self.shard_count):
+            changes = [t for t in self.history if t.shard_id == shard_id]
+            before = [t.connected for t in changes if t.at <= since]
+            down_from = None if before and before[-1] else since
+            longest = 0.0
+            for change in changes:
+                if not since < change.at <= until:
+                    continue
+                if change.connected and down_from is not None:
+                    longest = max(longest, change.at - down_from)
+                    down_from = None
+                elif not change.connected and down_from is None:
+                    down_from = change.at
+            if down_from is not None:
+                longest = max(longest, until - down_from)
+            gaps[shard_id] = longest
+        return gaps
+
+    def _live_sessions(self) -> list[Session]:
+        """Sessions served by a live, handshaken connection: current ones first, then older
+        sessions of a shard whose connection is still open."""
+        current = [session for session in self.shards.values() if session.connected]
+        older = [
+            session
+            for conn in self.live
+            if (session := conn.session) is not None
+            and session.conn is conn
+            and session.connected
+            and session not in current
+        ]
+        return current + older
+
+    async def _changed(self) -> None:
+        """Record shard transitions, then wake everyone waiting for a state change."""
+        self._track()
+        await self.state.notify()
+
+    def _track(self) -> None:
+        up: dict[int, str] = {}
+        for session in self._live_sessions():
+            up.setdefault(session.shard_id, session.id)
+        now = time.monotonic()
+        for shard_id in sorted(self._up.keys() - up.keys()):
+            self.history.append(ShardTransition(now, shard_id, False, self._up[shard_id]))
+        for shard_id in sorted(up.keys() - self._up.keys()):
+            self.history.append(ShardTransition(now, shard_id, True, up[shard_id]))
+        self._up = up
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -192,14 +308,14 @@ class Gateway:
         session, conn = self._live(shard_id)
         session.conn = None
         conn.abort()
-        await self.state.notify()
+        await self._changed()
 
     async def send_reconnect(self, shard_id: int) -> None:
         """Send RECONNECT (op 7): the client should reconnect and resume."""
         session, conn = self._live(shard_id)
         await conn.send({"op": GatewayOpcode.RECONNECT, "d": None, **_NULLS})
         session.conn = None
-        await self.state.notify()
+        await self._changed()
 
     async def send_invalid_session(self, shard_id: int, *, resumable: bool) -> None:
         """Send INVALID_SESSION (op 9); a non-resumable one forgets the session."""
@@ -208,14 +324,14 @@ class Gateway:
         session.conn = None
         if not resumable:
             self.sessions.pop(session.id, None)
-        await self.state.notify()
+        await self._changed()
 
     async def close(self, shard_id: int, code: int, reason: str = "") -> None:
         """Close the websocket with a close code (e.g. 4000 resumable, 4004 fatal)."""
         session, conn = self._live(shard_id)
         session.conn = None
         await conn.close(code, reason)
-        await self.state.notify()
+        await self._changed()
 
     def abort_all(self) -> None:
         """Cut every open connection (used when the emulator stops)."""
@@ -223,6 +339,7 @@ class Gateway:
             conn.abort()
         for session in self.shards.values():
             session.conn = None
+        self._track()
 
     # -- the websocket -----------------------------------------------------------------------------
 
@@ -254,7 +371,7 @@ class Gateway:
             session = conn.session
             if session is not None and session.conn is conn:
                 session.conn = None
-            await self.state.notify()
+            await self._changed()
         return ws
 
     async def _receive(self, conn: _Connection, payload: JsonValue) -> None:
@@ -287,6 +404,23 @@ class Gateway:
             self.refused.append(intents)
             await conn.close(GatewayCloseCode.DISALLOWED_INTENTS, "Disallowed intent(s).")
             return
+        now = time.monotonic()
+        bucket = shard_id % self.max_concurrency
+        last = self._bucket_started.get(bucket)
+        if last is not None and now - last < self.identify_window:
+            self.refused_identifies.append((shard_id, now))
+            await conn.send({"op": GatewayOpcode.INVALID_SESSION, "d": False, **_NULLS})
+            return
+        self._bucket_started[bucket] = now
+        self.accepted_identifies.append((shard_id, now))
+        if any(
+            (session := other.session) is not None
+            and session.shard_id == shard_id
+            and session.conn is other
+            and not other.closed
+            for other in self.live
+        ):
+            self.double_sessions.append((shard_id, now))
         self.identifies.append({key: value for key, value in data.items() if key != "token"})
         self.identify_count += 1
         old = self.shards.get(shard_id)
@@ -306,7 +440,7 @@ class Gateway:
                     session, "GUILD_CREATE", guild.create_payload(members, world.bot.id)
                 )
         session.handshaken = True
-        await self.state.notify()
+        await self._changed()
 
     def _ready_payload(self, session: Session) -> JsonObject:
         world = self.state.world
@@ -361,4 +495,4 @@ class Gateway:
         self.resume_count += 1
         await self._emit(session, "RESUMED", {"_trace": ['["loopback-gateway",{"micros":0}]']})
         session.handshaken = True
-        await self.state.notify()
+        await self._changed()

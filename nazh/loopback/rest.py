@@ -137,6 +137,7 @@ class RestApi:
         "interaction_deadline",
         "nonce_window",
         "rate_limiter",
+        "session_start_limit",
         "shard_count",
         "state",
         "token",
@@ -149,6 +150,7 @@ class RestApi:
         *,
         token: str,
         shard_count: int,
+        session_start_limit: Callable[[], JsonObject],
         rate_limiter: RateLimiter,
         interaction_deadline: float | None,
         token_lifetime: float,
@@ -156,6 +158,7 @@ class RestApi:
         self.state = state
         self.token = token
         self.shard_count = shard_count
+        self.session_start_limit = session_start_limit
         self.rate_limiter = rate_limiter
         self.interaction_deadline = interaction_deadline
         self.token_lifetime = token_lifetime
@@ -397,12 +400,7 @@ class RestApi:
             {
                 "url": self.gateway_url,
                 "shards": self.shard_count,
-                "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
-                    "reset_after": 86_400_000,
-                    "max_concurrency": max(self.shard_count, 1),
-                },
+                "session_start_limit": self.session_start_limit(),
             }
         )
 
