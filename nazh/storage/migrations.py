@@ -38,6 +38,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Integer,
     Text,
     insert,
     select,
@@ -157,6 +158,36 @@ def _roll_results(op: Operations) -> None:
         op.add_column("guild_settings", Column(name, Boolean, nullable=True))
 
 
+def _shard_leases(op: Operations) -> None:
+    op.create_table(
+        "cluster_members",
+        Column("member_id", Text, primary_key=True),
+        Column("host", Text, nullable=False),
+        Column("pid", BigInteger, nullable=False),
+        Column("shard_count", Integer, nullable=False),
+        Column("shards_max", Integer, nullable=True),
+        Column("draining", Boolean, nullable=False),
+        Column("started_at", BigInteger, nullable=False),
+        Column("seen_at", BigInteger, nullable=False),
+    )
+    op.create_table(
+        "shard_leases",
+        Column("shard_count", Integer, primary_key=True),
+        Column("shard_id", Integer, primary_key=True),
+        Column("owner", Text, nullable=True),
+        Column("claimed_at", BigInteger, nullable=True),
+        Column("expires_at", BigInteger, nullable=False),
+        Column("handover", Boolean, nullable=False),
+        Column("taker", Text, nullable=True),
+        Column("handover_at", BigInteger, nullable=True),
+    )
+    op.create_table(
+        "identify_slots",
+        Column("bucket", Integer, primary_key=True),
+        Column("next_at", BigInteger, nullable=False),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -197,6 +228,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "roll results kept for their buttons, and servers' secret-roll, button and inline settings",
         _roll_results,
     ),
+    Migration(8, "shard leases and identify slots of a cluster of processes", _shard_leases),
 )
 
 _CREATE_VERSION_TABLE = text(

@@ -19,16 +19,19 @@ from sqlalchemy import (
 
 __all__ = (
     "bot_totals",
+    "cluster_members",
     "die_totals",
     "face_counts",
     "flush_marks",
     "guild_settings",
+    "identify_slots",
     "metadata",
     "outcome_counts",
     "recent_rolls",
     "roll_results",
     "saved_rolls",
     "schema_version",
+    "shard_leases",
     "user_settings",
     "user_totals",
 )
@@ -166,4 +169,37 @@ roll_results = Table(
         "visibility IN ('public', 'private', 'secret')", name="roll_results_visibility"
     ),
     Index("roll_results_created", "created_at"),
+)
+
+cluster_members = Table(
+    "cluster_members",
+    metadata,
+    Column("member_id", Text, primary_key=True),
+    Column("host", Text, nullable=False),
+    Column("pid", BigInteger, nullable=False),
+    Column("shard_count", Integer, nullable=False),
+    Column("shards_max", Integer, nullable=True),
+    Column("draining", Boolean, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("seen_at", BigInteger, nullable=False),
+)
+
+shard_leases = Table(
+    "shard_leases",
+    metadata,
+    Column("shard_count", Integer, primary_key=True),
+    Column("shard_id", Integer, primary_key=True),
+    Column("owner", Text, nullable=True),
+    Column("claimed_at", BigInteger, nullable=True),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("handover", Boolean, nullable=False),
+    Column("taker", Text, nullable=True),
+    Column("handover_at", BigInteger, nullable=True),
+)
+
+identify_slots = Table(
+    "identify_slots",
+    metadata,
+    Column("bucket", Integer, primary_key=True),
+    Column("next_at", BigInteger, nullable=False),
 )

@@ -23,6 +23,7 @@ from nazh.storage.journal import (
     StatsEntry,
     database_identity,
 )
+from nazh.storage.leases import ShardLeases
 from nazh.storage.migrations import migrate
 from nazh.storage.pending import PendingStats
 from nazh.storage.queries import read_server_stats, read_totals, read_user_stats
@@ -206,6 +207,7 @@ class Storage:
         "_unsure",
         "_user_dialects",
         "_writer",
+        "leases",
         "results",
         "saved",
         "saved_listener",
@@ -268,6 +270,8 @@ class Storage:
         and invalidated, see `nazh.storage.saved_cache`)."""
         self.saved_listener: SavedRollListener | None = None
         """On PostgreSQL, what keeps the saved-roll cache true across processes."""
+        self.leases = ShardLeases(engine, check_open=self._check_open)
+        """Shard leases of a cluster of processes (PostgreSQL only, see `nazh.storage.leases`)."""
         self.results = Results(engine, ttl=result_ttl, check_open=self._check_open)
         """Roll results kept for their buttons (written with the statistics, pruned after
         `result_ttl` seconds, see `nazh.storage.results`)."""

@@ -141,7 +141,7 @@ async def test_upgrading_to_kept_results_keeps_settings_and_reads_the_new_defaul
 
     storage = await Storage.open(db_url, flush_interval=3600)
     try:
-        assert storage.schema_version == 7
+        assert storage.schema_version == len(MIGRATIONS)
         assert await storage.guild_settings(5) == GuildSettings(
             prefix="?", dialect="roll20", roll_manager_role=77, system="fitd"
         )
