@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "DEFAULT_API_URL",
+    "DEFAULT_HANDOVER_TIMEOUT",
     "DEFAULT_RESULT_TTL_DAYS",
     "DEFAULT_SELF_PING_INTERVAL",
     "ConfigError",
@@ -40,7 +41,9 @@ DEFAULT_SELF_PING_INTERVAL = 600.0
 DEFAULT_RESULT_TTL_DAYS = 7
 DEFAULT_BUILDER_TIMEOUT = 600.0
 _BUILDER_TIMEOUT_RANGE = (30.0, 86_400.0)
-"""Days a result's buttons work and the result is kept."""
+DEFAULT_HANDOVER_TIMEOUT = 25.0
+"""Seconds a stopping cluster process hands shards over before it lets the rest go at once."""
+_HANDOVER_TIMEOUT_MAX = 600.0
 _MAX_RESULT_TTL_DAYS = 365
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*s?\s*$")
 
@@ -70,6 +73,12 @@ class Settings:
     """Shards this process runs (empty: all of them); needs `shard_count`."""
     shard_count: int | None = None
     """Total shards across every process (None: Discord's recommendation)."""
+    cluster: bool = False
+    """Whether this process claims its shards through the database (`NAZH_SHARD_IDS=auto`)."""
+    shards_per_process: int | None = None
+    """The most shards one process of a cluster runs (None: a fair share, uncapped)."""
+    handover_timeout: float = DEFAULT_HANDOVER_TIMEOUT
+    """Seconds a stopping cluster process spends handing its shards over, one at a time."""
     public_url: str | None = None
     """The bot's public base URL, pinged so that an idling host sees inbound traffic."""
     self_ping_interval: float = DEFAULT_SELF_PING_INTERVAL
@@ -77,9 +86,9 @@ class Settings:
     host: Host = PLAIN_HOST
     """The platform Nazh runs on, as detected at start-up."""
     result_ttl_days: int = DEFAULT_RESULT_TTL_DAYS
+    """Days a roll result's buttons work and the result is kept."""
     builder_timeout: float = DEFAULT_BUILDER_TIMEOUT
     """Idle seconds before a dice builder expires (`NAZH_BUILDER_TIMEOUT`)."""
-    """Days a roll result's buttons work and the result is kept."""
 
     @property
     def result_ttl(self) -> float:
@@ -125,11 +134,23 @@ def load_settings(env: Mapping[str, str], probe: Probe = SYSTEM_PROBE) -> Settin
             "application at https://discord.com/developers/applications"
         ) from None
     shard_count = _get(env, "NAZH_SHARD_COUNT", None, _shard_count)
-    shard_ids = _get(env, "NAZH_SHARD_IDS", (), _shard_ids)
+    cluster = env.get("NAZH_SHARD_IDS", "").strip().lower() == "auto"
+    shard_ids = () if cluster else _get(env, "NAZH_SHARD_IDS", (), _shard_ids)
     if shard_ids and shard_count is None:
         raise ConfigError("NAZH_SHARD_IDS needs NAZH_SHARD_COUNT, the total across processes")
     if shard_count is not None and any(i >= shard_count for i in shard_ids):
         raise ConfigError(f"NAZH_SHARD_IDS must be below NAZH_SHARD_COUNT ({shard_count})")
+    database_url = _get(env, "NAZH_DATABASE_URL", None, _database_url)
+    if cluster and not _is_postgres(database_url):
+        raise ConfigError(
+            "NAZH_SHARD_IDS=auto needs NAZH_DATABASE_URL on PostgreSQL: the processes of a "
+            "cluster claim their shards through it"
+        )
+    shards_per_process = _get(env, "NAZH_SHARDS_PER_PROCESS", None, _shards)
+    if shards_per_process is not None and not cluster:
+        raise ConfigError(
+            "NAZH_SHARDS_PER_PROCESS only applies with NAZH_SHARD_IDS=auto; remove it or set both"
+        )
     host = detect_host(env, probe)
     public_url = _get(env, "NAZH_PUBLIC_URL", None, _http_url) or _get(
         env, "RENDER_EXTERNAL_URL", None, _http_url
@@ -150,11 +171,16 @@ def load_settings(env: Mapping[str, str], probe: Probe = SYSTEM_PROBE) -> Settin
         guild_ids=_get(env, "NAZH_GUILD_IDS", (), _snowflakes),
         api_url=_get(env, "NAZH_DISCORD_API_URL", DEFAULT_API_URL, _http_url),
         data_dir=_get(env, "NAZH_DATA_DIR", Path("data"), Path),
-        database_url=_get(env, "NAZH_DATABASE_URL", None, _database_url),
+        database_url=database_url,
         log_level=_get(env, "LOG_LEVEL", "INFO", _log_level),
         roll_rate=_get(env, "NAZH_ROLL_RATE", (8, 10.0), _rate),
         shard_ids=shard_ids,
         shard_count=shard_count,
+        cluster=cluster,
+        shards_per_process=shards_per_process,
+        handover_timeout=_get(
+            env, "NAZH_HANDOVER_TIMEOUT", DEFAULT_HANDOVER_TIMEOUT, _handover_timeout
+        ),
         public_url=public_url,
         self_ping_interval=interval,
         host=host,
@@ -209,10 +235,31 @@ def _snowflakes(raw: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _shard_count(raw: str) -> int:
+def _shard_count(raw: str) -> int | None:
+    return None if raw.lower() == "auto" else _shards(raw)
+
+
+def _shards(raw: str) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"expected a whole number of shards, at least 1, got {raw[:40]!r}")
     return int(raw)
+
+
+def _handover_timeout(raw: str) -> float:
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not 0 <= seconds <= _HANDOVER_TIMEOUT_MAX:
+        raise ValueError(
+            f"expected seconds from 0 to {_HANDOVER_TIMEOUT_MAX:g}, like"
+            f" {DEFAULT_HANDOVER_TIMEOUT:g}, got {raw[:40]!r}"
+        )
+    return seconds
+
+
+def _is_postgres(url: str | None) -> bool:
+    return url is not None and url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
 def _shard_ids(raw: str) -> tuple[int, ...]:
