@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import signal
+import socket
+import uuid
 from typing import TYPE_CHECKING
 
 import hikari
@@ -14,6 +17,8 @@ import lightbulb
 import miru
 
 from nazh import __version__
+from nazh.cluster import ShardCoordinator, Timing
+from nazh.cluster.shards import BotShards
 from nazh.extensions import PluginError, PluginManager, available_plugins
 from nazh.health import HealthServer, StartupError
 from nazh.hosting.report import log_hosting
@@ -25,11 +30,13 @@ from nazh.services import Services
 from nazh.stats.odds import warm_up
 from nazh.stats.offload import OffloadPool
 from nazh.storage import SchemaTooNewError, Storage, resolve_url
+from nazh.storage.leases import MemberInfo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from nazh.config import Settings
+    from nazh.storage.leases import ClusterView
 
 __all__ = ("BASE_INTENTS", "PREFIX_INTENTS", "NazhApp")
 
@@ -50,6 +57,7 @@ class NazhApp:
 
     __slots__ = (
         "_closing",
+        "_cluster",
         "_metrics",
         "_offload",
         "_ready",
@@ -78,6 +86,7 @@ class NazhApp:
         self.plugins = tuple(plugins) if plugins is not None else available_plugins()
         self._metrics = Metrics()
         self._metrics.watch_gateway(self._gateway_status)
+        self._metrics.watch_cluster(self._cluster_status)
         self._self_ping = SelfPinger.from_settings(settings, self._metrics) if health else None
         self.health = (
             HealthServer(
@@ -93,6 +102,7 @@ class NazhApp:
         self._closing = asyncio.Event()
         self._ready = False
         self._telemetry: asyncio.Task[None] | None = None
+        self._cluster: ShardCoordinator | None = None
         self.storage: Storage | None = None
         self._offload = OffloadPool(initializer=warm_up)
         self.bot: hikari.GatewayBot
@@ -107,12 +117,20 @@ class NazhApp:
         """This process's metrics."""
         return self._metrics
 
+    @property
+    def cluster(self) -> ShardCoordinator | None:
+        """This process's part of the shard cluster (`NAZH_SHARD_IDS=auto`), once started."""
+        return self._cluster
+
     def not_ready(self) -> str | None:
-        """None when every shard is connected and commands are synced, else why not."""
+        """None when every shard this process runs (or, in a cluster, claimed) is connected and
+        commands are synced, else why not."""
         if not self._ready:
             return "starting: commands not synced yet"
         if self._closing.is_set():
             return "shutting down"
+        if self._cluster is not None:
+            return self._cluster.not_ready()
         shards = self.bot.shards
         if not shards:
             return "no gateway shard"
@@ -144,6 +162,7 @@ class NazhApp:
                 await self._build(BASE_INTENTS)
                 await self._start_bot()
         except BaseException:
+            await self._leave_cluster(0.0)
             await self._close_bot()
             if self._self_ping is not None:
                 await self._self_ping.stop()
@@ -158,6 +177,7 @@ class NazhApp:
         self._closing.set()
         if self._telemetry is not None:
             self._telemetry.cancel()
+        await self._leave_cluster(self.settings.handover_timeout)
         await self._close_bot()
         await self._offload.close()
         if self._self_ping is not None:
@@ -255,20 +275,69 @@ class NazhApp:
 
     async def _start_bot(self) -> None:
         settings = self.settings
-        await self.bot.start(
-            check_for_updates=False,
-            shard_ids=settings.shard_ids or None,
-            shard_count=settings.shard_count,
-        )
+        if settings.cluster:
+            # The cluster coordinator starts the shards this process claims, one at a time.
+            await self.bot.start(check_for_updates=False, shard_ids=(), shard_count=1)
+            await self._join_cluster()
+        else:
+            await self.bot.start(
+                check_for_updates=False,
+                shard_ids=settings.shard_ids or None,
+                shard_count=settings.shard_count,
+            )
         await self.client.start()
         self._ready = True
         self._telemetry = asyncio.create_task(self._log_telemetry())
+
+    async def _join_cluster(self) -> None:
+        gateway = await self.bot.rest.fetch_gateway_bot_info()
+        leases = self._storage.leases
+        member_id = uuid.uuid4().hex
+        running = await leases.running_shard_count(Timing().ttl, excluding=member_id)
+        wanted = self.settings.shard_count
+        if wanted is not None and running is not None and wanted != running:
+            raise StartupError(
+                f"NAZH_SHARD_COUNT is {wanted} but the running cluster uses {running} shards: "
+                "stop every process before changing it (or set NAZH_SHARD_COUNT=auto)"
+            )
+        shard_count = running or wanted or gateway.shard_count
+        member = MemberInfo(
+            member_id=member_id,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            shard_count=shard_count,
+            shards_max=self.settings.shards_per_process,
+        )
+        control = BotShards(self.bot, shard_count=shard_count, url=gateway.url)
+        cluster = ShardCoordinator(
+            leases,
+            control,
+            member,
+            max_concurrency=gateway.session_start_limit.max_concurrency,
+        )
+        await cluster.start()
+        self._cluster = cluster
+        self.services.cluster = cluster
+        _LOGGER.info(
+            "joined the shard cluster as %s (pid %d): %d shards, claimed through the database",
+            member.host,
+            member.pid,
+            shard_count,
+        )
+
+    async def _leave_cluster(self, within: float) -> None:
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            await cluster.hand_over(within)
 
     async def _close_bot(self) -> None:
         self._ready = False
         if hasattr(self, "bot"):
             with contextlib.suppress(hikari.ComponentStateConflictError):
                 await self.bot.close()
+
+    def _cluster_status(self) -> ClusterView | None:
+        return self._cluster.last_view if self._cluster is not None else None
 
     def _gateway_status(self) -> tuple[float, int, dict[int, bool]]:
         bot = getattr(self, "bot", None)

@@ -36,6 +36,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+import hikari
+
 if TYPE_CHECKING:
     import sys
 
@@ -47,7 +49,13 @@ if TYPE_CHECKING:
     else:
         _Optional = tuple[argparse.Action | None, str, str | None] | None
 
-__all__ = ("SingleDashPositionalParser", "forget_modal", "route_commands")
+__all__ = (
+    "SingleDashPositionalParser",
+    "forget_modal",
+    "route_commands",
+    "start_shard",
+    "stop_shard",
+)
 
 
 async def route_commands(client: lightbulb.Client) -> None:
@@ -84,3 +92,33 @@ class SingleDashPositionalParser(argparse.ArgumentParser):
         if arg_string.startswith("-") and not arg_string.startswith("--") and arg_string != "-h":
             return None
         return super()._parse_optional(arg_string)
+
+
+async def start_shard(bot: hikari.GatewayBot, shard_id: int, shard_count: int, url: str) -> None:
+    """Start one more gateway shard on a running ``bot``; returns once it is ready.
+
+    hikari 2.6.0: ``GatewayBot`` starts shards only in ``start``, all at once; its private
+    ``_start_one_shard`` starts one, with the bot's intents, event manager and settings, and
+    adds it to ``bot.shards`` (what ``start`` itself calls for each shard).
+    """
+    await bot._start_one_shard(  # pyright: ignore[reportPrivateUsage]
+        activity=None,
+        afk=False,
+        idle_since=None,
+        status=hikari.Status.ONLINE,
+        large_threshold=250,
+        shard_id=shard_id,
+        shard_count=shard_count,
+        url=url,
+    )
+
+
+async def stop_shard(bot: hikari.GatewayBot, shard_id: int) -> None:
+    """Close one shard of a running ``bot`` and forget it (a no-op if it does not run here).
+
+    hikari 2.6.0: ``bot.shards`` is a read-only view of the private ``_shards``, which only
+    ``close`` clears; a shard closed alone must leave it, or the bot would report it forever.
+    """
+    shard = bot._shards.pop(shard_id, None)  # pyright: ignore[reportPrivateUsage]
+    if shard is not None and shard.is_alive:
+        await shard.close()

@@ -12,10 +12,57 @@ from prometheus_client.registry import Collector
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ("GatewayStatus", "Metrics")
+    from nazh.storage.leases import ClusterView
+
+__all__ = ("ClusterStatus", "GatewayStatus", "Metrics")
 
 GatewayStatus = Callable[[], tuple[float, int, dict[int, bool]]]
 """Returns (gateway latency in seconds or NaN, guild count, {shard id: connected})."""
+
+ClusterStatus = Callable[[], "ClusterView | None"]
+"""Returns the shard cluster as last seen (None outside a cluster or before the first look)."""
+
+
+class _ClusterCollector(Collector):
+    def __init__(self, status: ClusterStatus) -> None:
+        self._status = status
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        view = self._status()
+        if view is None:
+            return
+        yield GaugeMetricFamily(
+            "nazh_cluster_members", "Live processes of the shard cluster.", value=len(view.members)
+        )
+        yield GaugeMetricFamily(
+            "nazh_cluster_unowned_shards",
+            "Shards no live process holds a lease on.",
+            value=len(view.unowned),
+        )
+        shards = GaugeMetricFamily(
+            "nazh_cluster_member_shards",
+            "Shard leases each live process holds.",
+            labels=["member", "host", "pid"],
+        )
+        seen = GaugeMetricFamily(
+            "nazh_cluster_member_seen_seconds",
+            "Seconds since each live process last renewed its leases.",
+            labels=["member"],
+        )
+        for member in view.members:
+            shards.add_metric([member.member_id, member.host, str(member.pid)], member.held)
+            seen.add_metric([member.member_id], member.seen_ago)
+        yield shards
+        yield seen
+        ages = GaugeMetricFamily(
+            "nazh_shard_lease_age_seconds",
+            "Seconds each shard's lease has been held by its current process.",
+            labels=["shard", "member"],
+        )
+        for lease in view.leases:
+            if lease.owner is not None and lease.held_for is not None:
+                ages.add_metric([str(lease.shard_id), lease.owner], lease.held_for)
+        yield ages
 
 
 class _GatewayCollector(Collector):
@@ -88,6 +135,10 @@ class Metrics:
     def watch_gateway(self, status: GatewayStatus) -> None:
         """Report gateway latency, guilds and shard states from ``status`` at each scrape."""
         self.registry.register(_GatewayCollector(status))
+
+    def watch_cluster(self, status: ClusterStatus) -> None:
+        """Report the shard cluster (members, shards each, lease ages) from ``status``."""
+        self.registry.register(_ClusterCollector(status))
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     import hikari
 
+    from nazh.cluster import ShardCoordinator
     from nazh.config import Settings
     from nazh.dice.dialects import Dialect
     from nazh.metrics import Metrics
@@ -63,6 +64,8 @@ class Services:
     started_at: float = dataclasses.field(default_factory=time.time)
     notes: NoteBook = dataclasses.field(default_factory=NoteBook)
     """The reading notes each player has been shown."""
+    cluster: ShardCoordinator | None = None
+    """This process's part of a cluster that claims its shards (`NAZH_SHARD_IDS=auto`)."""
     settings_unreadable: bool = False
     """Whether the last read of a player's or server's settings failed (warned once)."""
     settings_skip_until: float = 0.0

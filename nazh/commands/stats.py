@@ -19,6 +19,8 @@ from nazh.stats.cards import BotInfo, bot_card, server_card, user_card
 
 if TYPE_CHECKING:
     from nazh.invocation import Invocation
+    from nazh.services import Services
+    from nazh.storage.leases import ClusterView
 
 __all__ = (
     "CONFIRM_TIMEOUT",
@@ -130,6 +132,8 @@ async def stats_bot(invocation: Invocation) -> None:
         memory=resident_memory(),
         storage=storage.kind,
         storage_warning=warning,
+        cluster=await _cluster_view(services),
+        member_id=services.cluster.member_id if services.cluster is not None else None,
     )
     await invocation.respond(embeds=[bot_card(info)])
     services.metrics.commands.labels("stats", invocation.source, "ok").inc()
@@ -240,3 +244,13 @@ async def prefix_stats(invocation: Invocation, text: str, forget_me: ForgetMe) -
             await forget_me.prompt(invocation)
         case _:
             await invocation.respond(_PREFIX_USAGE)
+
+
+async def _cluster_view(services: Services) -> ClusterView | None:
+    cluster = services.cluster
+    if cluster is None:
+        return None
+    try:
+        return await cluster.view()
+    except Exception:
+        return cluster.last_view

@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 
     from nazh.stats.odds import OddsReport
     from nazh.storage import ServerStats, UserStats
+    from nazh.storage.leases import ClusterView, Lease
 
 __all__ = (
     "COLOUR",
     "BotInfo",
     "bot_card",
+    "cluster_summary",
     "die_name",
     "format_chance",
     "odds_card",
@@ -225,6 +227,10 @@ class BotInfo:
     """The storage kind, like ``PostgreSQL``."""
     storage_warning: str | None = None
     """Why statistics will be lost and how to keep them; only ever shown to owners."""
+    cluster: ClusterView | None = None
+    """The shard cluster this process is part of (`NAZH_SHARD_IDS=auto`)."""
+    member_id: str | None = None
+    """This process's id in `cluster`."""
 
 
 def _duration(seconds: float) -> str:
@@ -260,9 +266,37 @@ def bot_card(info: BotInfo) -> hikari.Embed:
     ):
         if value:
             embed.add_field(name, value, inline=True)
+    if info.cluster is not None:
+        embed.add_field("Cluster", cluster_summary(info.cluster, info.member_id))
     if info.storage_warning:
         embed.add_field("Storage will not last (shown to owners)", info.storage_warning)
     return embed
+
+
+def cluster_summary(view: ClusterView, member_id: str | None, *, limit: int = 10) -> str:
+    """One line per live process (shards, oldest lease, last renewal), then unowned shards."""
+    owned: dict[str, list[Lease]] = {}
+    for lease in view.leases:
+        if lease.owner is not None:
+            owned.setdefault(lease.owner, []).append(lease)
+    lines: list[str] = []
+    for member in view.members[:limit]:
+        leases = owned.get(member.member_id, [])
+        ages = [lease.held_for for lease in leases if lease.held_for is not None]
+        oldest = f", oldest lease {_duration(max(ages))}" if ages else ""
+        here = " (this one)" if member.member_id == member_id else ""
+        draining = ", handing over" if member.draining else ""
+        shards = _shard_list(lease.shard_id for lease in leases)
+        lines.append(
+            f"`{member.host.replace('`', '')}` pid {member.pid}{here}: shards {shards}{oldest},"
+            f" renewed {member.seen_ago:.1f} s ago{draining}"
+        )
+    if len(view.members) > limit:
+        lines.append(f"… and {len(view.members) - limit} more processes")
+    unowned = view.unowned
+    if unowned:
+        lines.append(f"**Unowned:** shards {_shard_list(unowned)}")
+    return "\n".join(lines) or "no live process"
 
 
 def _one_in(p: Fraction) -> str:
