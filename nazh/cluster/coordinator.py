@@ -80,6 +80,7 @@ class ShardCoordinator:
         "_fenced",
         "_giving",
         "_held",
+        "_introduced",
         "_last_view",
         "_leases",
         "_loop",
@@ -126,6 +127,7 @@ class ShardCoordinator:
         self._stopping = asyncio.Event()
         self._changed = asyncio.Event()
         self._draining = False
+        self._introduced = False
         self._settled = False
         self._fenced = False
         self._unreachable = False
@@ -249,10 +251,10 @@ class ShardCoordinator:
         self._fenced = False
         await self._follow(renewal)
         self._last_view = await self.view()
-        if not self._settled:
+        if not self._introduced:
             # One tick between joining and claiming, so members that start together see each
             # other and claim their share instead of everything.
-            self._settled = True
+            self._introduced = True
             return
         share = self._share(renewal)
         held = sorted(self._held - self._giving)
@@ -262,6 +264,7 @@ class ShardCoordinator:
             self._offered = offer
         want = share - len(held)
         if want <= 0 or self._draining:
+            self._settled = True
             return
         claimed = await self._leases.claim(
             self.member_id, self.shard_count, min(want, self._max_concurrency), self._timing.ttl
@@ -269,6 +272,7 @@ class ShardCoordinator:
         for shard_id in claimed:
             self._held.add(shard_id)
             self._start_later(shard_id)
+        self._settled = True
         if len(claimed) < want and self._taking is None:
             taken = await self._leases.ask(self.member_id, self.shard_count)
             if taken is not None:

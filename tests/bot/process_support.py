@@ -61,17 +61,18 @@ async def start_bot(
     **extra: str,
 ) -> asyncio.subprocess.Process:
     """Start ``python -m nazh`` against `emu` with its data in `data_dir` and the settings in
-    `extra`, add it to `bots`, and return once it is ready; its stderr is piped."""
-    port = free_port()
+    `extra` (a ``PORT`` there is the health port to use), add it to `bots`, and return once it
+    is ready; its stderr is piped."""
+    port = int(extra["PORT"]) if "PORT" in extra else free_port()
     env = {
         **os.environ,
         "DISCORD_TOKEN": emu.token,
         "NAZH_DISCORD_API_URL": emu.rest_url,
         "NAZH_GUILD_IDS": ",".join(map(str, emu.guild_ids)),
         "NAZH_HEALTH_HOST": "127.0.0.1",
-        "PORT": str(port),
         "NAZH_DATA_DIR": str(data_dir),
         **extra,
+        "PORT": str(port),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
