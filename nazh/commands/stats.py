@@ -125,7 +125,7 @@ async def stats_bot(invocation: Invocation) -> None:
         uptime=time.time() - services.started_at,
         guilds=len(bot.cache.get_guilds_view()),
         shards=tuple(bot.shards),
-        shard_count=bot.shard_count,
+        shard_count=services.cluster.shard_count if services.cluster else bot.shard_count,
         latency=bot.heartbeat_latency,
         rolls=totals.rolls,
         dice=totals.dice,

@@ -64,6 +64,22 @@ async def every_guild_rolls(emu: LoopbackDiscord) -> None:
         assert "1d20" in outcome.content, (guild_id, outcome)
 
 
+async def stats_show_the_cluster(emu: LoopbackDiscord, held: dict[int, list[int]]) -> None:
+    """`/stats bot` answered by each process lists every process with its shards."""
+    for pid, shards in held.items():
+        guild_id = next(g for g in emu.guild_ids if (g >> 22) % SHARDS in shards)
+        outcome = await emu.slash("stats bot", guild_id=guild_id)
+        found = {field["name"]: field["value"] for field in outcome.embeds[0]["fields"]}
+        here = ", ".join(map(str, shards))
+        assert found["Shards"] == f"{len(shards)} of {SHARDS} here ({here})"
+        lines = found["Cluster"].splitlines()
+        assert len(lines) == len(held)
+        for other, theirs in held.items():
+            (line,) = [line for line in lines if f" pid {other}" in line]
+            assert f"shards {', '.join(map(str, theirs))}," in line
+            assert ("(this one)" in line) == (other == pid)
+
+
 async def get(port: int, path: str) -> tuple[int, str]:
     async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}{path}") as got:
         return got.status, await got.text()
@@ -97,8 +113,9 @@ async def test_a_cluster_survives_sigkill_and_hands_shards_over_on_sigterm(
         by_pid = {p.pid: p for p in processes}
         await emu.wait_shards(max_wait=30)
         held = await settled(postgres_url, set(by_pid), [2, 3, 3], 30)
-        await emu.wait_commands({"roll"}, max_wait=30)
+        await emu.wait_commands({"roll", "stats"}, max_wait=30)
         await every_guild_rolls(emu)
+        await stats_show_the_cluster(emu, held)
 
         for pid, shards in held.items():
             status, body = await get(port_of[pid], "/readyz")

@@ -14,7 +14,14 @@ import lightbulb
 import miru
 import pytest
 
-from nazh.compat import SingleDashPositionalParser, forget_modal, route_commands
+from nazh.compat import (
+    SingleDashPositionalParser,
+    forget_modal,
+    route_commands,
+    start_shard,
+    stop_shard,
+)
+from nazh.loopback import LoopbackDiscord
 
 
 @pytest.fixture
@@ -119,3 +126,49 @@ def test_dash_h_still_asks_for_help(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("usage: dice")
+
+
+def test_upstream_hikari_starts_one_shard_only_through_a_private_method() -> None:
+    public = {name for name in dir(hikari.GatewayBot) if not name.startswith("_")}
+    assert not {name for name in public if "shard" in name} - {"shards", "shard_count"}
+    parameters = inspect.signature(hikari.GatewayBot._start_one_shard).parameters  # pyright: ignore[reportPrivateUsage]
+    assert set(parameters) == {
+        "self",
+        "activity",
+        "afk",
+        "idle_since",
+        "status",
+        "large_threshold",
+        "shard_id",
+        "shard_count",
+        "url",
+    }
+
+
+async def test_start_shard_and_stop_shard_change_a_running_bots_shards() -> None:
+    async with LoopbackDiscord(shards=3) as emu:
+        bot = hikari.GatewayBot(
+            emu.token,
+            rest_url=emu.rest_url,
+            banner=None,
+            logs=None,
+            suppress_optimization_warning=True,
+        )
+        await bot.start(check_for_updates=False, shard_ids=(), shard_count=3)
+        try:
+            assert dict(bot.shards) == {}
+            gateway = await bot.rest.fetch_gateway_bot_info()
+            await start_shard(bot, 2, 3, gateway.url)
+            await start_shard(bot, 0, 3, gateway.url)
+            assert sorted(bot.shards) == [0, 2]
+            assert all(shard.is_connected for shard in bot.shards.values())
+            await emu.wait_shards({0, 2})
+            assert emu.connected_shards == {0, 2}
+
+            await stop_shard(bot, 2)
+            await stop_shard(bot, 1)
+            assert sorted(bot.shards) == [0]
+            await emu.wait_shards({2}, connected=False)
+            assert emu.connected_shards == {0}
+        finally:
+            await bot.close()
