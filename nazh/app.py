@@ -293,7 +293,10 @@ class NazhApp:
         gateway = await self.bot.rest.fetch_gateway_bot_info()
         leases = self._storage.leases
         member_id = uuid.uuid4().hex
-        running = await leases.running_shard_count(Timing().ttl, excluding=member_id)
+        try:
+            running = await leases.running_shard_count(Timing().ttl, excluding=member_id)
+        except Exception as error:
+            raise StartupError(f"cannot join the shard cluster: {_first_line(error)}") from None
         wanted = self.settings.shard_count
         if wanted is not None and running is not None and wanted != running:
             raise StartupError(
@@ -315,7 +318,10 @@ class NazhApp:
             member,
             max_concurrency=gateway.session_start_limit.max_concurrency,
         )
-        await cluster.start()
+        try:
+            await cluster.start()
+        except Exception as error:
+            raise StartupError(f"cannot join the shard cluster: {_first_line(error)}") from None
         self._cluster = cluster
         self.services.cluster = cluster
         _LOGGER.info(
