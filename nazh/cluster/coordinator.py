@@ -2,9 +2,13 @@
 
 The lease rules (see `nazh.storage.leases`) keep a shard on one process at a time:
 
-- A member renews its leases every `Timing.tick`; a lease lasts `Timing.ttl`. A member that
-  cannot renew for `ttl - fence_margin` stops its shards, before anyone may claim them.
+- A member renews its leases every `Timing.tick`; a lease lasts `Timing.ttl`.
 - A dead member's leases expire and the others claim them (each up to its fair share).
+- A member that cannot reach the database keeps its shards running: when the whole database is
+  away (the usual outage) nobody can claim them, and the bot stays up. When it answers again,
+  the member renews what nobody claimed, even if expired, and stops at once what another member
+  claimed meanwhile (that one only happens when this member alone lost the database, and is
+  logged: until then both ran the shard).
 - A shard moves between live members without a gap: its owner offers it, a taker reserves an
   identify slot and asks for it at that time, the owner closes it then and gives it over, and
   the taker connects at once. A stopping member offers everything this way (`hand_over`).
@@ -59,8 +63,6 @@ class Timing:
     """How long a lease lasts without renewal: a killed member's shards move after this."""
     tick: float = 1.0
     """How often a member renews and looks for work."""
-    fence_margin: float = 3.0
-    """A member that could not renew for ``ttl - fence_margin`` stops its shards."""
     identify_window: float = 5.5
     """Seconds between IDENTIFYs of one bucket: Discord's 5, plus room for network jitter."""
     transfer_wait: float = 5.0
@@ -77,7 +79,6 @@ class ShardCoordinator:
         "_control",
         "_draining",
         "_failed",
-        "_fenced",
         "_giving",
         "_held",
         "_introduced",
@@ -88,7 +89,6 @@ class ShardCoordinator:
         "_member",
         "_offered",
         "_peers",
-        "_renewed_at",
         "_settled",
         "_starting",
         "_stopping",
@@ -129,9 +129,7 @@ class ShardCoordinator:
         self._draining = False
         self._introduced = False
         self._settled = False
-        self._fenced = False
-        self._unreachable = False
-        self._renewed_at = time.monotonic()
+        self._unreachable: float | None = None
 
     @property
     def member_id(self) -> str:
@@ -155,8 +153,6 @@ class ShardCoordinator:
 
     def not_ready(self) -> str | None:
         """None when every shard this member holds is connected, else why not."""
-        if self._fenced:
-            return "cluster: cannot renew shard leases, shards stopped"
         if not self._settled:
             return "cluster: joining"
         down = sorted(i for i in self._held if not self._control.connected(i))
@@ -167,7 +163,6 @@ class ShardCoordinator:
     async def start(self) -> None:
         """Join the cluster and start claiming shards in the background."""
         await self._leases.join(self._member)
-        self._renewed_at = time.monotonic()
         self._loop = asyncio.create_task(self._run(), name="nazh cluster")
 
     async def view(self) -> ClusterView:
@@ -181,7 +176,7 @@ class ShardCoordinator:
         self._draining = True
         self._wake.set()
         deadline = time.monotonic() + within
-        while (self._held or self._giving) and self._peers and not self._fenced:
+        while (self._held or self._giving) and self._peers and self._unreachable is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -236,19 +231,18 @@ class ShardCoordinator:
                 await asyncio.wait_for(self._wake.wait(), tick)
 
     async def _tick(self) -> None:
-        sent = time.monotonic()
         try:
             renewal = await self._leases.renew(
                 self.member_id, self.shard_count, self._timing.ttl, draining=self._draining
             )
         except Exception as error:
-            await self._renewal_failed(error)
+            self._renewal_failed(error)
             return
-        self._renewed_at = sent
-        if self._unreachable or self._fenced:
-            _LOGGER.info("shard leases renewed again")
-        self._unreachable = False
-        self._fenced = False
+        if self._unreachable is not None:
+            _LOGGER.info(
+                "shard leases renewed again after %.0f s", time.monotonic() - self._unreachable
+            )
+            self._unreachable = None
         await self._follow(renewal)
         self._last_view = await self.view()
         if not self._introduced:
@@ -279,21 +273,17 @@ class ShardCoordinator:
                 self._taking = taken
                 self._spawn(self._take(taken))
 
-    async def _renewal_failed(self, error: Exception) -> None:
-        silent = time.monotonic() - self._renewed_at
-        if not self._unreachable:
-            _LOGGER.warning("cannot renew shard leases: %s", _first_line(error))
-            self._unreachable = True
-        if silent < self._timing.ttl - self._timing.fence_margin or not self._held:
+    def _renewal_failed(self, error: Exception) -> None:
+        if self._unreachable is not None:
             return
-        stopped = sorted(self._held)
-        await self._drop(stopped)
-        self._fenced = True
+        self._unreachable = time.monotonic()
         _LOGGER.warning(
-            "stopped shard(s) %s: their leases could not be renewed for %.0f s, so another "
-            "process may claim them and must not find them running here",
-            ", ".join(map(str, stopped)),
-            silent,
+            "cannot renew shard leases (%s): keeping shard(s) %s running until the database "
+            "answers; if only this process lost it, another may claim them after %.0f s and "
+            "they run twice until then",
+            _first_line(error),
+            ", ".join(map(str, sorted(self._held))) or "none",
+            self._timing.ttl,
         )
 
     async def _follow(self, renewal: Renewal) -> None:
@@ -301,7 +291,8 @@ class ShardCoordinator:
         lost = sorted(self._held - owned.keys() - self._giving)
         if lost:
             _LOGGER.warning(
-                "shard lease(s) %s expired and were claimed elsewhere; stopping them here",
+                "shard lease(s) %s expired while the database was away and were claimed by "
+                "another process; stopping them here",
                 ", ".join(map(str, lost)),
             )
             await self._drop(lost)

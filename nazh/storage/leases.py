@@ -153,7 +153,8 @@ class ShardLeases:
     ) -> Renewal:
         """Extend this member's row and leases by `ttl` seconds; return them and the live members.
 
-        A lease missing from the answer is no longer this member's: it expired and was claimed.
+        A lease that expired but that nobody claimed is this member's still, and renewed; one
+        missing from the answer was claimed by another member after it expired.
         """
         async with self._engine.begin() as connection:
             await connection.execute(
@@ -168,7 +169,6 @@ class ShardLeases:
                     text(
                         f"UPDATE shard_leases SET expires_at = {_NOW} + :ttl"
                         " WHERE shard_count = :count AND owner = :me"
-                        f" AND expires_at > {_NOW}"
                         " RETURNING shard_id, handover, taker,"
                         f" handover_at - {_NOW} AS handover_in"
                     ),

@@ -40,7 +40,9 @@ async def test_concurrent_claims_split_the_shards_without_overlap(storage: Stora
         assert all(owners[shard] == name for shard in shards)
 
 
-async def test_an_expired_lease_is_lost_to_its_owner_and_free_to_claim(storage: Storage) -> None:
+async def test_an_expired_lease_is_free_to_claim_and_its_owner_renews_it_only_if_unclaimed(
+    storage: Storage,
+) -> None:
     leases = await joined(storage, "a", "b")
     assert await leases.claim("a", SHARDS, 2, 0.2) == [0, 1]
     assert await leases.claim("b", SHARDS, 8, TTL) == [2, 3, 4, 5, 6, 7]
@@ -48,9 +50,10 @@ async def test_an_expired_lease_is_lost_to_its_owner_and_free_to_claim(storage: 
     assert await leases.owner(SHARDS, 1) is None
     assert await leases.claim("b", SHARDS, 1, TTL) == [0]
     renewal = await leases.renew("a", SHARDS, TTL, draining=False)
-    assert renewal.leases == (), "an expired lease is not renewed, claimed or not"
+    assert [lease.shard_id for lease in renewal.leases] == [1], "0 was claimed, 1 was not"
     assert await leases.owner(SHARDS, 0) == "b"
-    assert await leases.claim("b", SHARDS, 1, TTL) == [1]
+    assert await leases.owner(SHARDS, 1) == "a"
+    assert await leases.claim("b", SHARDS, 1, TTL) == []
 
 
 async def test_renewal_lists_live_members_with_what_they_hold(storage: Storage) -> None:
