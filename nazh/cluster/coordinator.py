@@ -8,7 +8,8 @@ The lease rules (see `nazh.storage.leases`) keep a shard on one process at a tim
   away (the usual outage) nobody can claim them, and the bot stays up. When it answers again,
   the member renews what nobody claimed, even if expired, and stops at once what another member
   claimed meanwhile (that one only happens when this member alone lost the database, and is
-  logged: until then both ran the shard).
+  logged: until then both ran the shard). For a `ttl` after an outage it claims nothing, so
+  that members which have not renewed yet are not taken for dead.
 - A shard moves between live members without a gap: its owner offers it, a taker reserves an
   identify slot and asks for it at that time, the owner closes it then and gives it over, and
   the taker connects at once. A stopping member offers everything this way (`hand_over`).
@@ -24,6 +25,8 @@ import dataclasses
 import logging
 import time
 from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from nazh.cluster.policy import fair_share, surplus
 
@@ -89,6 +92,7 @@ class ShardCoordinator:
         "_member",
         "_offered",
         "_peers",
+        "_quiet_until",
         "_settled",
         "_starting",
         "_stopping",
@@ -130,6 +134,7 @@ class ShardCoordinator:
         self._introduced = False
         self._settled = False
         self._unreachable: float | None = None
+        self._quiet_until = 0.0
 
     @property
     def member_id(self) -> str:
@@ -222,6 +227,8 @@ class ShardCoordinator:
         while not self._stopping.is_set():
             try:
                 await self._tick()
+            except (OSError, TimeoutError, SQLAlchemyError) as error:
+                self._database_away(error)
             except Exception:
                 _LOGGER.exception("cluster bookkeeping failed; trying again")
             self._changed.set()
@@ -231,18 +238,15 @@ class ShardCoordinator:
                 await asyncio.wait_for(self._wake.wait(), tick)
 
     async def _tick(self) -> None:
-        try:
-            renewal = await self._leases.renew(
-                self.member_id, self.shard_count, self._timing.ttl, draining=self._draining
-            )
-        except Exception as error:
-            self._renewal_failed(error)
-            return
+        renewal = await self._leases.renew(
+            self.member_id, self.shard_count, self._timing.ttl, draining=self._draining
+        )
         if self._unreachable is not None:
             _LOGGER.info(
                 "shard leases renewed again after %.0f s", time.monotonic() - self._unreachable
             )
             self._unreachable = None
+            self._quiet_until = time.monotonic() + self._timing.ttl
         await self._follow(renewal)
         self._last_view = await self.view()
         if not self._introduced:
@@ -257,7 +261,7 @@ class ShardCoordinator:
             await self._leases.offer(self.member_id, self.shard_count, offer)
             self._offered = offer
         want = share - len(held)
-        if want <= 0 or self._draining:
+        if want <= 0 or self._draining or time.monotonic() < self._quiet_until:
             self._settled = True
             return
         claimed = await self._leases.claim(
@@ -273,7 +277,7 @@ class ShardCoordinator:
                 self._taking = taken
                 self._spawn(self._take(taken))
 
-    def _renewal_failed(self, error: Exception) -> None:
+    def _database_away(self, error: Exception) -> None:
         if self._unreachable is not None:
             return
         self._unreachable = time.monotonic()
