@@ -71,7 +71,7 @@ class Timing:
     transfer_wait: float = 5.0
     """How long a taker waits past its slot for the owner to give the shard over."""
     retry_after_failure: float = 30.0
-    """How long a member leaves a shard alone after it failed to start here."""
+    """How long a member claims nothing after a shard failed to start here."""
 
 
 class ShardCoordinator:
@@ -81,7 +81,6 @@ class ShardCoordinator:
         "_changed",
         "_control",
         "_draining",
-        "_failed",
         "_giving",
         "_held",
         "_introduced",
@@ -124,7 +123,6 @@ class ShardCoordinator:
         self._offered: tuple[int, ...] = ()
         self._last_view: ClusterView | None = None
         self._peers = 0
-        self._failed: dict[int, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -337,8 +335,6 @@ class ShardCoordinator:
     def _start_later(self, shard_id: int, slot: float | None = None) -> None:
         if shard_id in self._starting or self._control.connected(shard_id):
             return
-        if self._failed.get(shard_id, 0.0) > time.monotonic():
-            return
         task = asyncio.create_task(self._start(shard_id, slot), name=f"start shard {shard_id}")
         self._starting[shard_id] = task
         self._tasks.add(task)
@@ -361,7 +357,8 @@ class ShardCoordinator:
             raise
         except Exception as error:
             _LOGGER.error("shard %d could not start here: %s", shard_id, _first_line(error))
-            self._failed[shard_id] = time.monotonic() + self._timing.retry_after_failure
+            # Claim nothing for a while: another member may have better luck with it.
+            self._quiet_until = time.monotonic() + self._timing.retry_after_failure
             await self._control.stop(shard_id)
             self._held.discard(shard_id)
             with contextlib.suppress(Exception):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hikari
 
 from nazh.compat import start_shard, stop_shard
 
-if TYPE_CHECKING:
-    import hikari
+__all__ = ("BotShards", "ShardRefusedError")
 
-__all__ = ("BotShards",)
+
+class ShardRefusedError(Exception):
+    """Discord refused to start a shard for a reason that retrying will not change."""
 
 
 class BotShards:
@@ -23,8 +24,19 @@ class BotShards:
         self._url = url
 
     async def start(self, shard_id: int) -> None:
-        """Connect and IDENTIFY `shard_id`; returns once it is ready."""
-        await start_shard(self._bot, shard_id, self._shard_count, self._url)
+        """Connect and IDENTIFY `shard_id`; returns once it is ready.
+
+        Raises `ShardRefusedError` when Discord refuses the bot's intents.
+        """
+        try:
+            await start_shard(self._bot, shard_id, self._shard_count, self._url)
+        except hikari.GatewayServerClosedConnectionError as error:
+            if error.code != hikari.ShardCloseCode.DISALLOWED_INTENT:
+                raise
+            raise ShardRefusedError(
+                "Discord refused the message content intent: enable it in the Developer Portal "
+                "(a cluster process cannot fall back to slash commands only)"
+            ) from None
 
     async def stop(self, shard_id: int) -> None:
         """Close `shard_id` if it runs here."""
