@@ -190,8 +190,10 @@ class NazhApp:
             except Exception as error:
                 _LOGGER.error("could not save the last roll statistics: %s", _first_line(error))
             else:
-                if not closed.saved:
+                if closed.lost:
                     _LOGGER.error("%s", closed)
+                elif not closed.saved:
+                    _LOGGER.warning("%s", closed)
         _LOGGER.info("Nazh stopped")
 
     async def run(self) -> None:

@@ -129,6 +129,11 @@ class CloseOutcome:
     """Why the journal could not be written, in one line."""
 
     @property
+    def lost(self) -> bool:
+        """Whether anything reached neither the database nor the journal."""
+        return bool(self.lost_rolls or self.lost_results)
+
+    @property
     def saved(self) -> bool:
         """Whether everything reached the database."""
         return not (

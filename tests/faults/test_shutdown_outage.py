@@ -111,6 +111,8 @@ async def test_sigterm_in_an_outage_journals_the_rolls_and_the_next_start_counts
     assert elapsed < EXIT_LIMIT, elapsed
     journaled = _JOURNALED.findall(stderr)
     assert len(journaled) == 1, stderr
+    (closing,) = [line for line in stderr.splitlines() if _JOURNALED.search(line)]
+    assert " WARNING " in closing, "nothing was lost, so it is no error"
     rolls, _, name = journaled[0]
     journal = Path(name)
     written = await _counted(postgres_url)
