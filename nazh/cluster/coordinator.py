@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ("ShardControl", "ShardCoordinator", "Timing")
 
 _LOGGER = logging.getLogger("nazh.cluster")
+_LATE = 0.4
+"""Seconds after its identify slot past which a shard waits for a fresh slot instead."""
 _STOP_WAIT = 2.0
 """Seconds a stopping member waits for its bookkeeping to pause before cancelling it."""
 
@@ -341,11 +343,12 @@ class ShardCoordinator:
         task.add_done_callback(self._tasks.discard)
 
     async def _start(self, shard_id: int, slot: float | None) -> None:
+        bucket = shard_id % self._max_concurrency
         try:
-            if slot is None:
-                wait = await self._leases.reserve_identify(
-                    shard_id % self._max_concurrency, self._timing.identify_window
-                )
+            if slot is None or time.monotonic() - slot > _LATE:
+                # No slot yet, or the owner gave the shard over too late for the one reserved:
+                # identifying now could come too close to the next slot of the bucket.
+                wait = await self._leases.reserve_identify(bucket, self._timing.identify_window)
                 slot = time.monotonic() + wait
             if await self._pause(slot - time.monotonic()):
                 return
@@ -353,6 +356,8 @@ class ShardCoordinator:
                 return
             await self._control.start(shard_id)
             _LOGGER.info("shard %d started here", shard_id)
+            with contextlib.suppress(OSError, TimeoutError, SQLAlchemyError):
+                await self._leases.note_identify(bucket, self._timing.identify_window)
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -395,8 +400,12 @@ class ShardCoordinator:
 
     async def _take(self, shard_id: int) -> None:
         try:
+            # A slot at least a tick ahead, so the owner (which hears of the request at its next
+            # renewal) closes the shard at the slot and not after it.
             wait = await self._leases.reserve_identify(
-                shard_id % self._max_concurrency, self._timing.identify_window
+                shard_id % self._max_concurrency,
+                self._timing.identify_window,
+                lead=self._timing.tick + _LATE,
             )
             slot = time.monotonic() + wait
             if not await self._leases.schedule(self.member_id, self.shard_count, shard_id, wait):

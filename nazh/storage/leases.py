@@ -308,22 +308,37 @@ class ShardLeases:
                 text("DELETE FROM cluster_members WHERE member_id = :me"), {"me": member_id}
             )
 
-    async def reserve_identify(self, bucket: int, window: float) -> float:
-        """Reserve the next IDENTIFY slot of `bucket`: slots of one bucket are `window`
-        seconds apart across the whole cluster. Returns the seconds to wait for it."""
+    async def reserve_identify(self, bucket: int, window: float, *, lead: float = 0.0) -> float:
+        """Reserve the next IDENTIFY slot of `bucket`, at least `lead` seconds from now: slots
+        of one bucket are `window` seconds apart across the whole cluster. Returns the seconds
+        to wait for it."""
         async with self._engine.begin() as connection:
             wait = (
                 await connection.execute(
                     text(
                         "INSERT INTO identify_slots (bucket, next_at)"
-                        f" VALUES (:bucket, {_NOW} + :window) ON CONFLICT (bucket) DO UPDATE"
-                        f" SET next_at = greatest(identify_slots.next_at, {_NOW}) + :window"
+                        f" VALUES (:bucket, {_NOW} + :lead + :window)"
+                        " ON CONFLICT (bucket) DO UPDATE SET next_at ="
+                        f" greatest(identify_slots.next_at, {_NOW} + :lead) + :window"
                         f" RETURNING next_at - :window - {_NOW}"
                     ),
-                    {"bucket": bucket, "window": _ms(window)},
+                    {"bucket": bucket, "window": _ms(window), "lead": _ms(lead)},
                 )
             ).scalar_one()
         return max(int(wait), 0) / 1000
+
+    async def note_identify(self, bucket: int, window: float) -> None:
+        """Record that a shard of `bucket` identified just now, in or out of its slot (a
+        library's own retry after a refusal), so the next slot keeps `window` from it."""
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO identify_slots (bucket, next_at)"
+                    f" VALUES (:bucket, {_NOW} + :window) ON CONFLICT (bucket) DO UPDATE"
+                    f" SET next_at = greatest(identify_slots.next_at, {_NOW} + :window)"
+                ),
+                {"bucket": bucket, "window": _ms(window)},
+            )
 
     async def view(self, shard_count: int, ttl: float) -> ClusterView:
         """Every live member and every shard's lease."""

@@ -144,3 +144,19 @@ async def test_the_running_shard_count_is_the_live_members(storage: Storage) -> 
     assert await leases.running_shard_count(TTL, excluding="x") == 4
     assert await leases.running_shard_count(TTL, excluding="a") is None
     assert await leases.running_shard_count(0.0, excluding="x") is None
+
+
+async def test_a_slot_can_be_asked_for_a_lead_ahead(storage: Storage) -> None:
+    leases = storage.leases
+    assert 0.29 <= await leases.reserve_identify(0, 0.4, lead=0.3) <= 0.3
+    assert 0.69 <= await leases.reserve_identify(0, 0.4, lead=0.3) <= 0.7, "queued after it"
+
+
+async def test_an_identify_out_of_its_slot_pushes_the_next_slot(storage: Storage) -> None:
+    leases = storage.leases
+    assert await leases.reserve_identify(0, 0.4) == 0.0
+    await asyncio.sleep(0.6)
+    await leases.note_identify(0, 0.4)
+    assert 0.35 <= await leases.reserve_identify(0, 0.4) <= 0.4
+    await leases.note_identify(0, 0.4)
+    assert 0.75 <= await leases.reserve_identify(0, 0.4) <= 0.8, "a note never pulls slots in"
