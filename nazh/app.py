@@ -318,6 +318,7 @@ class NazhApp:
             leases,
             control,
             member,
+            lock=leases.member_lock(member_id),
             max_concurrency=gateway.session_start_limit.max_concurrency,
         )
         try:

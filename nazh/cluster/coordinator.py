@@ -3,7 +3,9 @@
 The lease rules (see `nazh.storage.leases`) keep a shard on one process at a time:
 
 - A member renews its leases every `Timing.tick`; a lease lasts `Timing.ttl`.
-- A dead member's leases expire and the others claim them (each up to its fair share).
+- A dead member's leases are claimed by the others (each up to its fair share): once its
+  liveness lock is free and it has been silent for `Timing.silence` (a killed process), or once
+  they expire (a machine gone without closing its connections).
 - A member that cannot reach the database keeps its shards running: when the whole database is
   away (the usual outage) nobody can claim them, and the bot stays up. When it answers again,
   the member renews what nobody claimed, even if expired, and stops at once what another member
@@ -33,7 +35,14 @@ from nazh.cluster.policy import fair_share, surplus
 if TYPE_CHECKING:
     from collections.abc import Coroutine
 
-    from nazh.storage.leases import ClusterView, MemberInfo, OwnLease, Renewal, ShardLeases
+    from nazh.storage.leases import (
+        ClusterView,
+        MemberInfo,
+        MemberLock,
+        OwnLease,
+        Renewal,
+        ShardLeases,
+    )
 
 __all__ = ("ShardControl", "ShardCoordinator", "Timing")
 
@@ -68,6 +77,8 @@ class Timing:
     """How long a lease lasts without renewal: a killed member's shards move after this."""
     tick: float = 1.0
     """How often a member renews and looks for work."""
+    silence: float = 3.0
+    """Seconds without renewal after which a member whose liveness lock is free is dead."""
     identify_window: float = 5.5
     """Seconds between IDENTIFYs of one bucket: Discord's 5, plus room for network jitter."""
     transfer_wait: float = 5.0
@@ -88,6 +99,7 @@ class ShardCoordinator:
         "_introduced",
         "_last_view",
         "_leases",
+        "_lock",
         "_loop",
         "_max_concurrency",
         "_member",
@@ -110,10 +122,13 @@ class ShardCoordinator:
         control: ShardControl,
         member: MemberInfo,
         *,
+        lock: MemberLock,
         max_concurrency: int,
         timing: Timing | None = None,
     ) -> None:
+        """`lock` is `member`'s liveness lock (`ShardLeases.member_lock`), taken by `start`."""
         self._leases = leases
+        self._lock = lock
         self._control = control
         self._member = member
         self._max_concurrency = max(max_concurrency, 1)
@@ -167,6 +182,8 @@ class ShardCoordinator:
 
     async def start(self) -> None:
         """Join the cluster and start claiming shards in the background."""
+        if not await self._lock.hold():
+            raise RuntimeError("could not take this process's liveness lock in the database")
         await self._leases.join(self._member)
         self._loop = asyncio.create_task(self._run(), name="nazh cluster")
 
@@ -206,12 +223,14 @@ class ShardCoordinator:
         try:
             await asyncio.wait_for(self._leases.leave(self.member_id, self.shard_count), 2.0)
         except Exception as error:
+            await self._lock.release()
             _LOGGER.warning(
                 "could not leave the cluster (%s): shard(s) %s move once their leases expire",
                 _first_line(error),
                 ", ".join(map(str, left)) or "none",
             )
             return
+        await self._lock.release()
         if left:
             _LOGGER.info(
                 "released shard(s) %s for the other processes at once", ", ".join(map(str, left))
@@ -238,6 +257,10 @@ class ShardCoordinator:
                 await asyncio.wait_for(self._wake.wait(), tick)
 
     async def _tick(self) -> None:
+        # Taken again after the database was away (the lost connection freed it).
+        await self._lock.hold()
+        if self._introduced and time.monotonic() >= self._quiet_until:
+            await self._reap()
         renewal = await self._leases.renew(
             self.member_id, self.shard_count, self._timing.ttl, draining=self._draining
         )
@@ -276,6 +299,19 @@ class ShardCoordinator:
             if taken is not None:
                 self._taking = taken
                 self._spawn(self._take(taken))
+
+    async def _reap(self) -> None:
+        reaped = await self._leases.reap(
+            self.member_id, self.shard_count, self._timing.ttl, silent=self._timing.silence
+        )
+        for dead in reaped:
+            _LOGGER.info(
+                "the process on %s (pid %d) stopped renewing and its liveness lock is free: "
+                "its shard(s) %s are free to claim now",
+                dead.host,
+                dead.pid,
+                ", ".join(map(str, dead.shards)) or "none",
+            )
 
     def _database_away(self, error: Exception) -> None:
         if self._unreachable is not None:

@@ -8,21 +8,41 @@ without a gap through a handover: its owner offers it, a taker asks for it at a 
 
 Every time here is the database's clock (milliseconds), so processes on machines whose clocks
 disagree still agree on which lease expired.
+
+Each member also holds a session advisory lock on a connection of its own (`MemberLock`) for as
+long as its process lives. When a process dies its connection closes and PostgreSQL frees the
+lock at once, so the others need not wait for its leases to expire: a member that has not
+renewed for a few seconds and whose lock is free is dead (`ShardLeases.reap`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from typing import TYPE_CHECKING
 
+import asyncpg
 from sqlalchemy import text
+
+from nazh.storage.engine import POSTGRES_CONNECT_TIMEOUT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-__all__ = ("ClusterView", "Lease", "Member", "MemberInfo", "OwnLease", "Renewal", "ShardLeases")
+__all__ = (
+    "ClusterView",
+    "Lease",
+    "Member",
+    "MemberInfo",
+    "MemberLock",
+    "OwnLease",
+    "Reaped",
+    "Renewal",
+    "ShardLeases",
+    "lock_key",
+)
 
 _NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
@@ -36,6 +56,22 @@ class MemberInfo:
     pid: int
     shard_count: int
     shards_max: int | None
+
+
+def lock_key(member_id: str) -> int:
+    """The advisory lock key of a member: 64 bits of a hash of its id."""
+    digest = hashlib.blake2b(f"nazh cluster member {member_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reaped:
+    """A member found dead: not renewing, and its advisory lock free."""
+
+    member_id: str
+    host: str
+    pid: int
+    shards: tuple[int, ...]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,6 +142,60 @@ class ShardLeases:
         self._engine = engine
         self._check_open = check_open
 
+    def member_lock(self, member_id: str) -> MemberLock:
+        """The liveness lock of `member_id`, on a connection of its own (not yet held)."""
+        url = self._engine.url.set(drivername="postgresql")
+        return MemberLock(url.render_as_string(hide_password=False), lock_key(member_id))
+
+    async def reap(
+        self, member_id: str, shard_count: int, ttl: float, *, silent: float
+    ) -> list[Reaped]:
+        """Find the live members (other than `member_id`) silent for `silent` seconds whose
+        liveness lock is free: their processes died. Expire their leases at once and mark them
+        gone (a member that was only slow renews both again, unless someone claimed a lease)."""
+        async with self._engine.begin() as connection:
+            silent_members = (
+                await connection.execute(
+                    text(
+                        "SELECT member_id, host, pid, lock_key FROM cluster_members"
+                        " WHERE member_id <> :me AND shard_count = :count"
+                        f" AND seen_at > {_NOW} - :ttl AND seen_at < {_NOW} - :silent"
+                    ),
+                    {"me": member_id, "count": shard_count, "ttl": _ms(ttl), "silent": _ms(silent)},
+                )
+            ).all()
+            reaped: list[Reaped] = []
+            for row in silent_members:
+                free = (
+                    await connection.execute(
+                        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": row.lock_key}
+                    )
+                ).scalar_one()
+                if not free:
+                    continue
+                await connection.execute(
+                    text("UPDATE cluster_members SET seen_at = 0 WHERE member_id = :dead"),
+                    {"dead": row.member_id},
+                )
+                shards = (
+                    await connection.execute(
+                        text(
+                            "UPDATE shard_leases SET expires_at = 0 WHERE shard_count = :count"
+                            " AND owner = :dead RETURNING shard_id"
+                        ),
+                        {"count": shard_count, "dead": row.member_id},
+                    )
+                ).all()
+                reaped.append(
+                    Reaped(
+                        row.member_id,
+                        row.host,
+                        int(row.pid),
+                        tuple(sorted(int(shard.shard_id) for shard in shards)),
+                    )
+                )
+        return reaped
+
     async def running_shard_count(self, ttl: float, *, excluding: str) -> int | None:
         """The shard count live members other than `excluding` run with (None: no such member)."""
         async with self._engine.connect() as connection:
@@ -127,12 +217,13 @@ class ShardLeases:
             await connection.execute(
                 text(
                     "INSERT INTO cluster_members (member_id, host, pid, shard_count, shards_max,"
-                    f" draining, started_at, seen_at) VALUES (:me, :host, :pid, :count, :max,"
-                    f" false, {_NOW}, {_NOW}) ON CONFLICT (member_id) DO UPDATE SET"
+                    " lock_key, draining, started_at, seen_at) VALUES (:me, :host, :pid, :count,"
+                    f" :max, :key, false, {_NOW}, {_NOW}) ON CONFLICT (member_id) DO UPDATE SET"
                     " seen_at = excluded.seen_at, draining = false"
                 ),
                 {
                     "me": member.member_id,
+                    "key": lock_key(member.member_id),
                     "host": member.host,
                     "pid": member.pid,
                     "count": member.shard_count,
@@ -412,3 +503,58 @@ async def _release(
 
 def _ms(seconds: float) -> int:
     return round(seconds * 1000)
+
+
+class MemberLock:
+    """A member's liveness lock: a session advisory lock on a connection of its own, which
+    PostgreSQL frees the moment the process dies (its connection closes)."""
+
+    __slots__ = ("_connection", "_dsn", "key")
+
+    def __init__(self, dsn: str, key: int) -> None:
+        self._dsn = dsn
+        self.key = key
+        self._connection: asyncpg.Connection | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether the lock is held on an open connection."""
+        return self._connection is not None and not self._connection.is_closed()
+
+    async def hold(self) -> bool:
+        """Take the lock, on a new connection if the last one was lost; True when held.
+
+        False while the database is away, or while a lost connection's session still holds it
+        (PostgreSQL frees it when it notices that connection is gone).
+        """
+        if self.held:
+            return True
+        try:
+            connection = await asyncpg.connect(self._dsn, timeout=POSTGRES_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, asyncpg.PostgresError):
+            return False
+        try:
+            taken = await connection.fetchval(
+                "SELECT pg_try_advisory_lock($1)", self.key, timeout=POSTGRES_CONNECT_TIMEOUT
+            )
+        except (OSError, TimeoutError, asyncpg.PostgresError):
+            connection.terminate()
+            return False
+        if not taken:
+            await _close(connection)
+            return False
+        self._connection = connection
+        return True
+
+    async def release(self) -> None:
+        """Free the lock by closing its connection."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await _close(connection)
+
+
+async def _close(connection: asyncpg.Connection) -> None:
+    try:
+        await connection.close(timeout=POSTGRES_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, asyncpg.PostgresError):
+        connection.terminate()

@@ -166,6 +166,7 @@ def _shard_leases(op: Operations) -> None:
         Column("pid", BigInteger, nullable=False),
         Column("shard_count", Integer, nullable=False),
         Column("shards_max", Integer, nullable=True),
+        Column("lock_key", BigInteger, nullable=False),
         Column("draining", Boolean, nullable=False),
         Column("started_at", BigInteger, nullable=False),
         Column("seen_at", BigInteger, nullable=False),

@@ -179,6 +179,7 @@ cluster_members = Table(
     Column("pid", BigInteger, nullable=False),
     Column("shard_count", Integer, nullable=False),
     Column("shards_max", Integer, nullable=True),
+    Column("lock_key", BigInteger, nullable=False),
     Column("draining", Boolean, nullable=False),
     Column("started_at", BigInteger, nullable=False),
     Column("seen_at", BigInteger, nullable=False),

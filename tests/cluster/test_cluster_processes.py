@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import asyncpg
 
+from nazh.cluster import Timing
 from nazh.loopback import LoopbackDiscord
 from tests.bot.process_support import bots, free_port, start_bot
 
@@ -136,7 +137,8 @@ async def test_a_cluster_survives_sigkill_and_hands_shards_over_on_sigterm(
         await by_pid[victim].wait()
         await emu.wait_shards(set(held[victim]), max_wait=5, connected=False)
         await emu.wait_shards(max_wait=TAKEOVER_LIMIT)
-        assert time.monotonic() - killed_at < TAKEOVER_LIMIT
+        took = time.monotonic() - killed_at
+        assert took < Timing().ttl, f"{took:.1f} s: the freed liveness lock was not noticed"
         survivors = set(by_pid) - {victim}
         held = await settled(postgres_url, survivors, [4, 4], 10)
         await every_guild_rolls(emu)

@@ -27,7 +27,7 @@ async def a_member_running(url: str, shard_count: int) -> None:
     connection = await asyncpg.connect(url)
     try:
         await connection.execute(
-            "INSERT INTO cluster_members VALUES ('other', 'elsewhere', 1, $1, NULL, false,"
+            "INSERT INTO cluster_members VALUES ('other', 'elsewhere', 1, $1, NULL, 42, false,"
             " 0, (extract(epoch FROM clock_timestamp()) * 1000)::bigint + 600000)",
             shard_count,
         )

@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from nazh.storage import Storage
-    from nazh.storage.leases import ShardLeases
+    from nazh.storage.leases import MemberLock, ShardLeases
 
 SHARDS = 8
 FAST = Timing(
     ttl=1.0,
     tick=0.1,
+    silence=0.3,
     identify_window=0.15,
     transfer_wait=1.0,
     retry_after_failure=1.0,
@@ -95,11 +96,34 @@ class Severable:
         return call
 
 
+class SeverableLock:
+    """A liveness lock that can be lost for good, as when its process dies."""
+
+    def __init__(self, lock: MemberLock) -> None:
+        self.lock = lock
+        self.cut = False
+
+    async def hold(self) -> bool:
+        return False if self.cut else await self.lock.hold()
+
+    async def release(self) -> None:
+        await self.lock.release()
+
+
 @dataclasses.dataclass
 class Member:
     coordinator: ShardCoordinator
     shards: FakeShards
     leases: Severable
+    lock: SeverableLock
+
+    async def die(self) -> None:
+        """What SIGKILL does: nothing answers any more, connections close, shards drop."""
+        self.leases.cut = True
+        self.lock.cut = True
+        await self.lock.release()
+        for shard_id in list(self.shards.local):
+            await self.shards.stop(shard_id)
 
 
 Cluster = tuple[World, "Callable[..., Any]"]
@@ -111,20 +135,26 @@ async def cluster(storage: Storage) -> AsyncIterator[tuple[World, Callable[..., 
     members: list[Member] = []
 
     async def add(
-        name: str, *, max_concurrency: int = SHARDS, shards_max: int | None = None
+        name: str,
+        *,
+        max_concurrency: int = SHARDS,
+        shards_max: int | None = None,
+        timing: Timing = FAST,
     ) -> Member:
         shards = FakeShards(world, name)
         leases = Severable(storage.leases)
+        lock = SeverableLock(storage.leases.member_lock(name))
         info = MemberInfo(name, "host", 1, SHARDS, shards_max)
         coordinator = ShardCoordinator(
             leases,  # pyright: ignore[reportArgumentType]
             shards,
             info,
+            lock=lock,  # pyright: ignore[reportArgumentType]
             max_concurrency=max_concurrency,
-            timing=FAST,
+            timing=timing,
         )
         await coordinator.start()
-        member = Member(coordinator, shards, leases)
+        member = Member(coordinator, shards, leases, lock)
         members.append(member)
         return member
 
@@ -210,6 +240,22 @@ async def test_a_member_alone_cut_off_stops_what_others_claimed_once_it_is_back(
     )
     await until(lambda: every_shard_runs(world), 1, "every shard runs")
     assert len(world.overlaps) == overlaps, "the handover back ran nothing twice"
+
+
+async def test_a_dead_members_shards_move_once_its_lock_is_free_not_when_leases_expire(
+    cluster: tuple[World, Callable[..., Any]],
+) -> None:
+    world, add = cluster
+    patient = dataclasses.replace(FAST, ttl=30.0)
+    a, _, _ = [await add(name, timing=patient) for name in "abc"]
+    await until(lambda: every_shard_runs(world), 5, "every shard runs")
+    await until(lambda: len(a.coordinator.held) >= 2, 5, "a holds its share")
+    lost = set(a.coordinator.held)
+    await a.die()
+    took = await until(lambda: every_shard_runs(world), 5, "b and c take a's shards over")
+    assert took < patient.silence + 1.0, took
+    assert {world.running()[shard] for shard in lost} <= {"b", "c"}
+    assert world.overlaps == []
 
 
 async def test_a_stopping_member_hands_each_shard_over_with_a_short_gap(

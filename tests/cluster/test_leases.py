@@ -160,3 +160,37 @@ async def test_an_identify_out_of_its_slot_pushes_the_next_slot(storage: Storage
     assert 0.35 <= await leases.reserve_identify(0, 0.4) <= 0.4
     await leases.note_identify(0, 0.4)
     assert 0.75 <= await leases.reserve_identify(0, 0.4) <= 0.8, "a note never pulls slots in"
+
+
+async def test_a_liveness_lock_is_held_by_one_connection_at_a_time(storage: Storage) -> None:
+    first, second = storage.leases.member_lock("a"), storage.leases.member_lock("a")
+    assert await first.hold()
+    assert await first.hold(), "holding again is a no-op"
+    assert not await second.hold()
+    await first.release()
+    assert not first.held
+    assert await second.hold()
+    await second.release()
+
+
+async def test_reaping_frees_the_shards_of_silent_members_whose_lock_is_free(
+    storage: Storage,
+) -> None:
+    leases = await joined(storage, "a", "b", "c")
+    await leases.claim("a", SHARDS, 2, TTL)
+    await leases.claim("b", SHARDS, 3, TTL)
+    alive = leases.member_lock("a")
+    assert await alive.hold()
+    try:
+        assert await leases.reap("c", SHARDS, TTL, silent=0.2) == [], "nobody is silent yet"
+        await asyncio.sleep(0.3)
+        reaped = await leases.reap("c", SHARDS, TTL, silent=0.2)
+        assert [(r.member_id, r.host, r.shards) for r in reaped] == [("b", "host-b", (2, 3, 4))]
+        view = await leases.view(SHARDS, TTL)
+        assert [m.member_id for m in view.members] == ["a", "c"]
+        assert view.unowned == (2, 3, 4, 5, 6, 7)
+        renewal = await leases.renew("b", SHARDS, TTL, draining=False)
+        assert [lease.shard_id for lease in renewal.leases] == [2, 3, 4], "only slow: renewed"
+        assert [m.member_id for m in renewal.members] == ["a", "b", "c"]
+    finally:
+        await alive.release()
