@@ -18,8 +18,8 @@ from nazh.results.recent import recent
 from nazh.stats.cards import BotInfo, bot_card, server_card, user_card
 
 if TYPE_CHECKING:
+    from nazh.cluster import ShardCoordinator
     from nazh.invocation import Invocation
-    from nazh.services import Services
     from nazh.storage.leases import ClusterView
 
 __all__ = (
@@ -105,35 +105,36 @@ async def stats_server(invocation: Invocation) -> None:
 async def stats_bot(invocation: Invocation) -> None:
     """Uptime, guilds, shards, latency, rolls served, memory, storage and version.
 
-    Owners also see the warning when the storage will not survive a restart.
+    Owners also see the warning when the storage will not survive a restart, and the cluster's
+    processes (host names and process ids are theirs to see).
     """
     services = invocation.services
     bot = services.bot
     totals = await services.storage.totals()
     settings = services.settings
     storage = assess_storage(settings.host, settings.database_url, settings.data_dir)
-    warning = storage.warning
-    if warning is not None:
+    cluster = services.cluster
+    owner = False
+    if storage.warning is not None or cluster is not None:
         owners = Owners(bot.rest.fetch_application, settings.owner_ids)
         try:
             owner = await owners.includes(invocation.user.id)
         except hikari.HikariError:
             owner = False
-        warning = warning if owner else None
     info = BotInfo(
         version=__version__,
         uptime=time.time() - services.started_at,
         guilds=len(bot.cache.get_guilds_view()),
         shards=tuple(bot.shards),
-        shard_count=services.cluster.shard_count if services.cluster else bot.shard_count,
+        shard_count=cluster.shard_count if cluster is not None else bot.shard_count,
         latency=bot.heartbeat_latency,
         rolls=totals.rolls,
         dice=totals.dice,
         memory=resident_memory(),
         storage=storage.kind,
-        storage_warning=warning,
-        cluster=await _cluster_view(services),
-        member_id=services.cluster.member_id if services.cluster is not None else None,
+        storage_warning=storage.warning if owner else None,
+        cluster=await _cluster_view(cluster) if owner else None,
+        member_id=cluster.member_id if cluster is not None else None,
     )
     await invocation.respond(embeds=[bot_card(info)])
     services.metrics.commands.labels("stats", invocation.source, "ok").inc()
@@ -246,8 +247,7 @@ async def prefix_stats(invocation: Invocation, text: str, forget_me: ForgetMe) -
             await invocation.respond(_PREFIX_USAGE)
 
 
-async def _cluster_view(services: Services) -> ClusterView | None:
-    cluster = services.cluster
+async def _cluster_view(cluster: ShardCoordinator | None) -> ClusterView | None:
     if cluster is None:
         return None
     try:

@@ -228,7 +228,8 @@ class BotInfo:
     storage_warning: str | None = None
     """Why statistics will be lost and how to keep them; only ever shown to owners."""
     cluster: ClusterView | None = None
-    """The shard cluster this process is part of (`NAZH_SHARD_IDS=auto`)."""
+    """The shard cluster this process is part of (`NAZH_SHARD_IDS=auto`); only ever shown to
+    owners."""
     member_id: str | None = None
     """This process's id in `cluster`."""
 
@@ -267,7 +268,7 @@ def bot_card(info: BotInfo) -> hikari.Embed:
         if value:
             embed.add_field(name, value, inline=True)
     if info.cluster is not None:
-        embed.add_field("Cluster", cluster_summary(info.cluster, info.member_id))
+        embed.add_field("Cluster (shown to owners)", cluster_summary(info.cluster, info.member_id))
     if info.storage_warning:
         embed.add_field("Storage will not last (shown to owners)", info.storage_warning)
     return embed
