@@ -1,6 +1,7 @@
 """Three real ``python -m nazh`` processes sharing eight shards through PostgreSQL leases:
-one killed with SIGKILL, one stopped with SIGTERM; every shard comes back and every roll after
-is answered, with Discord's identify limit kept and never two sessions on one shard."""
+one killed with SIGKILL, one stopped with SIGTERM, then a new one joining; every shard comes
+back and every roll after is answered, with Discord's identify limit kept and never two
+sessions on one shard."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ async def get(port: int, path: str) -> tuple[int, str]:
         return got.status, await got.text()
 
 
-async def test_a_cluster_survives_sigkill_and_hands_shards_over_on_sigterm(
+async def test_a_cluster_survives_sigkill_hands_over_on_sigterm_and_shares_with_a_newcomer(
     postgres_url: str, tmp_path: Path, bots: list[asyncio.subprocess.Process]
 ) -> None:
     async with LoopbackDiscord(guilds=16, shards=SHARDS, max_concurrency=4) as emu:
@@ -155,6 +156,21 @@ async def test_a_cluster_survives_sigkill_and_hands_shards_over_on_sigterm(
         await emu.wait_shards(max_wait=10)
         gaps = emu.longest_gaps(since=stopped_at)
         assert max(gaps[shard] for shard in held[leaving]) < GAP_LIMIT, gaps
+        await every_guild_rolls(emu)
+
+        joined_at = time.monotonic()
+        newcomer = await start_bot(
+            emu,
+            directories[0],
+            bots,
+            NAZH_SHARD_IDS="auto",
+            NAZH_DATABASE_URL=postgres_url,
+            NAZH_ROLL_RATE="100000/1",
+        )
+        held = await settled(postgres_url, {last, newcomer.pid}, [4, 4], 30)
+        await emu.wait_shards(max_wait=10)
+        gaps = emu.longest_gaps(since=joined_at)
+        assert max(gaps[shard] for shard in held[newcomer.pid]) < GAP_LIMIT, gaps
         await every_guild_rolls(emu)
 
         assert emu.refused_identifies == []
