@@ -270,6 +270,9 @@ class ShardCoordinator:
             )
             self._unreachable = None
             self._quiet_until = time.monotonic() + self._timing.ttl
+        if not any(m.member_id == self.member_id for m in renewal.members):
+            # Forgotten after a long outage (or reaped while slow): introduce itself again.
+            await self._leases.join(self._member)
         await self._follow(renewal)
         self._last_view = await self.view()
         if not self._introduced:

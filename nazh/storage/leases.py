@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 __all__ = (
+    "FORGET_AFTER",
     "ClusterView",
     "Lease",
     "Member",
@@ -45,6 +46,8 @@ __all__ = (
 )
 
 _NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+FORGET_AFTER = 3600.0
+"""Seconds after which the row of a member that stopped renewing is deleted."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -152,8 +155,13 @@ class ShardLeases:
     ) -> list[Reaped]:
         """Find the live members (other than `member_id`) silent for `silent` seconds whose
         liveness lock is free: their processes died. Expire their leases at once and mark them
-        gone (a member that was only slow renews both again, unless someone claimed a lease)."""
+        gone (a member that was only slow renews both again, unless someone claimed a lease).
+        Rows of members gone for `FORGET_AFTER` are deleted."""
         async with self._engine.begin() as connection:
+            await connection.execute(
+                text(f"DELETE FROM cluster_members WHERE seen_at < {_NOW} - :forget"),
+                {"forget": _ms(FORGET_AFTER)},
+            )
             silent_members = (
                 await connection.execute(
                     text(

@@ -317,3 +317,21 @@ async def test_caps_leave_shards_unowned_rather_than_overload_a_member(
     assert sorted(len(m.coordinator.held) for m in (a, b)) == [3, 3]
     view = await storage.leases.view(SHARDS, FAST.ttl)
     assert len(view.unowned) == 2
+
+
+async def test_a_member_forgotten_by_the_cluster_introduces_itself_again(
+    cluster: tuple[World, Callable[..., Any]], storage: Storage
+) -> None:
+    world, add = cluster
+    a = await add("a")
+    await until(lambda: every_shard_runs(world), 5, "a runs every shard")
+    await storage.leases.leave("a", SHARDS)
+    view = await storage.leases.view(SHARDS, FAST.ttl)
+    assert view.members == ()
+    for _ in range(50):
+        view = await storage.leases.view(SHARDS, FAST.ttl)
+        if view.members:
+            break
+        await asyncio.sleep(0.05)
+    assert [m.member_id for m in view.members] == ["a"]
+    await until(lambda: len(a.coordinator.held) == SHARDS, 5, "a claims its shards again")

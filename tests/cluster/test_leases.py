@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from nazh.storage.leases import MemberInfo
+from sqlalchemy import text
+
+from nazh.storage.leases import FORGET_AFTER, MemberInfo
 
 if TYPE_CHECKING:
     from nazh.storage import Storage
@@ -194,3 +196,16 @@ async def test_reaping_frees_the_shards_of_silent_members_whose_lock_is_free(
         assert [m.member_id for m in renewal.members] == ["a", "b", "c"]
     finally:
         await alive.release()
+
+
+async def test_reaping_forgets_members_gone_for_an_hour(storage: Storage) -> None:
+    leases = await joined(storage, "a", "b")
+    async with storage._engine.begin() as connection:  # pyright: ignore[reportPrivateUsage]
+        await connection.execute(
+            text("UPDATE cluster_members SET seen_at = seen_at - :age WHERE member_id = 'b'"),
+            {"age": int(FORGET_AFTER * 1000) + 1000},
+        )
+    await leases.reap("a", SHARDS, TTL, silent=1.0)
+    async with storage._engine.connect() as connection:  # pyright: ignore[reportPrivateUsage]
+        left = (await connection.execute(text("SELECT member_id FROM cluster_members"))).all()
+    assert [row.member_id for row in left] == ["a"]
