@@ -12,6 +12,7 @@ import hikari
 
 from nazh.builder import BuilderHub, BuilderView
 from nazh.builder.view import BuilderModal, SidesModal
+from nazh.commands.stats import resident_memory
 from nazh.invocation import Invocation
 
 if TYPE_CHECKING:
@@ -117,3 +118,32 @@ async def test_abandoned_builders_and_modals_return_to_baseline(app: NazhApp) ->
         tracemalloc.stop()
     assert during - baseline > 20 * SLACK, (baseline, during)
     assert after - baseline < SLACK, (baseline, during, after)
+
+
+RSS_BUILDERS = 2_000
+RSS_TIMEOUT = 3.0
+"""Idle seconds before a builder expires: most of a round's builders are open at once."""
+RSS_PLATEAU = 20 * 2**20
+"""Bytes of resident memory a second round of abandoned builders may add (issue #14)."""
+
+
+async def test_resident_memory_plateaus_over_two_rounds_of_abandoned_builders(
+    app: NazhApp,
+) -> None:
+    hub = app.miru.get_type_dependency(BuilderHub)
+    hub.timeout = RSS_TIMEOUT
+    rounds: list[int] = []
+    for first_id in (3_000_000, 4_000_000):
+        for n in range(RSS_BUILDERS):
+            invocation = StubInvocation(app.services, 50_000 + n, first_id + n)
+            view = await hub.open(invocation, ephemeral=True)
+            if n % 2:
+                app.miru.start_modal(view.new_modal(SidesModal))
+        await wait_until_all_expired(hub, app)
+        assert hub.live == {}
+        gc.collect()
+        resident = resident_memory()
+        assert resident is not None
+        rounds.append(resident)
+    first, second = rounds
+    assert second - first < RSS_PLATEAU, f"RSS after round 1: {first}, after round 2: {second}"
