@@ -136,7 +136,7 @@ class ShardCoordinator:
         self._held: set[int] = set()
         self._starting: dict[int, asyncio.Task[None]] = {}
         self._giving: set[int] = set()
-        self._taking: int | None = None
+        self._taking: set[int] = set()
         self._offered: tuple[int, ...] = ()
         self._last_view: ClusterView | None = None
         self._peers = 0
@@ -297,11 +297,14 @@ class ShardCoordinator:
             self._held.add(shard_id)
             self._start_later(shard_id)
         self._settled = True
-        if len(claimed) < want and self._taking is None:
+        # Take offered shards over, as many at once as there are identify buckets.
+        missing = want - len(claimed) - len(self._taking)
+        for _ in range(min(missing, self._max_concurrency - len(self._taking))):
             taken = await self._leases.ask(self.member_id, self.shard_count)
-            if taken is not None:
-                self._taking = taken
-                self._spawn(self._take(taken))
+            if taken is None:
+                break
+            self._taking.add(taken)
+            self._spawn(self._take(taken))
 
     async def _reap(self) -> None:
         reaped = await self._leases.reap(
@@ -340,7 +343,7 @@ class ShardCoordinator:
             )
             await self._drop(lost)
         for lease in owned.values():
-            if lease.shard_id not in self._held and lease.shard_id != self._taking:
+            if lease.shard_id not in self._held and lease.shard_id not in self._taking:
                 # A lease claimed in a tick whose answer was lost: it is ours, so run it.
                 self._held.add(lease.shard_id)
                 self._start_later(lease.shard_id)
@@ -461,7 +464,7 @@ class ShardCoordinator:
         except Exception as error:
             _LOGGER.warning("could not take shard %d over: %s", shard_id, _first_line(error))
         finally:
-            self._taking = None
+            self._taking.discard(shard_id)
             self._wake.set()
 
 
