@@ -19,6 +19,7 @@ import miru
 from nazh import __version__
 from nazh.cluster import ShardCoordinator, Timing
 from nazh.cluster.shards import BotShards
+from nazh.errors import first_line
 from nazh.extensions import PluginError, PluginManager, available_plugins
 from nazh.health import HealthServer, StartupError
 from nazh.hosting.report import log_hosting
@@ -188,7 +189,7 @@ class NazhApp:
             try:
                 closed = await self.storage.close()
             except Exception as error:
-                _LOGGER.error("could not save the last roll statistics: %s", _first_line(error))
+                _LOGGER.error("could not save the last roll statistics: %s", first_line(error))
             else:
                 if closed.lost:
                     _LOGGER.error("%s", closed)
@@ -298,7 +299,7 @@ class NazhApp:
         try:
             running = await leases.running_shard_count(Timing().ttl, excluding=member_id)
         except Exception as error:
-            raise StartupError(f"cannot join the shard cluster: {_first_line(error)}") from None
+            raise StartupError(f"cannot join the shard cluster: {first_line(error)}") from None
         wanted = self.settings.shard_count
         if wanted is not None and running is not None and wanted != running:
             raise StartupError(
@@ -324,7 +325,7 @@ class NazhApp:
         try:
             await cluster.start()
         except Exception as error:
-            raise StartupError(f"cannot join the shard cluster: {_first_line(error)}") from None
+            raise StartupError(f"cannot join the shard cluster: {first_line(error)}") from None
         self._cluster = cluster
         self.services.cluster = cluster
         _LOGGER.info(
@@ -395,9 +396,4 @@ async def _open_storage(settings: Settings) -> Storage:
     except SchemaTooNewError as error:
         raise StartupError(str(error)) from None
     except Exception as error:
-        raise StartupError(f"cannot open the database {where}: {_first_line(error)}") from None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+        raise StartupError(f"cannot open the database {where}: {first_line(error)}") from None

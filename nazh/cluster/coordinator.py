@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from nazh.cluster.policy import fair_share, surplus
+from nazh.errors import first_line
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -226,7 +227,7 @@ class ShardCoordinator:
             await self._lock.release()
             _LOGGER.warning(
                 "could not leave the cluster (%s): shard(s) %s move once their leases expire",
-                _first_line(error),
+                first_line(error),
                 ", ".join(map(str, left)) or "none",
             )
             return
@@ -327,7 +328,7 @@ class ShardCoordinator:
             "cannot renew shard leases (%s): keeping shard(s) %s running until the database "
             "answers; if only this process lost it, another may claim them after %.0f s and "
             "they run twice until then",
-            _first_line(error),
+            first_line(error),
             ", ".join(map(str, sorted(self._held))) or "none",
             self._timing.ttl,
         )
@@ -403,7 +404,7 @@ class ShardCoordinator:
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            _LOGGER.error("shard %d could not start here: %s", shard_id, _first_line(error))
+            _LOGGER.error("shard %d could not start here: %s", shard_id, first_line(error))
             # Claim nothing for a while: another member may have better luck with it.
             self._quiet_until = time.monotonic() + self._timing.retry_after_failure
             await self._control.stop(shard_id)
@@ -462,12 +463,7 @@ class ShardCoordinator:
                     break
             await self._leases.withdraw(self.member_id, self.shard_count, shard_id)
         except Exception as error:
-            _LOGGER.warning("could not take shard %d over: %s", shard_id, _first_line(error))
+            _LOGGER.warning("could not take shard %d over: %s", shard_id, first_line(error))
         finally:
             self._taking.discard(shard_id)
             self._wake.set()
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

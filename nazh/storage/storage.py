@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Self, Unpack
 
 from sqlalchemy import delete, select, text
 
+from nazh.errors import first_line
 from nazh.storage.engine import abort_connections, create_engine, unreachable, use_wal
 from nazh.storage.errors import StorageClosedError
 from nazh.storage.journal import (
@@ -458,7 +459,7 @@ class Storage:
         if isinstance(error, TimeoutError):
             reason = "it did not answer in time"
         elif error is not None:
-            reason = _first_line(error)
+            reason = first_line(error)
         if self._journal is None:
             return CloseOutcome(lost_rolls=rolls, lost_results=results, error=reason)
         try:
@@ -468,7 +469,7 @@ class Storage:
                 lost_rolls=rolls,
                 lost_results=results,
                 error=reason,
-                journal_error=_first_line(failure),
+                journal_error=first_line(failure),
             )
         return CloseOutcome(
             journaled_rolls=rolls,
@@ -633,7 +634,7 @@ class Storage:
             self._journal_stale = True
             if not self._journal_failing:
                 self._journal_failing = True
-                _log.error("cannot write the journal %s: %s", journal.path, _first_line(error))
+                _log.error("cannot write the journal %s: %s", journal.path, first_line(error))
             return
         self._journal_stale = self._journal_failing = False
         if self._unsure is not None:
@@ -694,7 +695,7 @@ class Storage:
             if not self._replay_due:
                 _log.warning(
                     "could not write the journal an earlier run left (%s); keeping it, retrying",
-                    _first_line(error),
+                    first_line(error),
                 )
             self._replay_due = True
             return
@@ -729,7 +730,7 @@ class Storage:
                 if unreachable(error):
                     _log.warning(
                         "the database is not answering (%s); keeping roll statistics and retrying",
-                        _first_line(error),
+                        first_line(error),
                     )
                 else:
                     _log.exception("flushing roll statistics failed; keeping them and retrying")
@@ -1006,11 +1007,6 @@ def _guild_row(settings: GuildSettings) -> dict[str, object] | None:
         name: None if value == getattr(_GUILD_DEFAULTS, name) else value
         for name, value in values.items()
     }
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 class _Batch:
