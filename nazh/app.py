@@ -328,12 +328,17 @@ class NazhApp:
             raise StartupError(f"cannot join the shard cluster: {first_line(error)}") from None
         self._cluster = cluster
         self.services.cluster = cluster
+        self.bot.subscribe(hikari.ShardReadyEvent, self._on_shard_ready)
         _LOGGER.info(
             "joined the shard cluster as %s (pid %d): %d shards, claimed through the database",
             member.host,
             member.pid,
             shard_count,
         )
+
+    async def _on_shard_ready(self, event: hikari.ShardReadyEvent) -> None:
+        if self._cluster is not None:
+            await self._cluster.identified(event.shard.id)
 
     async def _leave_cluster(self, within: float) -> None:
         cluster, self._cluster = self._cluster, None

@@ -192,6 +192,15 @@ class ShardCoordinator:
         """The cluster as the database sees it now."""
         return await self._leases.view(self.shard_count, self._timing.ttl)
 
+    async def identified(self, shard_id: int) -> None:
+        """Record that `shard_id` identified just now (call it on every READY): the next slot of
+        its bucket keeps its distance also from an IDENTIFY the gateway library sent on its own,
+        such as a retry after a refusal or a new session after a failed RESUME."""
+        with contextlib.suppress(OSError, TimeoutError, SQLAlchemyError):
+            await self._leases.note_identify(
+                shard_id % self._max_concurrency, self._timing.identify_window
+            )
+
     async def hand_over(self, within: float) -> None:
         """Give every shard to the other members, one identify slot at a time, for at most
         `within` seconds (none when no other member serves); then close what is left, release
@@ -399,8 +408,6 @@ class ShardCoordinator:
                 return
             await self._control.start(shard_id)
             _LOGGER.info("shard %d started here", shard_id)
-            with contextlib.suppress(OSError, TimeoutError, SQLAlchemyError):
-                await self._leases.note_identify(bucket, self._timing.identify_window)
         except asyncio.CancelledError:
             raise
         except Exception as error:

@@ -335,3 +335,16 @@ async def test_a_member_forgotten_by_the_cluster_introduces_itself_again(
         await asyncio.sleep(0.05)
     assert [m.member_id for m in view.members] == ["a"]
     await until(lambda: len(a.coordinator.held) == SHARDS, 5, "a claims its shards again")
+
+
+async def test_every_identify_is_recorded_so_the_next_slot_keeps_its_distance(
+    cluster: tuple[World, Callable[..., Any]], storage: Storage
+) -> None:
+    world, add = cluster
+    a = await add("a", max_concurrency=2)
+    await until(lambda: every_shard_runs(world), 5, "every shard runs")
+    await asyncio.sleep(2 * FAST.identify_window)
+    await a.coordinator.identified(3)
+    wait = await storage.leases.reserve_identify(1, FAST.identify_window)
+    assert FAST.identify_window - 0.05 <= wait <= FAST.identify_window
+    assert await storage.leases.reserve_identify(0, FAST.identify_window) == 0.0
