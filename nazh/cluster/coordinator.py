@@ -381,18 +381,16 @@ class ShardCoordinator:
                 starting.cancel()
             await self._control.stop(shard_id)
 
-    def _spawn(self, coroutine: Coroutine[object, object, None]) -> None:
+    def _spawn(self, coroutine: Coroutine[object, object, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def _start_later(self, shard_id: int, slot: float | None = None) -> None:
         if shard_id in self._starting or self._control.connected(shard_id):
             return
-        task = asyncio.create_task(self._start(shard_id, slot), name=f"start shard {shard_id}")
-        self._starting[shard_id] = task
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._starting[shard_id] = self._spawn(self._start(shard_id, slot))
 
     async def _start(self, shard_id: int, slot: float | None) -> None:
         bucket = shard_id % self._max_concurrency
